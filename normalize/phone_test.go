@@ -1,0 +1,132 @@
+package normalize
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+)
+
+func TestPhones(t *testing.T) {
+	tests := []struct {
+		raw, area string
+		want      string // "e164[#ext];…"
+		problem   string // a code that must be among the problems, or ""
+	}{
+		{"+7 (495) 123-45-67", "", "+74951234567", ""},
+		{"8 (495) 123-45-67", "", "+74951234567", ""},
+		{"8-916-123-45-67", "", "+79161234567", ""},
+		{"89161234567", "", "+79161234567", ""},
+		{"79161234567", "", "+79161234567", ""},
+		{"9161234567", "", "+79161234567", ""},
+		{"7.9161234567E+10", "", "+79161234567", ""},
+		{"79161234567.0", "", "+79161234567", ""},
+		{"+7 916 123 45 67", "", "+79161234567", ""},
+		{"+7(916)1234567", "", "+79161234567", ""},
+		{"8 800 555-35-35", "", "+78005553535", ""},
+		{"(812) 123-45-67", "", "+78121234567", ""},
+		{"812 123 45 67", "", "+78121234567", ""},
+		{"123-45-67", "495", "+74951234567", PhoneAreaCodeAssumed},
+		{"123-45-67", "", "", PhoneNoAreaCode},
+		{"23-45-67", "8482", "+78482234567", PhoneAreaCodeAssumed},
+		{"8 (495) 123-45-67, 8 (916) 765-43-21", "", "+74951234567;+79167654321", ""},
+		{"8(495)123-45-67; 8(916)765-43-21", "", "+74951234567;+79167654321", ""},
+		{"8-495-123-45-67 / 8-916-765-43-21", "", "+74951234567;+79167654321", ""},
+		{"8 916 123 45 67 8 916 765 43 21", "", "+79161234567;+79167654321", ""},
+		{"8 (495) 123-45-67\n8 (916) 765-43-21", "", "+74951234567;+79167654321", ""},
+		{"(495) 236-27-16, 236-27-09", "", "+74952362716;+74952362709", ""},
+		{"+7 (495) 123-45-67 доб. 123", "", "+74951234567#123", ""},
+		{"+7 (495) 123-45-67 доб.123", "", "+74951234567#123", ""},
+		{"+7 (495) 123-45-67, доп. 45", "", "+74951234567#45", ""},
+		{"8 495 123 45 67 ext. 9", "", "+74951234567#9", ""},
+		{"8 495 123 45 67 #200", "", "+74951234567#200", ""},
+		{"8 495 123 45 67 (вн. 12)", "", "+74951234567#12", ""},
+		{"моб. 8-916-123-45-67 (Иван)", "", "+79161234567", ""},
+		{"тел/факс: (495) 123-45-67", "", "+74951234567", ""},
+		{"8 (495) 123-45-67, 8 (495) 123-45-67", "", "+74951234567", ""},
+		{"8\u00a0495\u00a0123\u201345\u201367", "", "+74951234567", ""},
+		{"+44 20 7946 0958", "", "+442079460958", ""},
+		{"810 44 20 7946 0958", "", "+442079460958", ""},
+		{"00 49 30 1234567", "", "+49301234567", ""},
+		{"+375 29 123-45-67", "", "+375291234567", ""},
+		{"код 8-351-9 факс 29-25-28", "", "+73519292528", ""},
+		{"не подключен", "495", "", PhoneNoNumber},
+		{"-", "495", "", PhoneNoNumber},
+		{"112", "", "", PhoneNoNumber},
+		{"12.03.2021", "", "", PhoneBadLength},
+		{"8 (000) 000-00-00", "", "", PhoneInvalid},
+		{"1234567890123456", "", "", PhoneBadLength},
+		{"", "495", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			phones, problems := Phones(tt.raw, PhoneOptions{Region: "RU", AreaCode: tt.area})
+			var got []string
+			for _, p := range phones {
+				s := p.E164
+				if p.Extension != "" {
+					s += "#" + p.Extension
+				}
+				got = append(got, s)
+			}
+			if g := strings.Join(got, ";"); g != tt.want {
+				t.Errorf("Phones(%q) = %q, want %q (problems %v)", tt.raw, g, tt.want, problems)
+			}
+			if tt.problem != "" && !hasCode(problems, tt.problem) {
+				t.Errorf("Phones(%q) problems %v, want %s", tt.raw, problems, tt.problem)
+			}
+			if tt.problem == "" && len(problems) > 0 {
+				t.Errorf("Phones(%q) unexpected problems %v", tt.raw, problems)
+			}
+			for _, p := range problems {
+				if p.Field != crmkit.FieldPhone || p.Severity == "" {
+					t.Errorf("problem %+v lacks field or severity", p)
+				}
+			}
+		})
+	}
+}
+
+func TestPhonesMessagesAreMasked(t *testing.T) {
+	_, problems := Phones("123-45-67", PhoneOptions{})
+	if len(problems) != 1 {
+		t.Fatalf("want one problem, got %v", problems)
+	}
+	if strings.Contains(problems[0].Message, "123-45-67") {
+		t.Errorf("message shows the full number: %q", problems[0].Message)
+	}
+}
+
+func hasCode(ps []crmkit.Problem, code string) bool {
+	for _, p := range ps {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// FuzzPhones checks that no cell panics the parser and that a found number,
+// fed back, gives itself.
+func FuzzPhones(f *testing.F) {
+	for _, s := range []string{"+7 (495) 123-45-67 доб. 12", "8 916 123 45 67 8 916 765 43 21", "код 8-351-9 факс 29-25-28", "7.9161234567E+10", "доб.", "(((", "8-", "+"} {
+		f.Add(s, "495")
+	}
+	f.Fuzz(func(t *testing.T, raw, area string) {
+		phones, _ := Phones(raw, PhoneOptions{Region: "RU", AreaCode: area})
+		for _, p := range phones {
+			again, problems := Phones(p.E164, PhoneOptions{Region: "RU"})
+			if len(again) != 1 || again[0].E164 != p.E164 || len(problems) > 0 {
+				t.Fatalf("Phones(%q) gave %s, which normalises to %v %v", raw, p.E164, again, problems)
+			}
+		}
+	})
+}
+
+func BenchmarkPhones(b *testing.B) {
+	cells := []string{"8 (495) 123-45-67, доб. 12", "+7 916 123 45 67", "123-45-67", "моб. 8-916-123-45-67 (Иван)"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Phones(cells[i%len(cells)], PhoneOptions{Region: "RU", AreaCode: "495"})
+	}
+}

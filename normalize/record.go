@@ -1,0 +1,169 @@
+package normalize
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Options configure the cleansing of one source's records.
+type Options struct {
+	Phone PhoneOptions
+}
+
+// Match key prefixes. A key is "prefix:value"; two records sharing a key
+// are candidates for the same customer.
+const (
+	KeyINN   = "inn:"
+	KeyPhone = "phone:"
+	KeyEmail = "email:"
+)
+
+var (
+	spaces = regexp.MustCompile(`\s+`)
+	// Legal forms that make a name an organisation's ("ООО «Ромашка»").
+	orgForm = regexp.MustCompile(`(?i)(^|[\s"«'(,])(ооо|оао|зао|пао|нао|ао|гуп|муп|фгуп|ано|нко|тсж|кфх|снт|llc|ltd|inc|gmbh)($|[\s"»'),.])|общество с ограниченной|акционерное общество|товарищество`)
+	// An individual entrepreneur is a person who trades.
+	soleTrader = regexp.MustCompile(`(?i)(^|[\s"«(])ип($|[\s"».])|индивидуальный предприниматель`)
+)
+
+// Record cleans one record: every field trimmed, phones to E.164, e-mails
+// checked, INN/KPP validated, the kind inferred, the source key made when
+// the source has none, and the match keys listed. The returned problems
+// carry the record's file and row.
+func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
+	fields := make(map[string]string, len(rec.Fields))
+	for k, v := range rec.Fields {
+		if v = strings.TrimSpace(spaces.ReplaceAllString(v, " ")); v != "" {
+			fields[k] = v
+		}
+	}
+	rec.Fields = fields
+	var problems []crmkit.Problem
+
+	if raw := fields[crmkit.FieldPhone]; raw != "" {
+		phones, ps := Phones(rec.Fields[crmkit.FieldPhone], opt.Phone)
+		problems = append(problems, ps...)
+		rec.Phones = phones
+		var e164 []string
+		for _, p := range phones {
+			e164 = append(e164, p.E164)
+		}
+		setOrDrop(fields, crmkit.FieldPhone, strings.Join(e164, "; "))
+	}
+	if raw := fields[crmkit.FieldEmail]; raw != "" {
+		emails, ps := Emails(raw)
+		problems = append(problems, ps...)
+		rec.Emails = emails
+		setOrDrop(fields, crmkit.FieldEmail, strings.Join(emails, "; "))
+	}
+	for _, f := range []struct {
+		name  string
+		clean func(string) (string, []crmkit.Problem)
+	}{{crmkit.FieldINN, INN}, {crmkit.FieldKPP, KPP}} {
+		raw := fields[f.name]
+		if raw == "" {
+			continue
+		}
+		v, ps := f.clean(raw)
+		problems = append(problems, ps...)
+		if v == "" {
+			// Keep what the source said for the person who fixes it.
+			rec.Extra = withExtra(rec.Extra, f.name+"_invalid", raw)
+		}
+		setOrDrop(fields, f.name, v)
+	}
+
+	if fields[crmkit.FieldName] == "" {
+		parts := []string{fields[crmkit.FieldLastName], fields[crmkit.FieldFirstName], fields[crmkit.FieldMiddleName]}
+		setOrDrop(fields, crmkit.FieldName, strings.TrimSpace(spaces.ReplaceAllString(strings.Join(parts, " "), " ")))
+	}
+	if rec.Kind == crmkit.KindUnknown {
+		rec.Kind = inferKind(fields)
+	}
+	if rec.Key == "" {
+		rec.Key = identityKey(&rec)
+	}
+	rec.MatchKeys = matchKeys(&rec)
+	for i := range problems {
+		problems[i].File, problems[i].Row = rec.File, rec.Row
+	}
+	return rec, problems
+}
+
+func setOrDrop(fields map[string]string, k, v string) {
+	if v == "" {
+		delete(fields, k)
+		return
+	}
+	fields[k] = v
+}
+
+func withExtra(extra map[string]string, k, v string) map[string]string {
+	if extra == nil {
+		extra = map[string]string{}
+	}
+	extra[k] = v
+	return extra
+}
+
+// inferKind decides person or organisation from what the record says of
+// itself: an explicit kind column, the INN length, a legal form in the name.
+func inferKind(f map[string]string) crmkit.Kind {
+	switch k := strings.ToLower(f[crmkit.FieldKind]); {
+	case strings.Contains(k, "юр") || strings.Contains(k, "org") || strings.Contains(k, "company"):
+		return crmkit.KindOrganization
+	case strings.Contains(k, "физ") || strings.Contains(k, "person") || strings.Contains(k, "индивид"):
+		return crmkit.KindPerson
+	}
+	name := f[crmkit.FieldName]
+	switch {
+	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name) || len(f[crmkit.FieldINN]) == innOrgLength:
+		return crmkit.KindOrganization
+	case soleTrader.MatchString(name) || len(f[crmkit.FieldINN]) == innPersonLength ||
+		f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "":
+		return crmkit.KindPerson
+	}
+	return crmkit.KindUnknown
+}
+
+// identityKey is the source key of a record whose source gives none: a hash
+// of its cleaned identity, so that the same row in tomorrow's export (at
+// another row number, in a file of another name) gets the same key.
+func identityKey(r *crmkit.Record) string {
+	parts := []string{string(r.Kind), strings.ToLower(r.Fields[crmkit.FieldName]), r.Fields[crmkit.FieldINN], r.Fields[crmkit.FieldKPP]}
+	var ph []string
+	for _, p := range r.Phones {
+		ph = append(ph, p.E164+"#"+p.Extension)
+	}
+	sort.Strings(ph)
+	em := append([]string(nil), r.Emails...)
+	sort.Strings(em)
+	parts = append(parts, strings.Join(ph, ","), strings.Join(em, ","))
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
+	return "h:" + hex.EncodeToString(sum[:10])
+}
+
+// matchKeys lists the exact keys a record can be matched on. A phone with an
+// extension is a person behind a switchboard: the extension is part of it.
+func matchKeys(r *crmkit.Record) []string {
+	var keys []string
+	if inn := r.Fields[crmkit.FieldINN]; inn != "" {
+		keys = append(keys, KeyINN+inn)
+	}
+	for _, p := range r.Phones {
+		k := KeyPhone + p.E164
+		if p.Extension != "" {
+			k += "#" + p.Extension
+		}
+		keys = append(keys, k)
+	}
+	for _, e := range r.Emails {
+		keys = append(keys, KeyEmail+e)
+	}
+	return keys
+}

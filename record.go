@@ -1,0 +1,36 @@
+package crmkit
+
+// Record is one row or element of one source file. Importers fill the
+// identity and the raw Fields; normalize cleans Fields and fills Phones,
+// Emails and MatchKeys; dedupe reads only those.
+type Record struct {
+	Source string // system name, e.g. "1c-trade"
+	File   string // path as the user gave it
+	Row    int    // the Excel row / CSV line / element ordinal a person would look at
+	// Key is the stable source key: the source's own ID when it has one,
+	// else a hash of the normalised identity fields. Never the row number.
+	Key    string
+	Kind   Kind
+	Fields map[string]string // canonical field → value
+	Extra  map[string]string // unmapped columns, verbatim
+
+	Phones    []Phone
+	Emails    []string
+	MatchKeys []string // "inn:…", "phone:+7…", "email:…"
+}
+
+// Get returns a canonical field value or "".
+func (r *Record) Get(field string) string { return r.Fields[field] }
+
+// Phone is one telephone number found in a cell.
+type Phone struct {
+	E164      string // "+74951234567"
+	Extension string
+	Raw       string // the piece of the cell it came from
+}
+
+// SourceKey identifies a record across runs.
+type SourceKey struct {
+	Source string
+	Key    string
+}
