@@ -1,0 +1,99 @@
+package importers
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/crmkit/crmkit"
+)
+
+// synonyms maps a folded header (see FoldHeader) to its canonical field.
+// Real 1C list forms and hand-made workbooks, in Russian and English.
+var synonyms = map[string]string{}
+
+func init() {
+	for field, names := range map[string][]string{
+		crmkit.FieldName: {"наименование", "наименование контрагента", "контрагент", "клиент", "покупатель",
+			"фио", "ф и о", "фио клиента", "name", "full name", "customer", "client", "customer name", "client name"},
+		crmkit.FieldLastName:   {"фамилия", "last name", "surname", "family name"},
+		crmkit.FieldFirstName:  {"имя", "first name", "given name"},
+		crmkit.FieldMiddleName: {"отчество", "middle name", "patronymic"},
+		crmkit.FieldOrgName: {"полное наименование", "официальное наименование", "наименование полное",
+			"организация", "компания", "company", "organization", "organisation", "company name"},
+		crmkit.FieldLegalForm: {"опф", "организационно правовая форма", "legal form"},
+		crmkit.FieldINN:       {"инн", "инн контрагента", "inn", "tax id", "taxpayer id"},
+		crmkit.FieldKPP:       {"кпп", "kpp"},
+		crmkit.FieldOGRN:      {"огрн", "огрнип", "ogrn"},
+		crmkit.FieldPhone: {"телефон", "телефоны", "тел", "тел факс", "телефон факс", "факс", "мобильный",
+			"мобильный телефон", "сотовый", "сотовый телефон", "рабочий телефон", "контактный телефон",
+			"номер телефона", "phone", "phones", "tel", "telephone", "mobile", "phone number", "fax"},
+		crmkit.FieldEmail: {"e mail", "email", "эл почта", "электронная почта", "адрес электронной почты",
+			"почта", "e mail адрес", "mail"},
+		crmkit.FieldAddress: {"адрес", "юридический адрес", "фактический адрес", "почтовый адрес",
+			"адрес доставки", "address", "legal address", "postal address"},
+		crmkit.FieldCity:          {"город", "населенный пункт", "city", "town"},
+		crmkit.FieldBirthDate:     {"дата рождения", "birth date", "birthday", "date of birth"},
+		crmkit.FieldContactPerson: {"контактное лицо", "контакт", "представитель", "contact", "contact person"},
+		crmkit.FieldRevenue:       {"выручка", "оборот", "сумма продаж", "сумма покупок", "revenue", "sales"},
+		crmkit.FieldSourceID:      {"код", "код контрагента", "ид", "идентификатор", "guid", "id", "code", "customer id"},
+		crmkit.FieldComment:       {"комментарий", "примечание", "comment", "comments", "note", "notes"},
+		crmkit.FieldKind: {"вид контрагента", "юр физ лицо", "юридическое физическое лицо", "тип контрагента",
+			"вид лица", "customer type"},
+	} {
+		for _, n := range names {
+			synonyms[FoldHeader(n)] = field
+		}
+	}
+}
+
+// FoldHeader makes headers comparable: lower case, ё as е, punctuation as
+// spaces, runs of spaces as one ("Тел./факс" → "тел факс").
+func FoldHeader(h string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(h) {
+		switch {
+		case r == 'ё':
+			r = 'е'
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Skip is the mapping target that drops a column.
+const Skip = "-"
+
+// fieldFor names the canonical field of a header: the user's mapping first,
+// then the built-in synonyms. "" means unmapped.
+func fieldFor(header string, overrides map[string]string) string {
+	f := FoldHeader(header)
+	if f == "" {
+		return ""
+	}
+	for h, field := range overrides {
+		if FoldHeader(h) == f {
+			return field
+		}
+	}
+	return synonyms[f]
+}
+
+// Column is one column of a table and where its values go.
+type Column struct {
+	Index  int    // 0-based
+	Header string // as written in the file
+	Field  string // canonical field, "" when kept in Extra, Skip when dropped
+}
+
+// multiValued fields collect every mapped column ("Телефон", "Мобильный").
+func multiValued(field string) bool {
+	return field == crmkit.FieldPhone || field == crmkit.FieldEmail
+}

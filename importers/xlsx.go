@@ -1,0 +1,82 @@
+package importers
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxRows streams one worksheet through excelize's row iterator. Cell
+// values are raw: a phone or INN stored as a number comes back as its
+// digits, never as "7.9161234567e+10".
+type xlsxRows struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	row  int
+}
+
+func openXLSX(path, sheet string, info *Info) (rowSource, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	if sheet == "" {
+		sheet, err = firstVisibleSheet(f)
+	} else if n, convErr := strconv.Atoi(sheet); convErr == nil {
+		list := f.GetSheetList()
+		if n < 1 || n > len(list) {
+			err = fmt.Errorf("sheet %d: the workbook has %d sheets", n, len(list))
+		} else {
+			sheet = list[n-1]
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s sheet %q: %w", path, sheet, err)
+	}
+	info.Sheet = sheet
+	return &xlsxRows{f: f, rows: rows}, nil
+}
+
+func firstVisibleSheet(f *excelize.File) (string, error) {
+	list := f.GetSheetList()
+	for _, s := range list {
+		if visible, err := f.GetSheetVisible(s); err == nil && visible {
+			return s, nil
+		}
+	}
+	if len(list) == 0 {
+		return "", fmt.Errorf("the workbook has no sheets")
+	}
+	return list[0], nil
+}
+
+func (x *xlsxRows) next() ([]string, int, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return nil, x.row, err
+		}
+		return nil, x.row, io.EOF
+	}
+	x.row++ // Next steps over missing rows one at a time: the count is the sheet row
+	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, x.row, fmt.Errorf("row %d: %w", x.row, err)
+	}
+	return cells, x.row, nil
+}
+
+func (x *xlsxRows) close() error {
+	err := x.rows.Close()
+	if cerr := x.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
