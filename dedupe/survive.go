@@ -1,0 +1,85 @@
+package dedupe
+
+import (
+	"sort"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Cards builds the golden card of every personal ID from its records. For
+// each field the value of the most trusted source wins (lower priority
+// first), then the earlier record; every distinct phone and e-mail is kept
+// as a contact point with the source that gave it first. Cards come back in
+// the order their IDs first appear in ids.
+func Cards(recs []crmkit.Record, ids []string, priority func(source string) int) []crmkit.Card {
+	byID := map[string][]int{}
+	var order []string
+	for i, id := range ids {
+		if _, ok := byID[id]; !ok {
+			order = append(order, id)
+		}
+		byID[id] = append(byID[id], i)
+	}
+	cards := make([]crmkit.Card, 0, len(order))
+	for _, id := range order {
+		members := byID[id]
+		sort.SliceStable(members, func(a, b int) bool {
+			return priority(recs[members[a]].Source) < priority(recs[members[b]].Source)
+		})
+		cards = append(cards, card(id, recs, members))
+	}
+	return cards
+}
+
+func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
+	c := crmkit.Card{PersonalID: id}
+	first := func(field string) string {
+		for _, i := range members {
+			if v := recs[i].Fields[field]; v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	for _, i := range members {
+		if k := recs[i].Kind; k != crmkit.KindUnknown {
+			c.Kind = k
+			break
+		}
+	}
+	c.Name = first(crmkit.FieldName)
+	c.LastName = first(crmkit.FieldLastName)
+	c.FirstName = first(crmkit.FieldFirstName)
+	c.MiddleName = first(crmkit.FieldMiddleName)
+	c.OrgName = first(crmkit.FieldOrgName)
+	if c.OrgName == "" && c.Kind == crmkit.KindOrganization {
+		c.OrgName = c.Name
+	}
+	if c.Name == "" {
+		c.Name = c.OrgName
+	}
+	c.LegalForm = first(crmkit.FieldLegalForm)
+	c.INN = first(crmkit.FieldINN)
+	c.KPP = first(crmkit.FieldKPP)
+	c.Address = first(crmkit.FieldAddress)
+	c.City = first(crmkit.FieldCity)
+
+	seen := map[crmkit.ContactPoint]bool{}
+	add := func(cp crmkit.ContactPoint) {
+		k := cp
+		k.Source = ""
+		if !seen[k] {
+			seen[k] = true
+			c.ContactPoints = append(c.ContactPoints, cp)
+		}
+	}
+	for _, i := range members {
+		for _, p := range recs[i].Phones {
+			add(crmkit.ContactPoint{Type: crmkit.ContactPhone, Value: p.E164, Extension: p.Extension, Source: recs[i].Source})
+		}
+		for _, e := range recs[i].Emails {
+			add(crmkit.ContactPoint{Type: crmkit.ContactEmail, Value: e, Source: recs[i].Source})
+		}
+	}
+	return c
+}
