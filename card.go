@@ -15,6 +15,10 @@ type Card struct {
 	Address       string
 	City          string
 	ContactPoints []ContactPoint
+	// MatchKeys are the exact keys this customer is known by (its records'
+	// INN, phones, e-mails); the store keeps them so that tomorrow's new
+	// rows find today's cards.
+	MatchKeys []string
 }
 
 // Contact point types.

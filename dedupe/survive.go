@@ -64,6 +64,15 @@ func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
 	c.Address = first(crmkit.FieldAddress)
 	c.City = first(crmkit.FieldCity)
 
+	keys := map[string]bool{}
+	for _, i := range members {
+		for _, k := range recs[i].MatchKeys {
+			if !keys[k] {
+				keys[k] = true
+				c.MatchKeys = append(c.MatchKeys, k)
+			}
+		}
+	}
 	seen := map[crmkit.ContactPoint]bool{}
 	add := func(cp crmkit.ContactPoint) {
 		k := cp

@@ -1,0 +1,303 @@
+// Package postgres is the CRM store on PostgreSQL through pgx. A run is one
+// transaction holding a transaction-level advisory lock; rows are loaded with
+// COPY into temporary tables and merged with set-based upserts.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/export"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// runLockKey is the advisory lock every crmkit run takes ("crmkit" in ASCII).
+const runLockKey = 0x63726d6b6974
+
+// Store is an open PostgreSQL store.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects, checks the server and brings the schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store DSN: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to store: %w", err)
+	}
+	s := &Store{pool: pool}
+	if err := s.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := export.Migrations(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("connect to store: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	// Two first runs at once must not both create the schema.
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(runLockKey)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := tx.Exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var have int
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(max(version), 0) FROM schema_migrations").Scan(&have); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if last := ms[len(ms)-1].Version; have > last {
+		return fmt.Errorf("the store's schema version %d is newer than this crmkit knows (%d): upgrade crmkit", have, last)
+	}
+	for _, m := range ms {
+		if m.Version <= have {
+			continue
+		}
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2, $3)", m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// Begin starts a run; it fails with export.ErrLocked while another run holds
+// the store.
+func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	var ok bool
+	if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock($1)", int64(runLockKey)).Scan(&ok); err != nil {
+		tx.Rollback(ctx)
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	if !ok {
+		tx.Rollback(ctx)
+		return nil, export.ErrLocked
+	}
+	return &Tx{tx: tx}, nil
+}
+
+func (s *Store) query(ctx context.Context, q string, args ...any) func() (export.Rows, func(), error) {
+	return func() (export.Rows, func(), error) {
+		rows, err := s.pool.Query(ctx, q, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, rows.Close, nil
+	}
+}
+
+// Cards streams every card with its contact points, by personal ID.
+func (s *Store) Cards(ctx context.Context) iter.Seq2[crmkit.Card, error] {
+	return export.Seq(s.query(ctx, export.SelectCardsSQL), export.ScanCards)
+}
+
+// Links streams every link by file and row.
+func (s *Store) Links(ctx context.Context) iter.Seq2[crmkit.Link, error] {
+	return export.Seq(s.query(ctx, export.SelectLinksSQL), export.ScanLinks)
+}
+
+// Problems streams the problems of run runID (0: the latest run).
+func (s *Store) Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error] {
+	return export.Seq(s.query(ctx, export.SelectProblemsSQL, runID), export.ScanProblems)
+}
+
+// Runs streams the finished runs, oldest first.
+func (s *Store) Runs(ctx context.Context) iter.Seq2[crmkit.Run, error] {
+	return export.Seq(s.query(ctx, export.SelectRunsSQL), export.ScanRuns)
+}
+
+// Tx is one run.
+type Tx struct {
+	tx pgx.Tx
+}
+
+// LinkedIDs implements dedupe.Existing.
+func (t *Tx) LinkedIDs(ctx context.Context, keys []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
+	sources, ks := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		sources[i], ks[i] = k.Source, k.Key
+	}
+	rows, err := t.tx.Query(ctx, `SELECT l.source, l.source_key, l.personal_id FROM links l
+		JOIN unnest($1::text[], $2::text[]) AS q(source, source_key) ON l.source = q.source AND l.source_key = q.source_key`, sources, ks)
+	if err != nil {
+		return nil, err
+	}
+	out := map[crmkit.SourceKey]string{}
+	var k crmkit.SourceKey
+	var id string
+	_, err = pgx.ForEachRow(rows, []any{&k.Source, &k.Key, &id}, func() error {
+		out[k] = id
+		return nil
+	})
+	return out, err
+}
+
+// IDsByMatchKey implements dedupe.Existing.
+func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]string, error) {
+	rows, err := t.tx.Query(ctx, "SELECT key, personal_id FROM match_keys WHERE key = ANY($1::text[])", keys)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	var k, id string
+	_, err = pgx.ForEachRow(rows, []any{&k, &id}, func() error {
+		out[k] = append(out[k], id)
+		return nil
+	})
+	return out, err
+}
+
+// Apply copies the run's rows into temporary tables and merges them.
+func (t *Tx) Apply(ctx context.Context, b export.Batch) (int64, error) {
+	args, err := export.RunStart(b.Run)
+	if err != nil {
+		return 0, err
+	}
+	var runID int64
+	if err := t.tx.QueryRow(ctx, export.InsertRunSQL, args...).Scan(&runID); err != nil {
+		return 0, fmt.Errorf("record run: %w", err)
+	}
+	for _, alias := range export.SortedAliases(b.Aliases) {
+		for _, q := range export.FoldAliasSQL() {
+			if _, err := t.tx.Exec(ctx, q, alias, b.Aliases[alias], runID); err != nil {
+				return 0, fmt.Errorf("merge card %s into %s: %w", alias, b.Aliases[alias], err)
+			}
+		}
+	}
+	if _, err := t.tx.Exec(ctx, `
+		CREATE TEMP TABLE tmp_cards (LIKE cards INCLUDING DEFAULTS) ON COMMIT DROP;
+		CREATE TEMP TABLE tmp_contacts (personal_id TEXT, type TEXT, value TEXT, extension TEXT, source TEXT, seq BIGINT) ON COMMIT DROP;
+		CREATE TEMP TABLE tmp_keys (key TEXT, personal_id TEXT) ON COMMIT DROP;
+		CREATE TEMP TABLE tmp_links (source TEXT, source_key TEXT, personal_id TEXT, file TEXT, row_num BIGINT) ON COMMIT DROP;
+		CREATE TEMP TABLE tmp_problems (file TEXT, row_num BIGINT, field TEXT, code TEXT, severity TEXT, message TEXT) ON COMMIT DROP`); err != nil {
+		return 0, fmt.Errorf("prepare load: %w", err)
+	}
+	cols := append([]string{"personal_id"}, export.CardFields...)
+	cardRows := func(yield func([]any) bool) {
+		for _, c := range b.Cards {
+			if !yield(append(export.CardValues(c), runID, runID)) {
+				return
+			}
+		}
+	}
+	contactRows := func(yield func([]any) bool) {
+		var seq int64
+		for _, c := range b.Cards {
+			for _, cp := range c.ContactPoints {
+				seq++
+				if !yield([]any{c.PersonalID, cp.Type, cp.Value, cp.Extension, cp.Source, seq}) {
+					return
+				}
+			}
+		}
+	}
+	keyRows := func(yield func([]any) bool) {
+		for _, c := range b.Cards {
+			for _, k := range c.MatchKeys {
+				if !yield([]any{k, c.PersonalID}) {
+					return
+				}
+			}
+		}
+	}
+	linkRows := func(yield func([]any) bool) {
+		for _, l := range b.Links {
+			if !yield([]any{l.Source, l.SourceKey, l.PersonalID, l.File, l.Row}) {
+				return
+			}
+		}
+	}
+	problemRows := func(yield func([]any) bool) {
+		for _, p := range b.Problems {
+			if !yield([]any{p.File, p.Row, p.Field, p.Code, string(p.Severity), p.Message}) {
+				return
+			}
+		}
+	}
+	for _, c := range []struct {
+		table string
+		cols  []string
+		rows  iter.Seq[[]any]
+	}{
+		{"tmp_cards", append(cols, "created_run", "updated_run"), cardRows},
+		{"tmp_contacts", []string{"personal_id", "type", "value", "extension", "source", "seq"}, contactRows},
+		{"tmp_keys", []string{"key", "personal_id"}, keyRows},
+		{"tmp_links", []string{"source", "source_key", "personal_id", "file", "row_num"}, linkRows},
+		{"tmp_problems", []string{"file", "row_num", "field", "code", "severity", "message"}, problemRows},
+	} {
+		next, stop := iter.Pull(c.rows)
+		_, err := t.tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromFunc(func() ([]any, error) {
+			row, ok := next()
+			if !ok {
+				return nil, nil
+			}
+			return row, nil
+		}))
+		stop()
+		if err != nil {
+			return 0, fmt.Errorf("load %s: %w", strings.TrimPrefix(c.table, "tmp_"), err)
+		}
+	}
+	colList := strings.Join(cols, ", ")
+	for _, q := range []string{
+		fmt.Sprintf("INSERT INTO cards (%[1]s, created_run, updated_run) SELECT %[1]s, created_run, updated_run FROM tmp_cards %[2]s", colList, export.CardUpsertConflict()),
+		"INSERT INTO contact_points (personal_id, type, value, extension, source, run_id) SELECT personal_id, type, value, extension, source, $1 FROM tmp_contacts ORDER BY seq ON CONFLICT DO NOTHING",
+		"INSERT INTO match_keys (key, personal_id) SELECT DISTINCT key, personal_id FROM tmp_keys ON CONFLICT DO NOTHING",
+		`INSERT INTO links (source, source_key, personal_id, file, row_num, first_run, last_run)
+			SELECT source, source_key, personal_id, file, row_num, $1, $1 FROM tmp_links
+			ON CONFLICT (source, source_key) DO UPDATE SET personal_id = excluded.personal_id,
+			file = excluded.file, row_num = excluded.row_num, last_run = excluded.last_run`,
+		"INSERT INTO problems (run_id, file, row_num, field, code, severity, message) SELECT $1, file, row_num, field, code, severity, message FROM tmp_problems",
+	} {
+		var qargs []any
+		if strings.Contains(q, "$1") {
+			qargs = []any{runID}
+		}
+		if _, err := t.tx.Exec(ctx, q, qargs...); err != nil {
+			return 0, fmt.Errorf("merge run rows: %w", err)
+		}
+	}
+	if _, err := t.tx.Exec(ctx, export.FinishRunSQL, export.RunFinish(runID, b.Run)...); err != nil {
+		return 0, fmt.Errorf("record run: %w", err)
+	}
+	return runID, nil
+}
+
+// Commit makes the run visible.
+func (t *Tx) Commit(ctx context.Context) error { return t.tx.Commit(ctx) }
+
+// Rollback drops everything of the run.
+func (t *Tx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }

@@ -1,0 +1,223 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"iter"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/crmkit/crmkit"
+)
+
+// The SQL below is shared by both engines: it uses $N placeholders (which
+// SQLite reads too) and nothing PostgreSQL-only, so that PostgreSQL-compatible
+// distributed engines can run it.
+
+// CardFields are the cards columns after personal_id, in CardValues order.
+var CardFields = []string{"kind", "name", "last_name", "first_name", "middle_name", "org_name", "legal_form", "inn", "kpp", "address", "city"}
+
+// CardValues returns personal_id and CardFields of a card.
+func CardValues(c crmkit.Card) []any {
+	return []any{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName, c.LegalForm, c.INN, c.KPP, c.Address, c.City}
+}
+
+// CardUpsertConflict is the ON CONFLICT clause of a card insert: the run's
+// non-empty values replace stored ones, empty ones leave them, and a row
+// that would not change is not touched (so a re-run changes nothing).
+func CardUpsertConflict() string {
+	var set, changed []string
+	for _, f := range CardFields {
+		set = append(set, fmt.Sprintf("%[1]s = CASE WHEN excluded.%[1]s <> '' THEN excluded.%[1]s ELSE cards.%[1]s END", f))
+		changed = append(changed, fmt.Sprintf("(excluded.%[1]s <> '' AND excluded.%[1]s <> cards.%[1]s)", f))
+	}
+	return "ON CONFLICT (personal_id) DO UPDATE SET " + strings.Join(set, ", ") +
+		", updated_run = excluded.updated_run WHERE " + strings.Join(changed, " OR ")
+}
+
+// FoldAliasSQL moves everything of a stored card that lost a merge ($1) to
+// its survivor ($2) in run $3, and leaves an alias that still resolves.
+func FoldAliasSQL() []string {
+	var fill []string
+	for _, f := range CardFields {
+		fill = append(fill, fmt.Sprintf("%[1]s = CASE WHEN s.%[1]s = '' THEN a.%[1]s ELSE s.%[1]s END", f))
+	}
+	return []string{
+		"UPDATE cards AS s SET " + strings.Join(fill, ", ") + " FROM cards AS a WHERE s.personal_id = $2 AND a.personal_id = $1",
+		"INSERT INTO contact_points (personal_id, type, value, extension, source, run_id) SELECT CAST($2 AS TEXT), type, value, extension, source, run_id FROM contact_points WHERE personal_id = $1 ON CONFLICT DO NOTHING",
+		"DELETE FROM contact_points WHERE personal_id = $1",
+		"INSERT INTO match_keys (key, personal_id) SELECT key, CAST($2 AS TEXT) FROM match_keys WHERE personal_id = $1 ON CONFLICT DO NOTHING",
+		"DELETE FROM match_keys WHERE personal_id = $1",
+		"UPDATE links SET personal_id = $2 WHERE personal_id = $1",
+		"UPDATE aliases SET personal_id = $2 WHERE personal_id = $1",
+		"INSERT INTO aliases (alias_id, personal_id, run_id) VALUES ($1, $2, $3) ON CONFLICT (alias_id) DO UPDATE SET personal_id = excluded.personal_id",
+		"DELETE FROM cards WHERE personal_id = $1",
+	}
+}
+
+// Statements of a run that both engines issue as they are.
+const (
+	InsertRunSQL = "INSERT INTO runs (started_at, command, files) VALUES ($1, $2, $3) RETURNING id"
+	FinishRunSQL = `UPDATE runs SET finished_at = $2, records = $3, problems = $4, duplicates = $5,
+		cards_created = (SELECT count(*) FROM cards WHERE created_run = $1),
+		cards_updated = (SELECT count(*) FROM cards WHERE updated_run = $1 AND created_run <> $1),
+		cards_merged = (SELECT count(*) FROM aliases WHERE run_id = $1),
+		links_created = (SELECT count(*) FROM links WHERE first_run = $1)
+		WHERE id = $1`
+	SelectCardsSQL = `SELECT c.personal_id, c.kind, c.name, c.last_name, c.first_name, c.middle_name, c.org_name,
+		c.legal_form, c.inn, c.kpp, c.address, c.city,
+		COALESCE(p.type, ''), COALESCE(p.value, ''), COALESCE(p.extension, ''), COALESCE(p.source, '')
+		FROM cards c LEFT JOIN contact_points p ON p.personal_id = c.personal_id
+		ORDER BY c.personal_id, p.id`
+	SelectLinksSQL    = "SELECT personal_id, source, source_key, file, row_num FROM links ORDER BY file, row_num, source, source_key"
+	SelectProblemsSQL = `SELECT file, row_num, field, code, severity, message FROM problems
+		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(id), 0) FROM runs WHERE finished_at <> '') END
+		ORDER BY id`
+	SelectRunsSQL = `SELECT id, started_at, finished_at, command, files, records, problems, duplicates,
+		cards_created, cards_merged, links_created, cards_updated FROM runs WHERE finished_at <> '' ORDER BY id`
+)
+
+// RunStart returns the values of InsertRunSQL.
+func RunStart(r crmkit.Run) ([]any, error) {
+	files, err := json.Marshal(r.Files)
+	if err != nil {
+		return nil, err
+	}
+	return []any{r.StartedAt.UTC().Format(time.RFC3339Nano), r.Command, string(files)}, nil
+}
+
+// RunFinish returns the values of FinishRunSQL.
+func RunFinish(id int64, r crmkit.Run) []any {
+	return []any{id, time.Now().UTC().Format(time.RFC3339Nano), r.Records, r.Problems, r.Duplicates}
+}
+
+// Rows is what both engines' result sets offer.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ScanCards groups the rows of SelectCardsSQL into cards.
+func ScanCards(rows Rows, yield func(crmkit.Card, error) bool) {
+	var cur crmkit.Card
+	have := false
+	for rows.Next() {
+		var c crmkit.Card
+		var kind string
+		var cp crmkit.ContactPoint
+		if err := rows.Scan(&c.PersonalID, &kind, &c.Name, &c.LastName, &c.FirstName, &c.MiddleName, &c.OrgName,
+			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
+			yield(crmkit.Card{}, fmt.Errorf("read cards: %w", err))
+			return
+		}
+		c.Kind = crmkit.Kind(kind)
+		if have && c.PersonalID != cur.PersonalID {
+			if !yield(cur, nil) {
+				return
+			}
+			have = false
+		}
+		if !have {
+			cur, have = c, true
+		}
+		if cp.Type != "" {
+			cur.ContactPoints = append(cur.ContactPoints, cp)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		yield(crmkit.Card{}, fmt.Errorf("read cards: %w", err))
+		return
+	}
+	if have {
+		yield(cur, nil)
+	}
+}
+
+// ScanLinks reads the rows of SelectLinksSQL.
+func ScanLinks(rows Rows, yield func(crmkit.Link, error) bool) {
+	scanEach(rows, "links", yield, func(l *crmkit.Link) []any {
+		return []any{&l.PersonalID, &l.Source, &l.SourceKey, &l.File, &l.Row}
+	})
+}
+
+// ScanProblems reads the rows of SelectProblemsSQL.
+func ScanProblems(rows Rows, yield func(crmkit.Problem, error) bool) {
+	scanEach(rows, "problems", yield, func(p *crmkit.Problem) []any {
+		return []any{&p.File, &p.Row, &p.Field, &p.Code, (*string)(&p.Severity), &p.Message}
+	})
+}
+
+// ScanRuns reads the rows of SelectRunsSQL.
+func ScanRuns(rows Rows, yield func(crmkit.Run, error) bool) {
+	for rows.Next() {
+		var r crmkit.Run
+		var started, finished, files string
+		if err := rows.Scan(&r.ID, &started, &finished, &r.Command, &files, &r.Records, &r.Problems, &r.Duplicates,
+			&r.CardsCreated, &r.CardsMerged, &r.LinksCreated, &r.CardsUpdated); err != nil {
+			yield(r, fmt.Errorf("read runs: %w", err))
+			return
+		}
+		r.StartedAt, _ = time.Parse(time.RFC3339Nano, started)
+		r.FinishedAt, _ = time.Parse(time.RFC3339Nano, finished)
+		if err := json.Unmarshal([]byte(files), &r.Files); err != nil {
+			yield(r, fmt.Errorf("read run %d files: %w", r.ID, err))
+			return
+		}
+		if !yield(r, nil) {
+			return
+		}
+	}
+	if err := rows.Err(); err != nil {
+		yield(crmkit.Run{}, fmt.Errorf("read runs: %w", err))
+	}
+}
+
+func scanEach[T any](rows Rows, what string, yield func(T, error) bool, dest func(*T) []any) {
+	for rows.Next() {
+		var v T
+		if err := rows.Scan(dest(&v)...); err != nil {
+			yield(v, fmt.Errorf("read %s: %w", what, err))
+			return
+		}
+		if !yield(v, nil) {
+			return
+		}
+	}
+	if err := rows.Err(); err != nil {
+		var zero T
+		yield(zero, fmt.Errorf("read %s: %w", what, err))
+	}
+}
+
+// Seq adapts a query and a scanner into a stream.
+func Seq[T any](query func() (Rows, func(), error), scan func(Rows, func(T, error) bool)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		rows, done, err := query()
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		defer done()
+		scan(rows, yield)
+	}
+}
+
+// UpsertLinkSQL records a sighting of a source record ($1 source, $2 key,
+// $3 personal ID, $4 file, $5 row, $6 run).
+const UpsertLinkSQL = `INSERT INTO links (source, source_key, personal_id, file, row_num, first_run, last_run)
+	VALUES ($1, $2, $3, $4, $5, $6, $6)
+	ON CONFLICT (source, source_key) DO UPDATE SET personal_id = excluded.personal_id,
+	file = excluded.file, row_num = excluded.row_num, last_run = excluded.last_run`
+
+// SortedAliases lists the aliases of a batch in a stable order.
+func SortedAliases(aliases map[string]string) []string {
+	out := make([]string, 0, len(aliases))
+	for a := range aliases {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,48 @@
+// Package export writes results: CSV files of cards, links and problems,
+// and the CRM store. The store has one schema and two engines, each in its
+// own package: export/sqlite (embedded, the default) and export/postgres
+// (pgx). This package holds what both share and what their callers see.
+package export
+
+import (
+	"context"
+	"errors"
+	"iter"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
+)
+
+// ErrLocked means another run holds the store: two runs never interleave.
+var ErrLocked = errors.New("another crmkit run is writing to this store; try again when it has finished")
+
+// Store is a CRM store of either engine.
+type Store interface {
+	// Begin starts a run: one transaction holding the store's run lock.
+	Begin(ctx context.Context) (Tx, error)
+	Cards(ctx context.Context) iter.Seq2[crmkit.Card, error]
+	Links(ctx context.Context) iter.Seq2[crmkit.Link, error]
+	// Problems of one run; runID 0 means the latest run.
+	Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error]
+	Runs(ctx context.Context) iter.Seq2[crmkit.Run, error]
+	Close() error
+}
+
+// Tx is one run's transaction. Nothing of it is visible before Commit; a
+// Rollback (or a Commit that fails) leaves the store as it was.
+type Tx interface {
+	dedupe.Existing
+	// Apply writes the run's result and records the run; it returns the run ID.
+	Apply(ctx context.Context, b Batch) (int64, error)
+	Commit(ctx context.Context) error
+	Rollback(ctx context.Context) error
+}
+
+// Batch is everything one run writes.
+type Batch struct {
+	Run      crmkit.Run
+	Cards    []crmkit.Card     // the run's golden cards; stored fields the run leaves empty stay
+	Aliases  map[string]string // stored IDs that merged into another: alias → survivor
+	Links    []crmkit.Link
+	Problems []crmkit.Problem
+}

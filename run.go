@@ -1,0 +1,27 @@
+package crmkit
+
+import "time"
+
+// Run is one recorded import: what was read, when, and what it changed.
+type Run struct {
+	ID           int64
+	StartedAt    time.Time
+	FinishedAt   time.Time
+	Command      string // the command line, without secrets
+	Files        []RunFile
+	Records      int
+	Problems     int
+	CardsCreated int
+	CardsUpdated int
+	CardsMerged  int // stored cards that became aliases of another
+	LinksCreated int
+	Duplicates   int // records folded into another record of the run
+}
+
+// RunFile is one input file of a run, with its checksum so that a later
+// reader can tell whether the same export was loaded twice.
+type RunFile struct {
+	Path    string `json:"path"`
+	SHA256  string `json:"sha256"`
+	Records int    `json:"records"`
+}
