@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -220,4 +222,18 @@ func SortedAliases(aliases map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+var placeholder = regexp.MustCompile(`\$(\d+)`)
+
+// ArgsFor trims args to the placeholders a statement uses: pgx wants the
+// counts to match, SQLite does not mind.
+func ArgsFor(query string, args ...any) []any {
+	n := 0
+	for _, m := range placeholder.FindAllStringSubmatch(query, -1) {
+		if v, _ := strconv.Atoi(m[1]); v > n {
+			n = v
+		}
+	}
+	return args[:min(n, len(args))]
 }

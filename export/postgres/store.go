@@ -6,7 +6,9 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"iter"
 	"strings"
 	"time"
@@ -14,22 +16,23 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// runLockKey is the advisory lock every crmkit run takes ("crmkit" in ASCII).
-const runLockKey = 0x63726d6b6974
-
 // Store is an open PostgreSQL store.
 type Store struct {
-	pool *pgxpool.Pool
+	pool     *pgxpool.Pool
+	lockKey  int64 // the advisory lock of this store's schema
+	lockWait time.Duration
 }
 
 // Open connects, checks the server and brings the schema up to date.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+// lockWait is how long a run waits for another run to finish.
+func Open(ctx context.Context, dsn string, lockWait time.Duration) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store DSN: %w", err)
@@ -38,7 +41,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to store: %w", err)
 	}
-	s := &Store{pool: pool}
+	s := &Store{pool: pool, lockWait: lockWait}
+	var schema string
+	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to store: %w", err)
+	}
+	// One lock per store: runs into stores in other schemas do not wait.
+	h := fnv.New64a()
+	h.Write([]byte("crmkit run " + schema))
+	s.lockKey = int64(h.Sum64())
 	if err := s.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -57,7 +69,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	defer tx.Rollback(ctx)
 	// Two first runs at once must not both create the schema.
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(runLockKey)); err != nil {
+	if err := s.lock(ctx, tx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if _, err := tx.Exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
@@ -90,23 +102,34 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Begin starts a run; it fails with export.ErrLocked while another run holds
-// the store.
+// Begin starts a run, waiting up to the lock wait for another run to end.
 func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	var ok bool
-	if err := tx.QueryRow(ctx, "SELECT pg_try_advisory_xact_lock($1)", int64(runLockKey)).Scan(&ok); err != nil {
+	if err := s.lock(ctx, tx); err != nil {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	if !ok {
-		tx.Rollback(ctx)
-		return nil, export.ErrLocked
-	}
 	return &Tx{tx: tx}, nil
+}
+
+// lock takes the store's run lock for the rest of the transaction.
+func (s *Store) lock(ctx context.Context, tx pgx.Tx) error {
+	wait := max(s.lockWait.Milliseconds(), 1)
+	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", wait)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", s.lockKey); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+			return export.ErrLocked
+		}
+		return err
+	}
+	_, err := tx.Exec(ctx, "SET LOCAL lock_timeout = 0")
+	return err
 }
 
 func (s *Store) query(ctx context.Context, q string, args ...any) func() (export.Rows, func(), error) {
@@ -192,7 +215,7 @@ func (t *Tx) Apply(ctx context.Context, b export.Batch) (int64, error) {
 	}
 	for _, alias := range export.SortedAliases(b.Aliases) {
 		for _, q := range export.FoldAliasSQL() {
-			if _, err := t.tx.Exec(ctx, q, alias, b.Aliases[alias], runID); err != nil {
+			if _, err := t.tx.Exec(ctx, q, export.ArgsFor(q, alias, b.Aliases[alias], runID)...); err != nil {
 				return 0, fmt.Errorf("merge card %s into %s: %w", alias, b.Aliases[alias], err)
 			}
 		}
@@ -282,11 +305,7 @@ func (t *Tx) Apply(ctx context.Context, b export.Batch) (int64, error) {
 			file = excluded.file, row_num = excluded.row_num, last_run = excluded.last_run`,
 		"INSERT INTO problems (run_id, file, row_num, field, code, severity, message) SELECT $1, file, row_num, field, code, severity, message FROM tmp_problems",
 	} {
-		var qargs []any
-		if strings.Contains(q, "$1") {
-			qargs = []any{runID}
-		}
-		if _, err := t.tx.Exec(ctx, q, qargs...); err != nil {
+		if _, err := t.tx.Exec(ctx, q, export.ArgsFor(q, runID)...); err != nil {
 			return 0, fmt.Errorf("merge run rows: %w", err)
 		}
 	}

@@ -1,0 +1,31 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit/dedupe"
+	"github.com/crmkit/crmkit/export"
+	"github.com/crmkit/crmkit/export/storetest"
+)
+
+var (
+	_ export.Store    = (*Store)(nil)
+	_ dedupe.Existing = (*Tx)(nil)
+)
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Opener {
+		path := filepath.Join(t.TempDir(), "crmkit.db")
+		return func(t *testing.T, wait time.Duration) export.Store {
+			s, err := Open(context.Background(), path, wait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	})
+}
