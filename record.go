@@ -27,6 +27,7 @@ type Phone struct {
 	E164      string // "+74951234567"
 	Extension string
 	Raw       string // the piece of the cell it came from
+	Problem   string // a warning about this number, e.g. "phone.area_code_assumed"
 }
 
 // SourceKey identifies a record across runs.

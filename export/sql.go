@@ -76,8 +76,10 @@ const (
 	SelectProblemsSQL = `SELECT file, row_num, field, code, severity, message FROM problems
 		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(id), 0) FROM runs WHERE finished_at <> '') END
 		ORDER BY id`
-	SelectRunsSQL = `SELECT id, started_at, finished_at, command, files, records, problems, duplicates,
-		cards_created, cards_merged, links_created, cards_updated FROM runs WHERE finished_at <> '' ORDER BY id`
+	selectRun = `SELECT id, started_at, finished_at, command, files, records, problems, duplicates,
+		cards_created, cards_merged, links_created, cards_updated FROM runs `
+	SelectRunsSQL = selectRun + "WHERE finished_at <> '' ORDER BY id"
+	SelectRunSQL  = selectRun + "WHERE id = $1"
 )
 
 // RunStart returns the values of InsertRunSQL.
@@ -87,6 +89,16 @@ func RunStart(r crmkit.Run) ([]any, error) {
 		return nil, err
 	}
 	return []any{r.StartedAt.UTC().Format(time.RFC3339Nano), r.Command, string(files)}, nil
+}
+
+// FinishedRun reads back the run that FinishRunSQL completed.
+func FinishedRun(rows Rows) (crmkit.Run, error) {
+	run, err := crmkit.Run{}, fmt.Errorf("the run disappeared from the store")
+	ScanRuns(rows, func(r crmkit.Run, e error) bool {
+		run, err = r, e
+		return false
+	})
+	return run, err
 }
 
 // RunFinish returns the values of FinishRunSQL.

@@ -32,8 +32,9 @@ type Store interface {
 // Rollback (or a Commit that fails) leaves the store as it was.
 type Tx interface {
 	dedupe.Existing
-	// Apply writes the run's result and records the run; it returns the run ID.
-	Apply(ctx context.Context, b Batch) (int64, error)
+	// Apply writes the run's result and records the run; it returns the
+	// run as recorded, with its ID and what it changed.
+	Apply(ctx context.Context, b Batch) (crmkit.Run, error)
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }

@@ -19,7 +19,10 @@ func init() {
 		crmkit.FieldFirstName:  {"имя", "first name", "given name"},
 		crmkit.FieldMiddleName: {"отчество", "middle name", "patronymic"},
 		crmkit.FieldOrgName: {"полное наименование", "официальное наименование", "наименование полное",
-			"организация", "компания", "company", "organization", "organisation", "company name"},
+			"юридическое наименование", "official name", "legal name"},
+		// In a list of people, the organisation is where the person works.
+		crmkit.FieldOrg: {"организация", "компания", "место работы", "company", "organization", "organisation",
+			"company name", "employer"},
 		crmkit.FieldLegalForm: {"опф", "организационно правовая форма", "legal form"},
 		crmkit.FieldINN:       {"инн", "инн контрагента", "inn", "tax id", "taxpayer id"},
 		crmkit.FieldKPP:       {"кпп", "kpp"},

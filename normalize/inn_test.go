@@ -154,3 +154,20 @@ func FuzzEmails(f *testing.F) {
 		}
 	})
 }
+
+func TestInferKind(t *testing.T) {
+	for name, want := range map[string]crmkit.Kind{
+		"ООО «Ромашка»":           crmkit.KindOrganization,
+		"Ромашка ООО":             crmkit.KindOrganization,
+		"Romashka LLC":            crmkit.KindOrganization,
+		"ИП Кузнецов А.П.":        crmkit.KindPerson,
+		"Волкова Ольга Сергеевна": crmkit.KindPerson,
+		"Алиев Рашид Гасан оглы":  crmkit.KindPerson,
+		"Соколов Денис":           crmkit.KindUnknown,
+		"Аосталь":                 crmkit.KindUnknown,
+	} {
+		if got := inferKind(map[string]string{crmkit.FieldName: name}); got != want {
+			t.Errorf("inferKind(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

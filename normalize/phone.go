@@ -166,6 +166,7 @@ func (p *phoneParser) national(text, digits string) bool {
 			return false
 		}
 		if p.add(text, "+7"+area+digits) {
+			p.phones[len(p.phones)-1].Problem = PhoneAreaCodeAssumed
 			p.problem(PhoneAreaCodeAssumed, crmkit.SeverityWarning, "%s completed with area code %s", crmkit.MaskPhone(text), area)
 			return true
 		}

@@ -27,6 +27,8 @@ var (
 	spaces = regexp.MustCompile(`\s+`)
 	// Legal forms that make a name an organisation's ("ООО «Ромашка»").
 	orgForm = regexp.MustCompile(`(?i)(^|[\s"«'(,])(ооо|оао|зао|пао|нао|ао|гуп|муп|фгуп|ано|нко|тсж|кфх|снт|llc|ltd|inc|gmbh)($|[\s"»'),.])|общество с ограниченной|акционерное общество|товарищество`)
+	// A patronymic makes a full name a person's: "Волкова Ольга Сергеевна", "Алиев Рашид оглы".
+	patronymic = regexp.MustCompile(`(?i)[а-яё]+(вич|вна|ична|оглы|кызы)(\s|$)`)
 	// An individual entrepreneur is a person who trades.
 	soleTrader = regexp.MustCompile(`(?i)(^|[\s"«(])ип($|[\s"».])|индивидуальный предприниматель`)
 )
@@ -124,7 +126,7 @@ func inferKind(f map[string]string) crmkit.Kind {
 	switch {
 	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name) || len(f[crmkit.FieldINN]) == innOrgLength:
 		return crmkit.KindOrganization
-	case soleTrader.MatchString(name) || len(f[crmkit.FieldINN]) == innPersonLength ||
+	case soleTrader.MatchString(name) || len(f[crmkit.FieldINN]) == innPersonLength || patronymic.MatchString(name) ||
 		f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "":
 		return crmkit.KindPerson
 	}

@@ -205,7 +205,20 @@ func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]str
 }
 
 // Apply writes the run's cards, aliases, links and problems and records the run.
-func (t *Tx) Apply(ctx context.Context, b export.Batch) (int64, error) {
+func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
+	runID, err := t.apply(ctx, b)
+	if err != nil {
+		return crmkit.Run{}, err
+	}
+	rows, err := t.tx.QueryContext(ctx, export.SelectRunSQL, runID)
+	if err != nil {
+		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
+	}
+	defer rows.Close()
+	return export.FinishedRun(rows)
+}
+
+func (t *Tx) apply(ctx context.Context, b export.Batch) (int64, error) {
 	args, err := export.RunStart(b.Run)
 	if err != nil {
 		return 0, err

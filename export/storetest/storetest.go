@@ -55,14 +55,14 @@ func batch() export.Batch {
 	}
 }
 
-func apply(t *testing.T, s export.Store, b export.Batch) int64 {
+func apply(t *testing.T, s export.Store, b export.Batch) crmkit.Run {
 	t.Helper()
 	ctx := context.Background()
 	tx, err := s.Begin(ctx)
 	if err != nil {
 		t.Fatalf("Begin: %v", err)
 	}
-	id, err := tx.Apply(ctx, b)
+	run, err := tx.Apply(ctx, b)
 	if err != nil {
 		tx.Rollback(ctx)
 		t.Fatalf("Apply: %v", err)
@@ -70,7 +70,7 @@ func apply(t *testing.T, s export.Store, b export.Batch) int64 {
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatalf("Commit: %v", err)
 	}
-	return id
+	return run
 }
 
 func collect[T any](t *testing.T, seq func(yield func(T, error) bool)) []T {
@@ -88,7 +88,10 @@ func collect[T any](t *testing.T, seq func(yield func(T, error) bool)) []T {
 func testApplyAndRead(t *testing.T, open Opener) {
 	s := open(t, time.Second)
 	ctx := context.Background()
-	runID := apply(t, s, batch())
+	run := apply(t, s, batch())
+	if run.ID == 0 || run.CardsCreated != 2 || run.LinksCreated != 3 || run.Records != 3 || run.Duplicates != 1 {
+		t.Errorf("Apply returned %+v", run)
+	}
 	cards := collect(t, s.Cards(ctx))
 	if len(cards) != 2 || cards[0].PersonalID != idA || cards[1].PersonalID != idB {
 		t.Fatalf("cards %+v", cards)
@@ -107,7 +110,7 @@ func testApplyAndRead(t *testing.T, open Opener) {
 		t.Errorf("problems %+v", problems)
 	}
 	runs := collect(t, s.Runs(ctx))
-	if len(runs) != 1 || runs[0].ID != runID || runs[0].CardsCreated != 2 || runs[0].LinksCreated != 3 ||
+	if len(runs) != 1 || runs[0].ID != run.ID || runs[0].CardsCreated != 2 || runs[0].LinksCreated != 3 ||
 		runs[0].Records != 3 || len(runs[0].Files) != 1 || runs[0].Files[0].SHA256 != "abc" {
 		t.Errorf("runs %+v", runs)
 	}

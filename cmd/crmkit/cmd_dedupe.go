@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/crmkit/crmkit/export"
+	"github.com/spf13/cobra"
+)
+
+type dedupeOptions struct {
+	g      *globalOptions
+	outDir string
+	files  []string
+}
+
+func newDedupeCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
+	opts := &dedupeOptions{g: g}
+	cmd := &cobra.Command{
+		Use:   "dedupe FILE... -o DIR",
+		Short: "Run the whole flow into files only: cards.csv, links.csv, problems.csv",
+		Long: `dedupe reads, cleanses and deduplicates the files exactly as import does, but
+writes the result into DIR instead of a store: cards.csv (one golden card per
+customer), links.csv (personal_id,source,source_key,file,row) and
+problems.csv. Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
+		Example: `  crmkit dedupe testdata/*.xlsx testdata/*.csv -o out/`,
+		Args:    needFiles,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.outDir == "" {
+				return usagef("name the output folder with -o DIR")
+			}
+			opts.files = args
+			return runDedupe(cmd.Context(), ios, opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.outDir, "output", "o", "", "folder for cards.csv, links.csv and problems.csv")
+	return cmd
+}
+
+func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
+	cfg, err := loadConfig(opts.g.configPath)
+	if err != nil {
+		return err
+	}
+	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(opts.outDir, 0o755); err != nil {
+		return err
+	}
+	sum := newSummary("dedupe", fl, opts.g.maxErrors)
+	sum.OutputDir = opts.outDir
+	problems := func(w io.Writer) error {
+		_, err := export.WriteProblems(w, export.FormatCSV, export.Slice(fl.Problems))
+		return err
+	}
+	if sum.exceeded() {
+		// Only the list of what to fix: no cards from input the user refused.
+		err := writeFileAtomic(filepath.Join(opts.outDir, "problems.csv"), problems)
+		return errors.Join(err, sum.printUnlessQuiet(ios, opts.g), errMaxErrors)
+	}
+	d, err := decide(ctx, fl, nil, cfg)
+	if err != nil {
+		return err
+	}
+	outputs := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"cards.csv", func(w io.Writer) error {
+			_, err := export.WriteCards(w, export.FormatCSV, export.Slice(d.Cards))
+			return err
+		}},
+		{"links.csv", func(w io.Writer) error {
+			_, err := export.WriteLinks(w, export.FormatCSV, export.Slice(d.Links))
+			return err
+		}},
+		{"problems.csv", problems},
+	}
+	for _, o := range outputs {
+		if err := writeFileAtomic(filepath.Join(opts.outDir, o.name), o.write); err != nil {
+			return err
+		}
+	}
+	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated = len(d.Cards), len(d.New), d.Merged, len(d.Links)
+	sum.Committed = true
+	return sum.printUnlessQuiet(ios, opts.g)
+}
+
+// writeFileAtomic writes a file whole or not at all: into a temporary file
+// beside it, renamed over the target when complete.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}

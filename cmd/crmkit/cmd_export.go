@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/crmkit/crmkit/export"
+	"github.com/spf13/cobra"
+)
+
+type exportOptions struct {
+	g      *globalOptions
+	store  storeOptions
+	what   string
+	output string
+	runID  int64
+}
+
+// exportTables are the tables export can write.
+var exportTables = []string{"cards", "links", "problems"}
+
+func newExportCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
+	opts := &exportOptions{g: g}
+	cmd := &cobra.Command{
+		Use:   "export cards|links|problems -o FILE",
+		Short: "Write cards, links or problems from the CRM store to a file",
+		Long: `export writes one table of the CRM store. The format follows the file's
+extension: .csv, .jsonl or .xlsx; "-o -" writes CSV to standard output.
+links columns: personal_id,source,source_key,file,row. problems are those of
+the latest run unless --run names another.` + "\n" + exitCodesHelp,
+		Example: `  crmkit export cards -o cards.xlsx
+  crmkit export links --store postgres://crm@db/crm -o - | head`,
+		ValidArgs: exportTables,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("name one table: cards, links or problems")
+			}
+			for _, t := range exportTables {
+				if args[0] == t {
+					return nil
+				}
+			}
+			return usagef("unknown table %q: cards, links or problems", args[0])
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.output == "" {
+				return usagef("name the output file with -o FILE (or -o - for standard output)")
+			}
+			opts.what = args[0]
+			return runExport(cmd.Context(), ios, opts)
+		},
+	}
+	addStoreFlags(cmd, &opts.store)
+	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file: .csv, .jsonl or .xlsx; - for CSV on stdout")
+	cmd.Flags().Int64Var(&opts.runID, "run", 0, "problems: the run to export (default: the latest)")
+	return cmd
+}
+
+func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
+	format, err := export.FormatOf(opts.output)
+	if err != nil {
+		return usageError{err}
+	}
+	cfg, err := loadConfig(opts.g.configPath)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	write := func(w io.Writer) (n int, err error) {
+		switch opts.what {
+		case "cards":
+			return export.WriteCards(w, format, store.Cards(ctx))
+		case "links":
+			return export.WriteLinks(w, format, store.Links(ctx))
+		default:
+			return export.WriteProblems(w, format, store.Problems(ctx, opts.runID))
+		}
+	}
+	var n int
+	if opts.output == "-" {
+		n, err = write(ios.Out)
+	} else {
+		err = writeFileAtomic(opts.output, func(w io.Writer) (err error) {
+			n, err = write(w)
+			return err
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("export %s: %w", opts.what, err)
+	}
+	if !opts.g.quiet && opts.output != "-" {
+		fmt.Fprintf(ios.ErrOut, "wrote %d %s to %s\n", n, opts.what, opts.output)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/importers"
+	"gopkg.in/yaml.v3"
+)
+
+// defaultConfigFile is looked for in the working directory.
+const defaultConfigFile = "crmkit.yaml"
+
+// Config is the crmkit.yaml file.
+type Config struct {
+	Region  string         `yaml:"region"`
+	Sources []SourceConfig `yaml:"sources"`
+	Dedupe  map[string]any `yaml:"dedupe"`
+	Store   string         `yaml:"store"`
+}
+
+// SourceConfig holds the settings of one source system; it applies to the
+// files whose base name matches one of its globs.
+type SourceConfig struct {
+	Name     string            `yaml:"name"`
+	Files    []string          `yaml:"files"`
+	AreaCode string            `yaml:"area_code"`
+	Priority int               `yaml:"priority"`
+	Map      map[string]string `yaml:"map"`
+}
+
+// loadConfig reads path, or crmkit.yaml in the working directory when path
+// is empty and the file exists.
+func loadConfig(path string) (Config, error) {
+	var cfg Config
+	explicit := path != ""
+	if !explicit {
+		path = defaultConfigFile
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return cfg, nil
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
+		return cfg, usagef("config %s: %v", path, err)
+	}
+	for i, s := range cfg.Sources {
+		if s.Name == "" {
+			return cfg, usagef("config %s: source %d has no name", path, i+1)
+		}
+		for _, g := range s.Files {
+			if _, err := filepath.Match(g, ""); err != nil {
+				return cfg, usagef("config %s: source %s: bad glob %q", path, s.Name, g)
+			}
+		}
+		if err := checkMap(s.Map); err != nil {
+			return cfg, usagef("config %s: source %s: %v", path, s.Name, err)
+		}
+	}
+	return cfg, nil
+}
+
+// loadMap reads a --map file: header → canonical field (or "-" to skip).
+func loadMap(path string) (map[string]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read mapping: %w", err)
+	}
+	var m map[string]string
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil, usagef("mapping %s: %v", path, err)
+	}
+	if err := checkMap(m); err != nil {
+		return nil, usagef("mapping %s: %v", path, err)
+	}
+	return m, nil
+}
+
+func checkMap(m map[string]string) error {
+	for h, f := range m {
+		if f != importers.Skip && !crmkit.IsField(f) {
+			return fmt.Errorf("column %q maps to unknown field %q (fields: %s, or %q to skip)", h, f, strings.Join(crmkit.Fields, ", "), importers.Skip)
+		}
+	}
+	return nil
+}
+
+// sourceFor is the source whose globs match the file, else one named after
+// the flag or the file.
+func (c Config) sourceFor(path, flagSource string) SourceConfig {
+	base := filepath.Base(path)
+	for _, s := range c.Sources {
+		for _, g := range s.Files {
+			if ok, _ := filepath.Match(g, base); ok {
+				if flagSource != "" {
+					s.Name = flagSource
+				}
+				return s
+			}
+		}
+	}
+	name := flagSource
+	if name == "" {
+		name = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	return SourceConfig{Name: name, Priority: 1 << 20}
+}
+
+// priority of a source name for survivorship: configured order, lower wins.
+func (c Config) priority(source string) int {
+	for i, s := range c.Sources {
+		if s.Name == source {
+			if s.Priority != 0 {
+				return s.Priority
+			}
+			return i + 1
+		}
+	}
+	return 1 << 20
+}

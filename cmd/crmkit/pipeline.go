@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
+	"github.com/crmkit/crmkit/importers"
+	"github.com/crmkit/crmkit/normalize"
+	"github.com/google/uuid"
+)
+
+// flow is what reading and cleansing the input files gave.
+type flow struct {
+	Records  []crmkit.Record
+	Problems []crmkit.Problem
+	Files    []crmkit.RunFile
+	Errors   int // problems of severity error
+}
+
+// readFiles reads, maps and cleanses every file, in order. A file that
+// cannot be read stops the run: nothing of it may be half-loaded.
+func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions, prog *progress) (*flow, error) {
+	userMap, err := loadMap(g.mapFile)
+	if err != nil {
+		return nil, err
+	}
+	region := g.region
+	if region == "" {
+		region = cfg.Region
+	}
+	fl := &flow{}
+	for _, path := range files {
+		src := cfg.sourceFor(path, g.source)
+		colMap := maps.Clone(src.Map)
+		if colMap == nil {
+			colMap = map[string]string{}
+		}
+		maps.Copy(colMap, userMap)
+		area := src.AreaCode
+		if g.areaCode != "" {
+			area = g.areaCode
+		}
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return nil, err
+		}
+		r, err := importers.Open(path, importers.Options{Source: src.Name, Map: colMap})
+		if err != nil {
+			return nil, err
+		}
+		opt := normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}}
+		n := 0
+		prog.start(filepath.Base(path))
+		for rec, err := range r.Records() {
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err != nil {
+				r.Close()
+				return nil, err
+			}
+			clean, problems := normalize.Record(rec, opt)
+			fl.Records = append(fl.Records, clean)
+			fl.Problems = append(fl.Problems, problems...)
+			for _, p := range problems {
+				if p.Severity == crmkit.SeverityError {
+					fl.Errors++
+				}
+			}
+			n++
+			prog.add(1)
+		}
+		if err := r.Close(); err != nil {
+			return nil, fmt.Errorf("close %s: %w", path, err)
+		}
+		prog.done()
+		fl.Files = append(fl.Files, crmkit.RunFile{Path: path, SHA256: sum, Records: n})
+	}
+	return fl, nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// decision is what dedupe made of a flow.
+type decision struct {
+	dedupe.Result
+	Cards []crmkit.Card
+	Links []crmkit.Link
+}
+
+// decide clusters the records, against the store's history when there is one.
+func decide(ctx context.Context, fl *flow, existing dedupe.Existing, cfg Config) (*decision, error) {
+	res, err := dedupe.Assign(ctx, fl.Records, existing, newPersonalID)
+	if err != nil {
+		return nil, err
+	}
+	d := &decision{Result: res, Cards: dedupe.Cards(fl.Records, res.IDs, cfg.priority)}
+	// One link per source record: the last sighting wins.
+	at := map[crmkit.SourceKey]int{}
+	for i, r := range fl.Records {
+		l := crmkit.Link{PersonalID: res.IDs[i], Source: r.Source, SourceKey: r.Key, File: r.File, Row: r.Row}
+		sk := crmkit.SourceKey{Source: r.Source, Key: r.Key}
+		if j, ok := at[sk]; ok {
+			d.Links[j] = l
+			continue
+		}
+		at[sk] = len(d.Links)
+		d.Links = append(d.Links, l)
+	}
+	return d, nil
+}
+
+// newPersonalID issues a UUIDv7: time-ordered, so the oldest of two IDs is
+// the least, which is how a merge picks its survivor.
+func newPersonalID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}

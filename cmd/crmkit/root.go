@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time: -ldflags "-X main.version=…".
+var version = "dev"
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	configPath string
+	region     string
+	areaCode   string
+	source     string
+	mapFile    string
+	format     string
+	quiet      bool
+	maxErrors  int
+}
+
+func run() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ios := systemIO()
+	err := newRootCmd(ios).ExecuteContext(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("interrupted, nothing committed: %w", ctx.Err())
+		}
+		fmt.Fprintln(ios.ErrOut, "crmkit: "+redact(err.Error()))
+	}
+	return exitCode(err)
+}
+
+const exitCodesHelp = `
+Exit codes:
+  0    success
+  1    failure: nothing was committed
+  2    usage error: bad flags, arguments or configuration
+  3    finished, but --max-errors was exceeded: nothing was committed
+  130  interrupted (Ctrl-C, SIGTERM): the run was rolled back
+`
+
+func newRootCmd(ios *IOStreams) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "crmkit",
+		Short: "Move a customer base into a CRM: read, cleanse, deduplicate, load",
+		Long: `crmkit reads Excel workbooks and text exports, cleanses phones (E.164), tax
+numbers and e-mails, merges duplicate customers under one stable personal ID
+and loads the result into the CRM store (an SQLite file by default, or
+PostgreSQL).` + "\n" + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	f := root.PersistentFlags()
+	f.StringVar(&g.configPath, "config", "", "config file (default: ./crmkit.yaml when present)")
+	f.StringVar(&g.region, "region", "", "region of numbers written without a country code (default RU)")
+	f.StringVar(&g.areaCode, "area-code", "", "area code that completes local phone numbers, e.g. 495")
+	f.StringVar(&g.source, "source", "", "source system name stored with every link (default: per config, else the file name)")
+	f.StringVar(&g.mapFile, "map", "", "YAML file mapping column headers to fields")
+	f.StringVar(&g.format, "format", "text", "output format: text or json")
+	f.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors and the requested output")
+	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if g.format != "text" && g.format != "json" {
+			return usagef("--format must be text or json, not %q", g.format)
+		}
+		return nil
+	}
+	root.AddCommand(
+		newImportCmd(ios, g),
+		newDedupeCmd(ios, g),
+		newExportCmd(ios, g),
+		newPhonesCmd(ios, g),
+		newVersionCmd(ios),
+	)
+	return root
+}
+
+// needFiles is cobra.MinimumNArgs(1) as a usage error.
+func needFiles(_ *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return usagef("name at least one input file")
+	}
+	return nil
+}
+
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+func newVersionCmd(ios *IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintln(ios.Out, "crmkit", version)
+			return err
+		},
+	}
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+)
+
+// summary is what import and dedupe report; under --format json it is one
+// JSON document on stdout.
+type summary struct {
+	Command        string           `json:"command"`
+	Files          []crmkit.RunFile `json:"files"`
+	Records        int              `json:"records"`
+	Problems       int              `json:"problems"`
+	Errors         int              `json:"errors"`
+	ProblemsByCode map[string]int   `json:"problems_by_code"`
+	Cards          int              `json:"cards"`
+	CardsCreated   int              `json:"cards_created"`
+	CardsUpdated   int              `json:"cards_updated"`
+	CardsMerged    int              `json:"cards_merged"`
+	Duplicates     int              `json:"duplicates_merged"`
+	LinksCreated   int              `json:"links_created"`
+	RunID          int64            `json:"run_id,omitempty"`
+	Store          string           `json:"store,omitempty"`
+	OutputDir      string           `json:"output_dir,omitempty"`
+	DryRun         bool             `json:"dry_run"`
+	Committed      bool             `json:"committed"`
+	MaxErrors      int              `json:"max_errors"`
+}
+
+func newSummary(command string, fl *flow, maxErrors int) *summary {
+	s := &summary{Command: command, Files: fl.Files, Records: len(fl.Records), Problems: len(fl.Problems),
+		Errors: fl.Errors, ProblemsByCode: map[string]int{}, MaxErrors: maxErrors}
+	for _, p := range fl.Problems {
+		s.ProblemsByCode[p.Code]++
+	}
+	return s
+}
+
+func (s *summary) exceeded() bool { return s.MaxErrors >= 0 && s.Errors > s.MaxErrors }
+
+func (s *summary) print(w io.Writer, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "read %d rows from %d files\n", s.Records, len(s.Files))
+	fmt.Fprintf(&b, "problems: %d (%d errors)\n", s.Problems, s.Errors)
+	codes := make([]string, 0, len(s.ProblemsByCode))
+	for c := range s.ProblemsByCode {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		fmt.Fprintf(&b, "  %-28s %d\n", c, s.ProblemsByCode[c])
+	}
+	fmt.Fprintf(&b, "cards: %d (%d created, %d updated, %d merged into others)\n", s.Cards, s.CardsCreated, s.CardsUpdated, s.CardsMerged)
+	fmt.Fprintf(&b, "duplicates merged: %d\n", s.Duplicates)
+	fmt.Fprintf(&b, "links created: %d\n", s.LinksCreated)
+	switch {
+	case s.exceeded():
+		fmt.Fprintf(&b, "%d errors exceed --max-errors %d: nothing committed\n", s.Errors, s.MaxErrors)
+	case s.DryRun:
+		b.WriteString("dry run: nothing committed\n")
+	case s.Store != "":
+		fmt.Fprintf(&b, "store: %s (run %d)\n", s.Store, s.RunID)
+	case s.OutputDir != "":
+		fmt.Fprintf(&b, "written to %s\n", s.OutputDir)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

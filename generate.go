@@ -1,0 +1,3 @@
+package crmkit
+
+//go:generate go run ./testdata/gen -dir testdata

@@ -1,0 +1,194 @@
+// Command gen writes crmkit's sample inputs: the small demo files in
+// testdata/ (go generate ./... from the module root runs it) and, with
+// -rows, a large generated workbook for benchmarks. All people and
+// companies are invented; INNs are made with valid control digits.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+)
+
+func main() {
+	dir := flag.String("dir", "testdata", "folder for the sample files")
+	rows := flag.Int("rows", 0, "write a generated workbook of this many rows to -o instead of the samples")
+	out := flag.String("o", "", "output of -rows (.xlsx or .csv)")
+	seed := flag.Uint64("seed", 1, "random seed of -rows")
+	flag.Parse()
+	if *rows > 0 {
+		if *out == "" {
+			log.Fatal("gen: -rows needs -o FILE")
+		}
+		if err := writeBig(*out, *rows, *seed); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if err := writeSamples(*dir); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// writeSamples writes three small files that describe overlapping customers.
+func writeSamples(dir string) error {
+	// clients.xlsx: a 1C list form saved to Excel — three title rows, numeric
+	// INN and phone cells, a blank row, an unmapped column.
+	f := excelize.NewFile()
+	defer f.Close()
+	sh := "Контрагенты"
+	if err := f.SetSheetName("Sheet1", sh); err != nil {
+		return err
+	}
+	rows := [][]any{
+		{"Контрагенты"},
+		{"Отчет сформирован 01.11.2026 10:15"},
+		{"Отбор: Вид контрагента = Покупатель"},
+		{"Код", "Наименование", "ИНН", "КПП", "Телефон", "E-mail", "Адрес", "Менеджер"},
+		{"00-000017", "ООО «Ромашка»", int64(7707083893), int64(773601001), int64(74951234567), "info@romashka.example", "г. Москва, ул. Полевая, д. 1", "Смирнова"},
+		{"00-000018", "ИП Кузнецов Андрей Петрович", int64(500100732259), nil, "8 (916) 123-45-67", "kuznetsov.ap@mail.example", "г. Тверь", "Смирнова"},
+		{"00-000019", "АО \"Северный ветер\"", "7830002293", "783001001", "(812) 555-01-02, доб. 105", "", "Санкт-Петербург, Невский пр., 10", "Орлов"},
+		{},
+		{"00-000020", "Волкова Ольга Сергеевна", nil, nil, "123-45-99", "o.volkova@yandex.example", "", "Орлов"},
+		{"00-000021", "ООО Техносфера", int64(7707083894), nil, "8 800 555 35 35", "sales@technosfera.example", "", ""},
+		{"00-000022", "Зайцев Игорь", nil, nil, "не указан", "zaitsev@", "", ""},
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sh, cell, &r); err != nil {
+			return err
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "clients.xlsx")); err != nil {
+		return err
+	}
+
+	// contacts-1251.csv: saved on Russian Windows — Windows-1251, ";", a title
+	// line, a quoted cell with a line break.
+	contacts := strings.Join([]string{
+		"Выгрузка контактов CRM;;;;",
+		"ФИО;Тел./факс;Эл. почта;Город;Организация",
+		"Кузнецов Андрей Петрович;+7 916 123 45 67;;Тверь;",
+		"Петрова Мария Ивановна;\"8 (495) 765-43-21\nмоб. 8 903 111 22 33\";m.petrova@romashka.example;Москва;ООО «Ромашка»",
+		"Волкова Ольга;8-495-123-45-99;O.Volkova@Yandex.example;Москва;",
+		"Соколов Денис;89261112233;sokolov@mail.example;Казань;",
+		"",
+	}, "\r\n")
+	enc, err := charmap.Windows1251.NewEncoder().String(contacts)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "contacts-1251.csv"), []byte(enc), 0o644); err != nil {
+		return err
+	}
+
+	// leads.csv: a web form export — UTF-8 with BOM, ",", English headers.
+	leads := "\ufeffName,Phone,Email,City,Comment\r\n" +
+		"Romashka LLC,+7 495 123-45-67,info@romashka.example,Moscow,asked for a price list\r\n" +
+		"Денис Соколов,+7 926 111-22-33,,Казань,\r\n" +
+		"Елена Морозова,+7 999 000 11 22,morozova@mail.example,Самара,new lead\r\n"
+	return os.WriteFile(filepath.Join(dir, "leads.csv"), []byte(leads), 0o644)
+}
+
+var (
+	lastNames   = []string{"Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев"}
+	firstNames  = []string{"Александр", "Сергей", "Дмитрий", "Андрей", "Алексей", "Максим", "Иван", "Михаил", "Николай", "Евгений"}
+	patronymics = []string{"Александрович", "Сергеевич", "Дмитриевич", "Андреевич", "Иванович", "Петрович", "Михайлович", "Николаевич"}
+	orgWords    = []string{"Ромашка", "Вектор", "Альфа", "Техносфера", "Север", "Гранит", "Меридиан", "Прогресс", "Импульс", "Орбита", "Сфера", "Стройресурс"}
+	forms       = []string{"ООО", "АО", "ПАО", "ИП"}
+	cities      = []string{"Москва", "Санкт-Петербург", "Казань", "Тверь", "Самара", "Екатеринбург", "Новосибирск"}
+)
+
+// writeBig writes n rows of invented customers in the shape of clients.xlsx,
+// with about one row in five repeating an earlier customer in another form.
+func writeBig(path string, n int, seed uint64) error {
+	rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	header := []any{"Код", "Наименование", "ИНН", "КПП", "Телефон", "E-mail", "Адрес", "Город", "Менеджер", "Комментарий"}
+	type customer struct {
+		name, inn, phone, email, city string
+	}
+	var seen []customer
+	row := func(i int) []any {
+		var c customer
+		if len(seen) > 0 && rnd.IntN(5) == 0 {
+			c = seen[rnd.IntN(len(seen))]
+			c.phone = "8" + strings.TrimPrefix(c.phone, "+7") // the same number, written another way
+		} else {
+			if rnd.IntN(2) == 0 {
+				c.name = fmt.Sprintf("%s «%s-%d»", forms[rnd.IntN(3)], orgWords[rnd.IntN(len(orgWords))], rnd.IntN(1000))
+				c.inn = inn10(rnd)
+			} else {
+				c.name = fmt.Sprintf("%s %s %s", lastNames[rnd.IntN(len(lastNames))], firstNames[rnd.IntN(len(firstNames))], patronymics[rnd.IntN(len(patronymics))])
+			}
+			c.phone = fmt.Sprintf("+79%02d%07d", rnd.IntN(100), rnd.IntN(10_000_000))
+			c.email = fmt.Sprintf("client%d@mail.example", i)
+			c.city = cities[rnd.IntN(len(cities))]
+			if len(seen) < 100_000 {
+				seen = append(seen, c)
+			}
+		}
+		return []any{fmt.Sprintf("%08d", i), c.name, c.inn, "", c.phone, c.email, "ул. Ленина, д. " + fmt.Sprint(1+rnd.IntN(200)), c.city, "Менеджер", ""}
+	}
+	if strings.HasSuffix(path, ".csv") {
+		var b strings.Builder
+		for i, h := range header {
+			if i > 0 {
+				b.WriteByte(';')
+			}
+			fmt.Fprint(&b, h)
+		}
+		b.WriteString("\r\n")
+		for i := 1; i <= n; i++ {
+			for j, v := range row(i) {
+				if j > 0 {
+					b.WriteByte(';')
+				}
+				fmt.Fprint(&b, v)
+			}
+			b.WriteString("\r\n")
+		}
+		return os.WriteFile(path, []byte(b.String()), 0o644)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{"Контрагенты"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A2", header); err != nil {
+		return err
+	}
+	for i := 1; i <= n; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, row(i)); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.SaveAs(path)
+}
+
+// inn10 makes a random organisation INN with a valid control digit.
+func inn10(rnd *rand.Rand) string {
+	w := []int{2, 4, 10, 3, 5, 9, 4, 6, 8}
+	d := make([]byte, 10)
+	sum := 0
+	for i := range 9 {
+		d[i] = byte('0' + rnd.IntN(10))
+		sum += int(d[i]-'0') * w[i]
+	}
+	d[9] = byte('0' + sum%11%10)
+	return string(d)
+}
