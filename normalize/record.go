@@ -28,7 +28,7 @@ var (
 	// Legal forms that make a name an organisation's ("ООО «Ромашка»").
 	orgForm = regexp.MustCompile(`(?i)(^|[\s"«'(,])(ооо|оао|зао|пао|нао|ао|гуп|муп|фгуп|ано|нко|тсж|кфх|снт|llc|ltd|inc|gmbh)($|[\s"»'),.])|общество с ограниченной|акционерное общество|товарищество`)
 	// A patronymic makes a full name a person's: "Волкова Ольга Сергеевна", "Алиев Рашид оглы".
-	patronymic = regexp.MustCompile(`(?i)[а-яё]+(вич|вна|ична|оглы|кызы)(\s|$)`)
+	patronymic = regexp.MustCompile(`(?i)([а-яё]+(вич|вна|ична)|\s(оглы|кызы))(\s|$)`)
 	// An individual entrepreneur is a person who trades.
 	soleTrader = regexp.MustCompile(`(?i)(^|[\s"«(])ип($|[\s"».])|индивидуальный предприниматель`)
 )
