@@ -28,8 +28,15 @@ type globalOptions struct {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ios := systemIO()
-	err := newRootCmd(ios).ExecuteContext(ctx)
+	return execute(ctx, systemIO(), os.Args[1:])
+}
+
+// execute runs one command line and returns its exit code; errors are
+// printed once, here, with DSN passwords hidden.
+func execute(ctx context.Context, ios *IOStreams, args []string) int {
+	root := newRootCmd(ios)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("interrupted, nothing committed: %w", ctx.Err())

@@ -1,0 +1,38 @@
+# crmkit — see README.md.
+GO      ?= go
+BIN     := bin/crmkit
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: build demo test test-short lint bench generate clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/crmkit
+
+# The main job on the embedded store with the sample files: no server needed.
+demo: build
+	rm -f crmkit.db crmkit.db-wal crmkit.db-shm
+	./$(BIN) import --config testdata/crmkit.yaml testdata/clients.xlsx testdata/contacts-1251.csv testdata/leads.csv
+	./$(BIN) export cards -o - --store crmkit.db
+
+# The whole suite. PostgreSQL tests run when CRMKIT_TEST_DATABASE_URL is set
+# (and must, under CI=true).
+test: lint
+	$(GO) test -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet ./testdata/gen
+
+# Benchmarks: Go micro-benchmarks, then import rows/s into both stores.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./normalize/ ./dedupe/
+	./testdata/bench-import.sh $(BENCH_ROWS)
+
+generate:
+	$(GO) generate ./...
+
+clean:
+	rm -rf bin bench crmkit.db crmkit.db-wal crmkit.db-shm

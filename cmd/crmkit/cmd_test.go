@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crmkit/crmkit/export/storetest"
+)
+
+// The sample files of testdata/, as a user names them.
+var (
+	sampleConfig = filepath.Join("..", "..", "testdata", "crmkit.yaml")
+	sampleFiles  = []string{
+		filepath.Join("..", "..", "testdata", "clients.xlsx"),
+		filepath.Join("..", "..", "testdata", "contacts-1251.csv"),
+		filepath.Join("..", "..", "testdata", "leads.csv"),
+	}
+)
+
+type result struct {
+	code        int
+	out, errOut string
+}
+
+// runCLI runs one command line as main would, without a terminal.
+func runCLI(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	return crmkitCtx(t, context.Background(), false, stdin, args...)
+}
+
+func crmkitCtx(t *testing.T, ctx context.Context, tty bool, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ios := &IOStreams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut, ErrTTY: tty}
+	code := execute(ctx, ios, args)
+	return result{code, out.String(), errOut.String()}
+}
+
+// stores runs a test against a fresh embedded store and a fresh PostgreSQL schema.
+func stores(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "crmkit.db")) })
+	t.Run("postgres", func(t *testing.T) { test(t, storetest.PostgresURL(t)) })
+}
+
+func importArgs(dsn string, extra ...string) []string {
+	args := append([]string{"import", "--config", sampleConfig, "--store", dsn}, extra...)
+	return append(args, sampleFiles...)
+}
+
+func exportTable(t *testing.T, dsn, table string) [][]string {
+	t.Helper()
+	r := runCLI(t, "", "export", table, "--store", dsn, "-o", "-")
+	if r.code != 0 {
+		t.Fatalf("export %s: exit %d: %s", table, r.code, r.errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.out)).ReadAll()
+	if err != nil {
+		t.Fatalf("export %s: %v", table, err)
+	}
+	return rows
+}
+
+func jsonSummary(t *testing.T, r result) summary {
+	t.Helper()
+	var s summary
+	if err := json.Unmarshal([]byte(r.out), &s); err != nil {
+		t.Fatalf("summary is not JSON: %v\n%s", err, r.out)
+	}
+	return s
+}
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		first := runCLI(t, "", importArgs(dsn, "--format", "json")...)
+		if first.code != 0 {
+			t.Fatalf("first import: exit %d: %s", first.code, first.errOut)
+		}
+		s1 := jsonSummary(t, first)
+		if s1.Records != 13 || s1.Cards != 9 || s1.CardsCreated != 9 || s1.Duplicates != 4 || s1.LinksCreated != 13 || !s1.Committed {
+			t.Errorf("first run summary %+v", s1)
+		}
+		links1, cards1 := exportTable(t, dsn, "links"), exportTable(t, dsn, "cards")
+
+		second := runCLI(t, "", importArgs(dsn, "--format", "json")...)
+		if second.code != 0 {
+			t.Fatalf("second import: exit %d: %s", second.code, second.errOut)
+		}
+		s2 := jsonSummary(t, second)
+		if s2.CardsCreated != 0 || s2.CardsUpdated != 0 || s2.LinksCreated != 0 || s2.CardsMerged != 0 {
+			t.Errorf("second run changed the store: %+v", s2)
+		}
+		if got := exportTable(t, dsn, "links"); !equalRows(got, links1) {
+			t.Errorf("links changed on re-import:\n%v\n%v", links1, got)
+		}
+		if got := exportTable(t, dsn, "cards"); !equalRows(got, cards1) {
+			t.Errorf("cards changed on re-import")
+		}
+	})
+}
+
+func equalRows(a, b [][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.Join(a[i], "\x1f") != strings.Join(b[i], "\x1f") {
+			return false
+		}
+	}
+	return true
+}
+
+// The same customer in the workbook and in the Windows-1251 CSV, written
+// differently, gets one personal ID; the excel row and CSV line are kept.
+func TestDuplicateAcrossFilesMerged(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 || r.out != "" {
+			t.Fatalf("import: exit %d, out %q: %s", r.code, r.out, r.errOut)
+		}
+		byFileRow := map[string]string{}
+		for _, l := range exportTable(t, dsn, "links")[1:] {
+			byFileRow[filepath.Base(l[3])+":"+l[4]] = l[0]
+			if l[1] == "1c-trade" && !strings.HasPrefix(l[2], "00-0000") {
+				t.Errorf("1C rows must keep their code as source key: %v", l)
+			}
+		}
+		// Kuznetsov: clients.xlsx row 6 ("8 (916) 123-45-67") and contacts line 3 ("+7 916 123 45 67").
+		if id := byFileRow["clients.xlsx:6"]; id == "" || id != byFileRow["contacts-1251.csv:3"] {
+			t.Errorf("Kuznetsov not merged: %v", byFileRow)
+		}
+		// Romashka: xlsx row 5 and leads line 2 share the phone and e-mail.
+		if id := byFileRow["clients.xlsx:5"]; id == "" || id != byFileRow["leads.csv:2"] {
+			t.Errorf("Romashka not merged: %v", byFileRow)
+		}
+		// Petrova works at Romashka but is her own customer.
+		if byFileRow["contacts-1251.csv:4"] == byFileRow["clients.xlsx:5"] {
+			t.Errorf("a contact merged with her company")
+		}
+		cards := exportTable(t, dsn, "cards")
+		if len(cards) != 10 {
+			t.Errorf("%d cards, want 9", len(cards)-1)
+		}
+	})
+}
+
+// New rows in tomorrow's export join the customers stored today.
+func TestNewRowsJoinStoredCustomers(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		before := exportTable(t, dsn, "links")
+		next := filepath.Join(t.TempDir(), "leads-2.csv")
+		os.WriteFile(next, []byte("Name,Phone,Email\nАндрей Кузнецов,8-916-123-45-67,\nНовый Клиент,+7 999 555 44 33,new@mail.example\n"), 0o644)
+		r := runCLI(t, "", "import", "--config", sampleConfig, "--store", dsn, "--source", "site", "--format", "json", next)
+		if r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		if s := jsonSummary(t, r); s.CardsCreated != 1 || s.LinksCreated != 2 {
+			t.Errorf("summary %+v: want 1 new card and 2 new links", s)
+		}
+		ids := map[string]string{}
+		for _, l := range exportTable(t, dsn, "links")[1:] {
+			ids[filepath.Base(l[3])+":"+l[4]] = l[0]
+		}
+		if ids["leads-2.csv:2"] != ids["clients.xlsx:6"] {
+			t.Errorf("a new row of a stored customer got a new ID: %v", ids)
+		}
+		if len(exportTable(t, dsn, "links")) != len(before)+2 {
+			t.Errorf("links: want two more")
+		}
+	})
+}
+
+// A run that fails — a file missing after others were read, a corrupt
+// workbook, a cancelled context, too many errors — leaves the store as it was.
+func TestFailedRunLeavesStoreUnchanged(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		links, cards := exportTable(t, dsn, "links"), exportTable(t, dsn, "cards")
+		dir := t.TempDir()
+		extra := filepath.Join(dir, "more.csv")
+		os.WriteFile(extra, []byte("ФИО;Телефон\nНовиков Павел;8 912 000 00 01\n"), 0o644)
+		corrupt := filepath.Join(dir, "broken.xlsx")
+		os.WriteFile(corrupt, []byte("PK\x03\x04 this is not a whole workbook"), 0o644)
+
+		for _, tc := range []struct {
+			name string
+			args []string
+			ctx  context.Context
+			code int
+		}{
+			{"missing file", []string{"import", "--store", dsn, extra, filepath.Join(dir, "gone.csv")}, nil, exitFailure},
+			{"corrupt workbook", []string{"import", "--store", dsn, extra, corrupt}, nil, exitFailure},
+			{"max errors", append([]string{"import", "--max-errors", "0", "--config", sampleConfig, "--store", dsn, extra}, sampleFiles...), nil, exitMaxErrors},
+			{"interrupted", []string{"import", "--store", dsn, extra}, cancelled(), exitInterrupted},
+		} {
+			ctx := tc.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			r := crmkitCtx(t, ctx, false, "", tc.args...)
+			if r.code != tc.code {
+				t.Errorf("%s: exit %d, want %d: %s", tc.name, r.code, tc.code, r.errOut)
+			}
+			if !equalRows(exportTable(t, dsn, "links"), links) || !equalRows(exportTable(t, dsn, "cards"), cards) {
+				t.Errorf("%s: the store changed", tc.name)
+			}
+		}
+	})
+}
+
+func cancelled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
+
+func TestBadDSNHidesPassword(t *testing.T) {
+	r := runCLI(t, "", "import", "--store", "postgres://crm:s3cret-pw@127.0.0.1:1/crm?connect_timeout=2", sampleFiles[0])
+	if r.code != exitFailure {
+		t.Errorf("exit %d, want %d: %s", r.code, exitFailure, r.errOut)
+	}
+	if strings.Contains(r.errOut, "s3cret-pw") || !strings.Contains(r.errOut, "crmkit: ") {
+		t.Errorf("error shows the password or nothing: %q", r.errOut)
+	}
+}
+
+func TestDedupeWritesFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	r := runCLI(t, "", append([]string{"dedupe", "--config", sampleConfig, "-o", dir}, sampleFiles...)...)
+	if r.code != 0 {
+		t.Fatalf("dedupe: exit %d: %s", r.code, r.errOut)
+	}
+	for name, want := range map[string]struct {
+		header string
+		rows   int
+	}{
+		"cards.csv":    {"personal_id,kind,name,last_name,first_name,middle_name,org_name,legal_form,inn,kpp,phones,emails,address,city", 9},
+		"links.csv":    {"personal_id,source,source_key,file,row", 13},
+		"problems.csv": {"file,row,field,code,severity,message", 4},
+	} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if strings.Join(rows[0], ",") != want.header || len(rows)-1 != want.rows {
+			t.Errorf("%s: header %v, %d rows; want %d", name, rows[0], len(rows)-1, want.rows)
+		}
+	}
+	if _, err := os.Stat("crmkit.db"); err == nil {
+		t.Errorf("dedupe created a store")
+	}
+	if !strings.Contains(r.out, "duplicates merged: 4") {
+		t.Errorf("summary: %s", r.out)
+	}
+}
+
+func TestPhonesCommand(t *testing.T) {
+	in := "8 (495) 123-45-67 доб. 12\n123-45-67\nне подключен\n8 916 123 45 67, 8 916 765 43 21\n"
+	r := runCLI(t, in, "phones", "--area-code", "495")
+	want := `raw,e164,extension,problem
+8 (495) 123-45-67 доб. 12,+74951234567,12,
+123-45-67,+74951234567,,phone.area_code_assumed
+не подключен,,,phone.no_number
+"8 916 123 45 67, 8 916 765 43 21",+79161234567,,
+"8 916 123 45 67, 8 916 765 43 21",+79167654321,,
+`
+	if r.code != 0 || r.out != want {
+		t.Errorf("exit %d, output:\n%s\nwant:\n%s", r.code, r.out, want)
+	}
+	r = runCLI(t, "123-45-67\n", "phones")
+	if !strings.Contains(r.out, ",,,phone.no_area_code") {
+		t.Errorf("without an area code: %s", r.out)
+	}
+}
+
+// Progress bars are for people: nothing on stderr without a terminal.
+func TestNoProgressWithoutTerminal(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "crmkit.db")
+	r := runCLI(t, "", importArgs(dsn)...)
+	if r.code != 0 || r.errOut != "" {
+		t.Errorf("exit %d, stderr %q", r.code, r.errOut)
+	}
+	r = crmkitCtx(t, context.Background(), true, "", importArgs(filepath.Join(t.TempDir(), "b.db"))...)
+	if r.code != 0 || !strings.Contains(r.errOut, "reading") {
+		t.Errorf("with a terminal: exit %d, stderr %q", r.code, r.errOut)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	badConfig := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(badConfig, []byte("sources:\n  - name: x\n    map: {\"Клиент\": nonsense}\n"), 0o644)
+	unknownKey := filepath.Join(dir, "unknown.yaml")
+	os.WriteFile(unknownKey, []byte("sorces: []\n"), 0o644)
+	for _, args := range [][]string{
+		{"bogus"},
+		{"import"},
+		{"import", "--no-such-flag", "x.csv"},
+		{"dedupe", "x.csv"},
+		{"export"},
+		{"export", "customers", "-o", "x.csv"},
+		{"export", "cards"},
+		{"export", "cards", "-o", "x.pdf"},
+		{"--format", "yaml", "import", "x.csv"},
+		{"import", "--config", badConfig, "x.csv"},
+		{"import", "--config", unknownKey, "x.csv"},
+		{"import", "--store", "mysql://x", "x.csv"},
+		{"version", "extra"},
+	} {
+		r := runCLI(t, "", args...)
+		if r.code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args, r.code, exitUsage, r.errOut)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"connect postgres://crm:pa55@db:5432/x failed": "connect postgres://crm:xxxxx@db:5432/x failed",
+		"host=db password=pa55 user=crm":               "host=db password=xxxxx user=crm",
+		"postgres://crm@db/x":                          "postgres://crm@db/x",
+	} {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDryRunCommitsNothing(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		r := runCLI(t, "", importArgs(dsn, "--dry-run", "--format", "json")...)
+		if r.code != 0 {
+			t.Fatalf("dry run: exit %d: %s", r.code, r.errOut)
+		}
+		if s := jsonSummary(t, r); s.Committed || !s.DryRun || s.CardsCreated != 9 || s.LinksCreated != 13 || s.RunID != 0 {
+			t.Errorf("dry-run summary %+v: want what would change, uncommitted", s)
+		}
+		if links := exportTable(t, dsn, "links"); len(links) != 1 {
+			t.Errorf("dry run stored %d links", len(links)-1)
+		}
+	})
+}

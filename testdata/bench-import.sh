@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures `crmkit import` on a generated workbook into each store: rows/s
+# and peak RSS. Usage: testdata/bench-import.sh [ROWS] (default 100000).
+# PostgreSQL is measured when CRMKIT_TEST_DATABASE_URL is set.
+set -euo pipefail
+rows=${1:-100000}
+cd "$(dirname "$0")/.."
+mkdir -p bench
+input=bench/customers-$rows.xlsx
+[ -f "$input" ] || go run ./testdata/gen -rows "$rows" -o "$input"
+measure() { # name, store DSN
+  local log=bench/time-$1.txt start end
+  start=$(date +%s.%N)
+  /usr/bin/time -v ./bin/crmkit import -q --source bench --store "$2" "$input" 2> "$log"
+  end=$(date +%s.%N)
+  awk -v n="$rows" -v s="$start" -v e="$end" -v name="$1" \
+    '/Maximum resident set size/ {rss=$6} END {printf "%-9s %d rows in %.1f s: %.0f rows/s, peak RSS %.0f MB\n", name, n, e-s, n/(e-s), rss/1024}' "$log"
+}
+rm -f bench/bench.db bench/bench.db-wal bench/bench.db-shm
+measure sqlite bench/bench.db
+if [ -n "${CRMKIT_TEST_DATABASE_URL:-}" ]; then
+  schema=crmkit_bench_$$
+  psql "$CRMKIT_TEST_DATABASE_URL" -qc "CREATE SCHEMA $schema"
+  trap 'psql "$CRMKIT_TEST_DATABASE_URL" -qc "DROP SCHEMA $schema CASCADE"' EXIT
+  sep='?'; [[ "$CRMKIT_TEST_DATABASE_URL" == *\?* ]] && sep='&'
+  measure postgres "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$schema"
+fi
