@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"os"
 	"path/filepath"
@@ -57,26 +58,25 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 			return nil, err
 		}
 		opt := normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}}
-		n := 0
 		prog.start(filepath.Base(path))
-		for rec, err := range r.Records() {
-			if err == nil {
-				err = ctx.Err()
-			}
+		n := 0
+		for batch, err := range readBatches(ctx, r) {
 			if err != nil {
 				r.Close()
 				return nil, err
 			}
-			clean, problems := normalize.Record(rec, opt)
-			fl.Records = append(fl.Records, clean)
-			fl.Problems = append(fl.Problems, problems...)
-			for _, p := range problems {
-				if p.Severity == crmkit.SeverityError {
-					fl.Errors++
+			for _, rec := range batch {
+				clean, problems := normalize.Record(rec, opt)
+				fl.Records = append(fl.Records, clean)
+				fl.Problems = append(fl.Problems, problems...)
+				for _, p := range problems {
+					if p.Severity == crmkit.SeverityError {
+						fl.Errors++
+					}
 				}
 			}
-			n++
-			prog.add(1)
+			n += len(batch)
+			prog.add(len(batch))
 		}
 		if err := r.Close(); err != nil {
 			return nil, fmt.Errorf("close %s: %w", path, err)
@@ -85,6 +85,65 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 		fl.Files = append(fl.Files, crmkit.RunFile{Path: path, SHA256: sum, Records: n})
 	}
 	return fl, nil
+}
+
+// readBatchSize records travel together from the reader to the cleanser.
+const readBatchSize = 512
+
+// readBatches reads the file on its own goroutine, so that decoding the
+// file and cleansing its records use two cores; the small channel keeps
+// memory bounded whatever the file size.
+func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]crmkit.Record, error] {
+	return func(yield func([]crmkit.Record, error) bool) {
+		type item struct {
+			batch []crmkit.Record
+			err   error
+		}
+		ch := make(chan item, 4)
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			defer close(ch)
+			send := func(it item) bool {
+				select {
+				case ch <- it:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			batch := make([]crmkit.Record, 0, readBatchSize)
+			for rec, err := range r.Records() {
+				if err == nil {
+					err = ctx.Err()
+				}
+				if err != nil {
+					send(item{err: err})
+					return
+				}
+				if batch = append(batch, rec); len(batch) == readBatchSize {
+					if !send(item{batch: batch}) {
+						return
+					}
+					batch = make([]crmkit.Record, 0, readBatchSize)
+				}
+			}
+			if len(batch) > 0 {
+				send(item{batch: batch})
+			}
+		}()
+		for it := range ch {
+			if !yield(it.batch, it.err) || it.err != nil {
+				cancel()
+				for range ch { // let the reader finish before the file is closed
+				}
+				return
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
 }
 
 func fileSHA256(path string) (string, error) {
