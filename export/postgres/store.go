@@ -59,10 +59,6 @@ func Open(ctx context.Context, dsn string, lockWait time.Duration) (*Store, erro
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := export.Migrations(migrations, "migrations")
-	if err != nil {
-		return err
-	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("connect to store: %w", err)
@@ -72,28 +68,27 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.lock(ctx, tx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var have int
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(max(version), 0) FROM schema_migrations").Scan(&have); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if last := ms[len(ms)-1].Version; have > last {
-		return fmt.Errorf("the store's schema version %d is newer than this crmkit knows (%d): upgrade crmkit", have, last)
-	}
-	for _, m := range ms {
-		if m.Version <= have {
-			continue
-		}
-		if _, err := tx.Exec(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
-		if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2, $3)", m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
+	if err := export.Migrate(ctx, conn{tx}, migrations, "migrations"); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// conn adapts a pgx transaction to export.Conn; pgx wants exactly the
+// arguments a statement uses.
+type conn struct{ tx pgx.Tx }
+
+func (c conn) Exec(ctx context.Context, q string, args ...any) error {
+	_, err := c.tx.Exec(ctx, q, export.ArgsFor(q, args...)...)
+	return err
+}
+
+func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+	rows, err := c.tx.Query(ctx, q, export.ArgsFor(q, args...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, rows.Close, nil
 }
 
 // Close closes the connections.
@@ -205,41 +200,26 @@ func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]str
 
 // Apply copies the run's rows into temporary tables and merges them.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
-	runID, err := t.apply(ctx, b)
+	c := conn{t.tx}
+	runID, err := export.StartRun(ctx, c, b)
 	if err != nil {
 		return crmkit.Run{}, err
 	}
-	rows, err := t.tx.Query(ctx, export.SelectRunSQL, runID)
-	if err != nil {
-		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
+	if err := t.write(ctx, b, runID); err != nil {
+		return crmkit.Run{}, err
 	}
-	defer rows.Close()
-	return export.FinishedRun(rows)
+	return export.FinishRun(ctx, c, runID, b)
 }
 
-func (t *Tx) apply(ctx context.Context, b export.Batch) (int64, error) {
-	args, err := export.RunStart(b.Run)
-	if err != nil {
-		return 0, err
-	}
-	var runID int64
-	if err := t.tx.QueryRow(ctx, export.InsertRunSQL, args...).Scan(&runID); err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
-	}
-	for _, alias := range export.SortedAliases(b.Aliases) {
-		for _, q := range export.FoldAliasSQL() {
-			if _, err := t.tx.Exec(ctx, q, export.ArgsFor(q, alias, b.Aliases[alias], runID)...); err != nil {
-				return 0, fmt.Errorf("merge card %s into %s: %w", alias, b.Aliases[alias], err)
-			}
-		}
-	}
+// write loads the run's rows with COPY and merges them set-wise.
+func (t *Tx) write(ctx context.Context, b export.Batch, runID int64) error {
 	if _, err := t.tx.Exec(ctx, `
 		CREATE TEMP TABLE tmp_cards (LIKE cards INCLUDING DEFAULTS) ON COMMIT DROP;
 		CREATE TEMP TABLE tmp_contacts (personal_id TEXT, type TEXT, value TEXT, extension TEXT, source TEXT, seq BIGINT) ON COMMIT DROP;
 		CREATE TEMP TABLE tmp_keys (key TEXT, personal_id TEXT) ON COMMIT DROP;
 		CREATE TEMP TABLE tmp_links (source TEXT, source_key TEXT, personal_id TEXT, file TEXT, row_num BIGINT) ON COMMIT DROP;
 		CREATE TEMP TABLE tmp_problems (file TEXT, row_num BIGINT, field TEXT, code TEXT, severity TEXT, message TEXT) ON COMMIT DROP`); err != nil {
-		return 0, fmt.Errorf("prepare load: %w", err)
+		return fmt.Errorf("prepare load: %w", err)
 	}
 	cols := append([]string{"personal_id"}, export.CardFields...)
 	cardRows := func(yield func([]any) bool) {
@@ -304,7 +284,7 @@ func (t *Tx) apply(ctx context.Context, b export.Batch) (int64, error) {
 		}))
 		stop()
 		if err != nil {
-			return 0, fmt.Errorf("load %s: %w", strings.TrimPrefix(c.table, "tmp_"), err)
+			return fmt.Errorf("load %s: %w", strings.TrimPrefix(c.table, "tmp_"), err)
 		}
 	}
 	colList := strings.Join(cols, ", ")
@@ -319,13 +299,10 @@ func (t *Tx) apply(ctx context.Context, b export.Batch) (int64, error) {
 		"INSERT INTO problems (run_id, file, row_num, field, code, severity, message) SELECT $1, file, row_num, field, code, severity, message FROM tmp_problems",
 	} {
 		if _, err := t.tx.Exec(ctx, q, export.ArgsFor(q, runID)...); err != nil {
-			return 0, fmt.Errorf("merge run rows: %w", err)
+			return fmt.Errorf("merge run rows: %w", err)
 		}
 	}
-	if _, err := t.tx.Exec(ctx, export.FinishRunSQL, export.RunFinish(runID, b.Run)...); err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
-	}
-	return runID, nil
+	return nil
 }
 
 // Commit makes the run visible.

@@ -50,37 +50,31 @@ func Open(ctx context.Context, path string, lockWait time.Duration) (*Store, err
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := export.Migrations(migrations, "migrations")
-	if err != nil {
-		return err
-	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return lockErr(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var have int
-	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(max(version), 0) FROM schema_migrations").Scan(&have); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	if last := ms[len(ms)-1].Version; have > last {
-		return fmt.Errorf("the store's schema version %d is newer than this crmkit knows (%d): upgrade crmkit", have, last)
-	}
-	for _, m := range ms {
-		if m.Version <= have {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations VALUES ($1, $2, $3)", m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
+	if err := export.Migrate(ctx, conn{tx}, migrations, "migrations"); err != nil {
+		return err
 	}
 	return tx.Commit()
+}
+
+// conn adapts a database/sql transaction to export.Conn.
+type conn struct{ tx *sql.Tx }
+
+func (c conn) Exec(ctx context.Context, q string, args ...any) error {
+	_, err := c.tx.ExecContext(ctx, q, args...)
+	return err
+}
+
+func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+	rows, err := c.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, func() { rows.Close() }, nil
 }
 
 // lockErr names a busy database for what it is to the user: another run.
@@ -206,34 +200,19 @@ func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]str
 
 // Apply writes the run's cards, aliases, links and problems and records the run.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
-	runID, err := t.apply(ctx, b)
+	c := conn{t.tx}
+	runID, err := export.StartRun(ctx, c, b)
 	if err != nil {
 		return crmkit.Run{}, err
 	}
-	rows, err := t.tx.QueryContext(ctx, export.SelectRunSQL, runID)
-	if err != nil {
-		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
+	if err := t.write(ctx, b, runID); err != nil {
+		return crmkit.Run{}, err
 	}
-	defer rows.Close()
-	return export.FinishedRun(rows)
+	return export.FinishRun(ctx, c, runID, b)
 }
 
-func (t *Tx) apply(ctx context.Context, b export.Batch) (int64, error) {
-	args, err := export.RunStart(b.Run)
-	if err != nil {
-		return 0, err
-	}
-	var runID int64
-	if err := t.tx.QueryRowContext(ctx, export.InsertRunSQL, args...).Scan(&runID); err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
-	}
-	for _, alias := range export.SortedAliases(b.Aliases) {
-		for _, q := range export.FoldAliasSQL() {
-			if _, err := t.tx.ExecContext(ctx, q, alias, b.Aliases[alias], runID); err != nil {
-				return 0, fmt.Errorf("merge card %s into %s: %w", alias, b.Aliases[alias], err)
-			}
-		}
-	}
+// write inserts the run's rows with prepared statements.
+func (t *Tx) write(ctx context.Context, b export.Batch, runID int64) error {
 	cols := append([]string{"personal_id"}, export.CardFields...)
 	cardSQL := fmt.Sprintf("INSERT INTO cards (%s, created_run, updated_run) VALUES (%s, $%d, $%d) %s",
 		strings.Join(cols, ", "), placeholders(len(cols)), len(cols)+1, len(cols)+1, export.CardUpsertConflict())
@@ -289,18 +268,15 @@ func (t *Tx) apply(ctx context.Context, b export.Batch) (int64, error) {
 	for _, step := range steps {
 		stmt, err := t.tx.PrepareContext(ctx, step.sql)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		err = step.each(stmt)
 		stmt.Close()
 		if err != nil {
-			return 0, err
+			return err
 		}
 	}
-	if _, err := t.tx.ExecContext(ctx, export.FinishRunSQL, export.RunFinish(runID, b.Run)...); err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
-	}
-	return runID, nil
+	return nil
 }
 
 func placeholders(n int) string {
