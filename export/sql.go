@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -248,4 +249,33 @@ func ArgsFor(query string, args ...any) []any {
 		}
 	}
 	return args[:min(n, len(args))]
+}
+
+// Tables reads the store's tables; an engine embeds it with its query function.
+type Tables struct {
+	Query func(ctx context.Context, q string, args ...any) (Rows, func(), error)
+}
+
+func (t Tables) seqQuery(ctx context.Context, q string, args ...any) func() (Rows, func(), error) {
+	return func() (Rows, func(), error) { return t.Query(ctx, q, args...) }
+}
+
+// Cards streams every card with its contact points, by personal ID.
+func (t Tables) Cards(ctx context.Context) iter.Seq2[crmkit.Card, error] {
+	return Seq(t.seqQuery(ctx, SelectCardsSQL), ScanCards)
+}
+
+// Links streams every link by file and row.
+func (t Tables) Links(ctx context.Context) iter.Seq2[crmkit.Link, error] {
+	return Seq(t.seqQuery(ctx, SelectLinksSQL), ScanLinks)
+}
+
+// Problems streams the problems of run runID (0: the latest run).
+func (t Tables) Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error] {
+	return Seq(t.seqQuery(ctx, SelectProblemsSQL, runID), ScanProblems)
+}
+
+// Runs streams the finished runs, oldest first.
+func (t Tables) Runs(ctx context.Context) iter.Seq2[crmkit.Run, error] {
+	return Seq(t.seqQuery(ctx, SelectRunsSQL), ScanRuns)
 }

@@ -25,6 +25,7 @@ var migrations embed.FS
 
 // Store is an open PostgreSQL store.
 type Store struct {
+	export.Tables
 	pool     *pgxpool.Pool
 	lockKey  int64 // the advisory lock of this store's schema
 	lockWait time.Duration
@@ -42,6 +43,13 @@ func Open(ctx context.Context, dsn string, lockWait time.Duration) (*Store, erro
 		return nil, fmt.Errorf("connect to store: %w", err)
 	}
 	s := &Store{pool: pool, lockWait: lockWait}
+	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+		rows, err := pool.Query(ctx, q, export.ArgsFor(q, args...)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, rows.Close, nil
+	}
 	var schema string
 	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		pool.Close()
@@ -125,36 +133,6 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx) error {
 	}
 	_, err := tx.Exec(ctx, "SET LOCAL lock_timeout = 0")
 	return err
-}
-
-func (s *Store) query(ctx context.Context, q string, args ...any) func() (export.Rows, func(), error) {
-	return func() (export.Rows, func(), error) {
-		rows, err := s.pool.Query(ctx, q, args...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rows, rows.Close, nil
-	}
-}
-
-// Cards streams every card with its contact points, by personal ID.
-func (s *Store) Cards(ctx context.Context) iter.Seq2[crmkit.Card, error] {
-	return export.Seq(s.query(ctx, export.SelectCardsSQL), export.ScanCards)
-}
-
-// Links streams every link by file and row.
-func (s *Store) Links(ctx context.Context) iter.Seq2[crmkit.Link, error] {
-	return export.Seq(s.query(ctx, export.SelectLinksSQL), export.ScanLinks)
-}
-
-// Problems streams the problems of run runID (0: the latest run).
-func (s *Store) Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error] {
-	return export.Seq(s.query(ctx, export.SelectProblemsSQL, runID), export.ScanProblems)
-}
-
-// Runs streams the finished runs, oldest first.
-func (s *Store) Runs(ctx context.Context) iter.Seq2[crmkit.Run, error] {
-	return export.Seq(s.query(ctx, export.SelectRunsSQL), export.ScanRuns)
 }
 
 // Tx is one run.

@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"iter"
 	"net/url"
 	"strings"
 	"time"
@@ -25,6 +24,7 @@ var migrations embed.FS
 
 // Store is an open SQLite store.
 type Store struct {
+	export.Tables
 	db   *sql.DB
 	path string
 }
@@ -42,6 +42,13 @@ func Open(ctx context.Context, path string, lockWait time.Duration) (*Store, err
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
+	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+		rows, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, func() { rows.Close() }, nil
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -96,36 +103,6 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 		return nil, fmt.Errorf("begin run: %w", lockErr(err))
 	}
 	return &Tx{tx: tx}, nil
-}
-
-func (s *Store) query(ctx context.Context, q string, args ...any) func() (export.Rows, func(), error) {
-	return func() (export.Rows, func(), error) {
-		rows, err := s.db.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rows, func() { rows.Close() }, nil
-	}
-}
-
-// Cards streams every card with its contact points, by personal ID.
-func (s *Store) Cards(ctx context.Context) iter.Seq2[crmkit.Card, error] {
-	return export.Seq(s.query(ctx, export.SelectCardsSQL), export.ScanCards)
-}
-
-// Links streams every link by file and row.
-func (s *Store) Links(ctx context.Context) iter.Seq2[crmkit.Link, error] {
-	return export.Seq(s.query(ctx, export.SelectLinksSQL), export.ScanLinks)
-}
-
-// Problems streams the problems of run runID (0: the latest run).
-func (s *Store) Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error] {
-	return export.Seq(s.query(ctx, export.SelectProblemsSQL, runID), export.ScanProblems)
-}
-
-// Runs streams the finished runs, oldest first.
-func (s *Store) Runs(ctx context.Context) iter.Seq2[crmkit.Run, error] {
-	return export.Seq(s.query(ctx, export.SelectRunsSQL), export.ScanRuns)
 }
 
 // Tx is one run.
