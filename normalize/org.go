@@ -1,0 +1,209 @@
+package normalize
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/crmkit/crmkit"
+)
+
+// OrgEmptyName is the problem code of an organisation name that is only a
+// legal form or quotes.
+const OrgEmptyName = "org.empty_name"
+
+// Org is a cleaned organisation name.
+type Org struct {
+	Full      string // "ООО «Ромашка»": the legal form, then the name in «»
+	LegalForm string // "ООО", "АО", "ИП", "LLC", … ("" when none is written)
+	Core      string // "Ромашка": the name without its legal form and outer quotes
+	// Key is the same for every way of writing one name: `ООО «Ромашка»`,
+	// `Ромашка ООО`, `"РОМАШКА", ООО` all give "ромашка".
+	Key string
+	// Person is set for an individual entrepreneur (ИП), whose name is a
+	// person's name.
+	Person *Person
+}
+
+// legalForms: the abbreviation and its spelled-out forms. Longer forms come
+// first where one contains another (ПАО before АО).
+var legalForms = []struct {
+	abbr    string
+	spelled []string
+	latin   bool
+}{
+	{"ФГУП", []string{"федеральное государственное унитарное предприятие"}, false},
+	{"ФГБУ", []string{"федеральное государственное бюджетное учреждение"}, false},
+	{"ГУП", []string{"государственное унитарное предприятие"}, false},
+	{"МУП", []string{"муниципальное унитарное предприятие"}, false},
+	{"ГБУ", []string{"государственное бюджетное учреждение"}, false},
+	{"МБУ", []string{"муниципальное бюджетное учреждение"}, false},
+	{"ГАУ", []string{"государственное автономное учреждение"}, false},
+	{"МАУ", []string{"муниципальное автономное учреждение"}, false},
+	{"ПАО", []string{"публичное акционерное общество"}, false},
+	{"НАО", []string{"непубличное акционерное общество"}, false},
+	{"ЗАО", []string{"закрытое акционерное общество"}, false},
+	{"ОАО", []string{"открытое акционерное общество"}, false},
+	{"АО", []string{"акционерное общество"}, false},
+	{"ООО", []string{"общество с ограниченной ответственностью"}, false},
+	{"ОДО", []string{"общество с дополнительной ответственностью"}, false},
+	{"АНО", []string{"автономная некоммерческая организация"}, false},
+	{"НКО", []string{"некоммерческая организация"}, false},
+	{"ТСЖ", []string{"товарищество собственников жилья"}, false},
+	{"ТСН", []string{"товарищество собственников недвижимости"}, false},
+	{"СНТ", []string{"садоводческое некоммерческое товарищество"}, false},
+	{"КФХ", []string{"крестьянское (фермерское) хозяйство", "крестьянское фермерское хозяйство", "глава кфх"}, false},
+	{"ПК", []string{"производственный кооператив"}, false},
+	{"СПК", []string{"сельскохозяйственный производственный кооператив"}, false},
+	{"ИП", []string{"индивидуальный предприниматель"}, false},
+	{"LLC", []string{"limited liability company"}, true},
+	{"Ltd", []string{"limited"}, true},
+	{"Inc", []string{"incorporated"}, true},
+	{"GmbH", nil, true},
+	{"JSC", []string{"joint stock company"}, true},
+}
+
+var (
+	legalFormRe []*regexp.Regexp // one per legalForms entry
+	// Every kind of quote real files use, straight and typographic.
+	quoteChars = "\"'«»„“”‘’‚‹›`"
+	spaceRun   = regexp.MustCompile(`\s+`)
+)
+
+func init() {
+	// A form stands alone: no letter or digit on either side ("АО" is not
+	// in "Аосталь", "ИП" is not in "Випсервис").
+	for _, f := range legalForms {
+		alts := []string{regexp.QuoteMeta(f.abbr) + `\.?`}
+		for _, s := range f.spelled {
+			alts = append(alts, strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`))
+		}
+		sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
+		legalFormRe = append(legalFormRe, regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])(`+strings.Join(alts, "|")+`)($|[^\p{L}\p{N}])`))
+	}
+}
+
+// OrgName cleans an organisation's name and finds its legal form wherever
+// it is written, abbreviated or in full.
+func OrgName(raw string) (Org, []crmkit.Problem) {
+	s := strings.TrimSpace(spaceRun.ReplaceAllString(strings.ReplaceAll(raw, `""`, `"`), " "))
+	var o Org
+	outside := unquoted(s)
+	for i, re := range legalFormRe {
+		loc := re.FindStringSubmatchIndex(outside)
+		if loc == nil {
+			continue
+		}
+		o.LegalForm = legalForms[i].abbr
+		s = s[:loc[4]] + " " + s[loc[5]:]
+		break
+	}
+	o.Core = coreName(s)
+	var problems []crmkit.Problem
+	switch {
+	case o.LegalForm == "ИП":
+		p, ps := PersonName(o.Core)
+		problems = append(problems, ps...)
+		o.Person, o.Core = &p, p.Full
+		o.Full, o.Key = "ИП "+p.Full, p.Key
+		return o, problems
+	case o.Core == "":
+		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: OrgEmptyName, Severity: crmkit.SeverityError,
+			Message: fmt.Sprintf("%q has no name besides its legal form", raw)})
+	}
+	o.Key = foldKey(o.Core)
+	switch {
+	case o.LegalForm == "" || o.Core == "":
+		o.Full = o.Core
+	case isLatinForm(o.LegalForm):
+		o.Full = o.Core + " " + o.LegalForm
+	default:
+		o.Full = o.LegalForm + " «" + o.Core + "»"
+	}
+	return o, problems
+}
+
+// coreName strips separators and one pair of outer quotes, writes the inner
+// quotes as «», and closes the ones left open ("Торговый дом «Ромашка").
+func coreName(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == ';' || r == ':'
+	})
+	if r, n := utf8.DecodeRuneInString(s); n > 0 && strings.ContainsRune(quoteChars, r) {
+		s = s[n:]
+	}
+	if r, n := utf8.DecodeLastRuneInString(s); n > 0 && strings.ContainsRune(quoteChars, r) {
+		s = s[:len(s)-n]
+	}
+	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(s, " ")))
+	if open := strings.Count(s, "«") - strings.Count(s, "»"); open > 0 {
+		s += strings.Repeat("»", open)
+	}
+	return s
+}
+
+func isLatinForm(abbr string) bool {
+	for _, f := range legalForms {
+		if f.abbr == abbr {
+			return f.latin
+		}
+	}
+	return false
+}
+
+// unquoted blanks out what stands inside quotes, keeping byte offsets, so
+// that a form inside a name («АО Технологии» in quotes) is not taken for
+// the organisation's own.
+func unquoted(s string) string {
+	b := []byte(s)
+	depth := 0
+	for i, r := range s {
+		switch {
+		case r == '«' || r == '„' || r == '“' && depth == 0:
+			depth++
+		case r == '»' || r == '”' || r == '“':
+			if depth > 0 {
+				depth--
+			}
+		case r == '"' || r == '\'':
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if depth > 0 && !unicode.IsLetter(next) && !unicode.IsDigit(next) {
+				depth--
+			} else {
+				depth++
+			}
+		case depth > 0:
+			for j := i; j < i+len(string(r)); j++ {
+				b[j] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+// normalizeQuotes writes every quote as « or »: an opening one after a
+// space or another opening quote, a closing one elsewhere.
+func normalizeQuotes(s string) string {
+	var b strings.Builder
+	prev := ' '
+	for _, r := range s {
+		if strings.ContainsRune(quoteChars, r) {
+			if r == '\'' && unicode.IsLetter(prev) {
+				b.WriteRune(r) // an apostrophe: "O'Neil"
+				prev = r
+				continue
+			}
+			if unicode.IsSpace(prev) || prev == '«' || prev == '(' {
+				r = '«'
+			} else {
+				r = '»'
+			}
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}

@@ -1,0 +1,170 @@
+package normalize
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Problem codes of names.
+const (
+	NameMixedScript = "name.mixed_script" // Latin look-alike letters in a Cyrillic word, or the reverse
+	NameHasDigits   = "name.has_digits"   // digits in a person's name
+)
+
+// Genders a name can tell.
+const (
+	GenderMale   = "male"
+	GenderFemale = "female"
+)
+
+// Person is a cleaned person's name.
+type Person struct {
+	Full   string // "Иванов Иван Иванович": surname first, as Russian registers write it
+	Last   string
+	First  string
+	Middle string // patronymic, with "оглы"/"кызы" when written so
+	Gender string // "" when the name does not say for certain
+	// Key matches the same full name however it was written (case, order, ё).
+	Key string
+	// InitialsKey is surname and first initial ("иванов и"): it matches
+	// "Иванов И.И." with "Иванов Иван Иванович".
+	InitialsKey string
+}
+
+var (
+	initialsRun   = regexp.MustCompile(`^(\p{L}\.)+\p{L}?\.?$`) // "И.И." "И.И" "И."
+	patronymicEnd = regexp.MustCompile(`(вич|вна|ична|инична)$`)
+	// Turkic patronymic particles stay lower case and belong to the patronymic.
+	particles = map[string]bool{"оглы": true, "кызы": true, "улы": true, "уулу": true, "гызы": true}
+)
+
+// PersonName cleans a person's full name written in any of the usual ways:
+// "ИВАНОВ иван иванович", "Иван Иванович Иванов", "Иванов И.И.",
+// "И. И. Иванов", "Алиев Рашид Гасан оглы".
+func PersonName(raw string) (Person, []crmkit.Problem) {
+	var problems []crmkit.Problem
+	var tokens []string
+	mixed, digits := false, false
+	for _, f := range strings.Fields(strings.NewReplacer("\u00a0", " ", ",", " ").Replace(raw)) {
+		f, changed := fixMixedScript(f)
+		mixed = mixed || changed
+		digits = digits || strings.IndexFunc(f, unicode.IsDigit) >= 0
+		if initialsRun.MatchString(f) {
+			for _, p := range strings.Split(strings.TrimSuffix(f, "."), ".") {
+				tokens = append(tokens, strings.ToUpper(p)+".")
+			}
+			continue
+		}
+		if utf8.RuneCountInString(f) == 1 && unicode.IsLetter([]rune(f)[0]) {
+			tokens = append(tokens, strings.ToUpper(f)+".") // an initial without its dot
+			continue
+		}
+		lower := strings.ToLower(f)
+		if particles[lower] && len(tokens) > 0 {
+			tokens[len(tokens)-1] += " " + lower
+			continue
+		}
+		tokens = append(tokens, titleWord(f))
+	}
+	if mixed {
+		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameMixedScript, Severity: crmkit.SeverityWarning,
+			Message: fmt.Sprintf("%s had Latin and Cyrillic look-alike letters mixed; fixed", crmkit.MaskText(raw))})
+	}
+	if digits {
+		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameHasDigits, Severity: crmkit.SeverityWarning,
+			Message: fmt.Sprintf("%s has digits in a person's name", crmkit.MaskText(raw))})
+	}
+	p := orderName(tokens)
+	p.Full = strings.Join(nonEmpty(p.Last, p.First, p.Middle), " ")
+	p.Gender = gender(p)
+	p.Key = foldKey(p.Full)
+	if p.Last != "" {
+		p.InitialsKey = foldKey(p.Last)
+		if r, _ := utf8.DecodeRuneInString(foldKey(p.First)); r != utf8.RuneError {
+			p.InitialsKey += " " + string(r)
+		}
+	}
+	return p, problems
+}
+
+func isInitial(t string) bool   { return strings.HasSuffix(t, ".") }
+func isPatronymic(t string) bool { return patronymicEnd.MatchString(strings.ToLower(t)) || strings.Contains(t, " ") }
+func isFirstName(t string) bool {
+	k := foldKey(t)
+	return maleFirstNames[k] || femaleFirstNames[k]
+}
+
+// orderName tells surname, first name and patronymic apart: surname-first
+// (the register order) unless the words say otherwise.
+func orderName(t []string) Person {
+	n := len(t)
+	switch {
+	case n == 0:
+		return Person{}
+	case n == 1:
+		if isFirstName(t[0]) {
+			return Person{First: t[0]}
+		}
+		return Person{Last: t[0]}
+	case n == 2:
+		a, b := t[0], t[1]
+		if isInitial(a) && !isInitial(b) || (!isInitial(b) && isFirstName(a) && !isFirstName(b)) {
+			return Person{First: a, Last: b}
+		}
+		return Person{Last: a, First: b}
+	case n == 3:
+		a, b, c := t[0], t[1], t[2]
+		switch {
+		case isInitial(a) && isInitial(b) && !isInitial(c): // И. И. Иванов
+			return Person{First: a, Middle: b, Last: c}
+		case isPatronymic(b) && !isPatronymic(c) && !isInitial(c): // Иван Иванович Иванов
+			return Person{First: a, Middle: b, Last: c}
+		}
+		return Person{Last: a, First: b, Middle: c}
+	}
+	// Four or more words: a double surname or a Turkic patronymic.
+	if isPatronymic(t[1]) && !isPatronymic(t[n-1]) {
+		return Person{First: t[0], Middle: t[1], Last: strings.Join(t[2:], " ")}
+	}
+	return Person{Last: strings.Join(t[:n-2], " "), First: t[n-2], Middle: t[n-1]}
+}
+
+// gender is told by the patronymic, else a known first name, else a
+// surname ending that is certain.
+func gender(p Person) string {
+	m := strings.ToLower(p.Middle)
+	switch {
+	case strings.HasSuffix(m, "вич") || strings.HasSuffix(m, "оглы") || strings.HasSuffix(m, "улы") || strings.HasSuffix(m, "уулу"):
+		return GenderMale
+	case strings.HasSuffix(m, "вна") || strings.HasSuffix(m, "ична") || strings.HasSuffix(m, "кызы") || strings.HasSuffix(m, "гызы"):
+		return GenderFemale
+	}
+	switch f := foldKey(p.First); {
+	case maleFirstNames[f]:
+		return GenderMale
+	case femaleFirstNames[f]:
+		return GenderFemale
+	}
+	switch l := foldKey(p.Last); {
+	case strings.HasSuffix(l, "ова") || strings.HasSuffix(l, "ева") || strings.HasSuffix(l, "ина") || strings.HasSuffix(l, "ская") || strings.HasSuffix(l, "цкая"):
+		return GenderFemale
+	case strings.HasSuffix(l, "ов") || strings.HasSuffix(l, "ев") || strings.HasSuffix(l, "ин") || strings.HasSuffix(l, "ский") || strings.HasSuffix(l, "цкий"):
+		return GenderMale
+	}
+	return ""
+}
+
+func nonEmpty(parts ...string) []string {
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
