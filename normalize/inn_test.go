@@ -84,7 +84,7 @@ func TestRecord(t *testing.T) {
 		crmkit.FieldName:  "  ООО  «Ромашка» ",
 		crmkit.FieldINN:   "7707083893",
 		crmkit.FieldPhone: "8 (495) 123-45-67 доб. 12, 123-45-68",
-		crmkit.FieldEmail: "Info@Romashka.ru",
+		crmkit.FieldEmail: "Ivan@Romashka.ru; info@romashka.ru",
 		crmkit.FieldKPP:   "12",
 	}}
 	out, problems := Record(in, Options{Phone: PhoneOptions{Region: "RU", AreaCode: "495"}})
@@ -94,7 +94,7 @@ func TestRecord(t *testing.T) {
 	if out.Fields[crmkit.FieldName] != "ООО «Ромашка»" {
 		t.Errorf("name %q", out.Fields[crmkit.FieldName])
 	}
-	want := []string{"inn:7707083893", "phone:+74951234567#12", "phone:+74951234568", "email:info@romashka.ru"}
+	want := []string{"inn:7707083893", "phone:+74951234567#12", "phone:+74951234568", "email:ivan@romashka.ru"} // info@ is the office's: no key
 	if len(out.MatchKeys) != len(want) {
 		t.Fatalf("match keys %v, want %v", out.MatchKeys, want)
 	}
@@ -168,6 +168,34 @@ func TestInferKind(t *testing.T) {
 	} {
 		if got := inferKind(map[string]string{crmkit.FieldName: name}); got != want {
 			t.Errorf("inferKind(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestEmailTyposAndRoles(t *testing.T) {
+	for addr, want := range map[string]string{
+		"ivan@mail.ri":     "mail.ru",
+		"ivan@yandex.ry":   "yandex.ru",
+		"ivan@gmail.con":   "gmail.com",
+		"ivan@gmial.com":   "",
+		"ivan@gmai.com":    "gmail.com",
+		"ivan@mail.ru":     "",
+		"ivan@mail.com":    "",
+		"ivan@rambler.ry":  "rambler.ru",
+		"ivan@romashka.ru": "",
+		"ivan@bk.ry":       "bk.ru",
+	} {
+		if got := DomainSuggestion(addr); got != want {
+			t.Errorf("DomainSuggestion(%q) = %q, want %q", addr, got, want)
+		}
+	}
+	got, ps := Emails("ivan@mail.ri")
+	if len(got) != 1 || got[0] != "ivan@mail.ri" || !hasCode(ps, EmailDomainTypo) {
+		t.Errorf("a typo is reported, not changed: %v %v", got, ps)
+	}
+	for addr, want := range map[string]bool{"info@romashka.ru": true, "sales@firm.ru": true, "ivan.info@firm.ru": false, "ivan@info.ru": false} {
+		if IsRoleEmail(addr) != want {
+			t.Errorf("IsRoleEmail(%q) != %v", addr, want)
 		}
 	}
 }

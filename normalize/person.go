@@ -92,8 +92,10 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 	return p, problems
 }
 
-func isInitial(t string) bool   { return strings.HasSuffix(t, ".") }
-func isPatronymic(t string) bool { return patronymicEnd.MatchString(strings.ToLower(t)) || strings.Contains(t, " ") }
+func isInitial(t string) bool { return strings.HasSuffix(t, ".") }
+func isPatronymic(t string) bool {
+	return patronymicEnd.MatchString(strings.ToLower(t)) || strings.Contains(t, " ")
+}
 func isFirstName(t string) bool {
 	k := foldKey(t)
 	return maleFirstNames[k] || femaleFirstNames[k]

@@ -165,7 +165,9 @@ func matchKeys(r *crmkit.Record) []string {
 		keys = append(keys, k)
 	}
 	for _, e := range r.Emails {
-		keys = append(keys, KeyEmail+e)
+		if !IsRoleEmail(e) { // info@ is the whole office, not one customer
+			keys = append(keys, KeyEmail+e)
+		}
 	}
 	return keys
 }
