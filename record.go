@@ -28,6 +28,9 @@ type Phone struct {
 	Extension string
 	Raw       string // the piece of the cell it came from
 	Problem   string // a warning about this number, e.g. "phone.area_code_assumed"
+	Type      string // from the numbering plan: "mobile", "fixed", "toll_free", …
+	Label     string // what the cell called it: "mobile", "fax", "work", "home"
+	Comment   string // a note written beside it: "Иван" in "8 916 … (Иван)"
 }
 
 // SourceKey identifies a record across runs.

@@ -91,8 +91,20 @@ func Phones(raw string, opt PhoneOptions) ([]crmkit.Phone, []crmkit.Problem) {
 		if p.areaDeclaration(text, i < len(runs)-1) {
 			continue
 		}
+		before := len(p.phones)
 		if p.run(text) {
 			p.lastRun = i
+			gapStart, gapEnd := 0, len(s)
+			if i > 0 {
+				gapStart = runs[i-1][1]
+			}
+			if i+1 < len(runs) {
+				gapEnd = runs[i+1][0]
+			}
+			label, comment := phoneLabel(s[gapStart:r[0]]), phoneComment(s[r[1]:gapEnd])
+			for j := before; j < len(p.phones); j++ {
+				p.phones[j].Label, p.phones[j].Comment = label, comment
+			}
 		}
 	}
 	if len(p.phones) == 0 && len(p.problems) == 0 {
@@ -242,27 +254,105 @@ func (p *phoneParser) split(text string) bool {
 }
 
 func (p *phoneParser) add(text, e164 string) bool {
-	num, err := phonenumbers.Parse(e164, p.region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	num, err := p.number(e164)
+	if err != nil {
 		p.problem(PhoneInvalid, crmkit.SeverityError, "%s is not a valid number", crmkit.MaskPhone(text))
 		return false
 	}
-	out := phonenumbers.Format(num, phonenumbers.E164)
+	ph, ok := phoneOf(num, text)
+	if !ok {
+		p.problem(PhoneInvalid, crmkit.SeverityError, "%s is not a valid number", crmkit.MaskPhone(text))
+		return false
+	}
 	if num.GetCountryCode() == 7 {
 		p.lastNational = phonenumbers.GetNationalSignificantNumber(num)
 	}
-	p.phones = append(p.phones, crmkit.Phone{E164: out, Raw: strings.TrimSpace(text)})
+	p.phones = append(p.phones, ph)
 	return true
+}
+
+// number builds a +7 number from its digits without parsing them again
+// (half the cost of a cell); other countries go through libphonenumber.
+func (p *phoneParser) number(e164 string) (*phonenumbers.PhoneNumber, error) {
+	if len(e164) == 12 && strings.HasPrefix(e164, "+7") {
+		if n, err := strconv.ParseUint(e164[2:], 10, 64); err == nil {
+			cc := int32(7)
+			return &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &n}, nil
+		}
+	}
+	return phonenumbers.Parse(e164, p.region)
+}
+
+// phoneOf describes a number; ok is false when the numbering plan has no
+// such number (IsValidNumber is exactly "the type is known").
+func phoneOf(num *phonenumbers.PhoneNumber, text string) (crmkit.Phone, bool) {
+	t := phonenumbers.GetNumberType(num)
+	if t == phonenumbers.UNKNOWN {
+		return crmkit.Phone{}, false
+	}
+	return crmkit.Phone{
+		E164: phonenumbers.Format(num, phonenumbers.E164),
+		Raw:  strings.TrimSpace(text),
+		Type: numberTypes[t],
+	}, true
+}
+
+var numberTypes = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.MOBILE:               "mobile",
+	phonenumbers.FIXED_LINE:           "fixed",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_or_mobile",
+	phonenumbers.TOLL_FREE:            "toll_free",
+	phonenumbers.PREMIUM_RATE:         "premium",
+	phonenumbers.VOIP:                 "voip",
+	phonenumbers.SHARED_COST:          "shared_cost",
+	phonenumbers.PERSONAL_NUMBER:      "personal",
+	phonenumbers.UAN:                  "uan",
+}
+
+var (
+	labelWords = []struct {
+		re    *regexp.Regexp
+		label string
+	}{
+		{regexp.MustCompile(`(?i)(факс|fax)`), "fax"},
+		{regexp.MustCompile(`(?i)(моб|сот|mob|cell)`), "mobile"},
+		{regexp.MustCompile(`(?i)(раб|офис|work|office)`), "work"},
+		{regexp.MustCompile(`(?i)(дом\.|домашн|home)`), "home"},
+	}
+	commentRe = regexp.MustCompile(`^[\s,;]*\(([^()\d]*\p{L}[^()\d]*)\)`)
+)
+
+// phoneLabel reads what the text before a number calls it ("моб.", "факс:").
+func phoneLabel(before string) string {
+	for _, w := range labelWords {
+		if w.re.MatchString(before) {
+			return w.label
+		}
+	}
+	return ""
+}
+
+// phoneComment takes a note in brackets right after a number: "(Иван)".
+func phoneComment(after string) string {
+	if g := commentRe.FindStringSubmatch(after); g != nil {
+		return strings.TrimSpace(g[1])
+	}
+	return ""
 }
 
 // addParsed leaves numbers of other regions to libphonenumber's own rules.
 func (p *phoneParser) addParsed(text string) bool {
 	num, err := phonenumbers.Parse(text, p.region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	var ph crmkit.Phone
+	ok := err == nil
+	if ok {
+		ph, ok = phoneOf(num, text)
+	}
+	if !ok {
 		p.problem(PhoneInvalid, crmkit.SeverityError, "%s is not a valid number", crmkit.MaskPhone(text))
 		return false
 	}
-	p.phones = append(p.phones, crmkit.Phone{E164: phonenumbers.Format(num, phonenumbers.E164), Raw: strings.TrimSpace(text)})
+	p.phones = append(p.phones, ph)
 	return true
 }
 

@@ -1,7 +1,10 @@
 package normalize
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -123,10 +126,99 @@ func FuzzPhones(f *testing.F) {
 	})
 }
 
-func BenchmarkPhones(b *testing.B) {
-	cells := []string{"8 (495) 123-45-67, доб. 12", "+7 916 123 45 67", "123-45-67", "моб. 8-916-123-45-67 (Иван)"}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		Phones(cells[i%len(cells)], PhoneOptions{Region: "RU", AreaCode: "495"})
+func TestPhoneTypeLabelComment(t *testing.T) {
+	phones, _ := Phones("моб. 8-916-123-45-67 (Иван), факс: (495) 123-45-67, 8 800 555 35 35", PhoneOptions{Region: "RU"})
+	want := []crmkit.Phone{
+		{E164: "+79161234567", Type: "mobile", Label: "mobile", Comment: "Иван"},
+		{E164: "+74951234567", Type: "fixed", Label: "fax"},
+		{E164: "+78005553535", Type: "toll_free"},
 	}
+	if len(phones) != len(want) {
+		t.Fatalf("phones %+v", phones)
+	}
+	for i, w := range want {
+		p := phones[i]
+		if p.E164 != w.E164 || p.Type != w.Type || p.Label != w.Label || p.Comment != w.Comment {
+			t.Errorf("phone %d = %+v, want %+v", i, p, w)
+		}
+	}
+}
+
+func TestPhoneMemo(t *testing.T) {
+	m := NewPhoneMemo(2)
+	opt := PhoneOptions{Region: "RU", AreaCode: "495"}
+	for i := 0; i < 3; i++ {
+		for _, raw := range []string{"123-45-67", "8 916 123 45 67", "нет"} {
+			got, gotP := m.Phones(raw, opt)
+			want, wantP := Phones(raw, opt)
+			if fmt.Sprint(got, gotP) != fmt.Sprint(want, wantP) {
+				t.Errorf("memo(%q) = %v %v, want %v %v", raw, got, gotP, want, wantP)
+			}
+			if len(got) > 0 {
+				got[0].E164 = "changed by the caller"
+			}
+		}
+	}
+	if len(m.seen) > 2 {
+		t.Errorf("memo holds %d cells, max 2", len(m.seen))
+	}
+	if other, _ := m.Phones("123-45-67", PhoneOptions{Region: "RU", AreaCode: "812"}); other[0].E164 != "+78121234567" {
+		t.Errorf("memo mixed up options: %v", other)
+	}
+}
+
+// messyPhones makes n phone cells in the forms real files hold, with
+// distinct cells only one in five (a customer base repeats its numbers).
+func messyPhones(n int) []string {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	forms := []string{"+7 (%03d) %03d-%02d-%02d", "8 (%03d) %03d-%02d-%02d доб. 12", "8%03d%03d%02d%02d", "7%03d%03d%02d%02d",
+		"%03d %03d %02d %02d", "моб. 8-%03d-%03d-%02d-%02d (Иван)", "тел/факс: (%03d) %03d-%02d-%02d, 8 916 000 00 00"}
+	distinct := make([]string, n/5+1)
+	for i := range distinct {
+		codes := []int{495, 499, 812, 916, 903, 926, 985, 343}
+		distinct[i] = fmt.Sprintf(forms[rnd.IntN(len(forms))], codes[rnd.IntN(len(codes))], 100+rnd.IntN(900), rnd.IntN(100), rnd.IntN(100))
+		if rnd.IntN(10) == 0 {
+			distinct[i] = fmt.Sprintf("%03d-%02d-%02d", 100+rnd.IntN(900), rnd.IntN(100), rnd.IntN(100)) // local
+		}
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = distinct[rnd.IntN(len(distinct))]
+	}
+	return out
+}
+
+// BenchmarkPhones parses a million messy cells: -cpu 1 for one core,
+// the Parallel variants for all; Memo remembers repeated cells.
+func BenchmarkPhones(b *testing.B) {
+	cells := messyPhones(1_000_000)
+	opt := PhoneOptions{Region: "RU", AreaCode: "495"}
+	b.Run("Parse", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			Phones(cells[i%len(cells)], opt)
+		}
+	})
+	b.Run("Memo", func(b *testing.B) {
+		m := NewPhoneMemo(1 << 20)
+		for i := 0; b.Loop(); i++ {
+			m.Phones(cells[i%len(cells)], opt)
+		}
+	})
+	b.Run("ParseParallel", func(b *testing.B) {
+		var next atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				Phones(cells[int(next.Add(1))%len(cells)], opt)
+			}
+		})
+	})
+	b.Run("MemoParallel", func(b *testing.B) {
+		m := NewPhoneMemo(1 << 20)
+		var next atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				m.Phones(cells[int(next.Add(1))%len(cells)], opt)
+			}
+		})
+	})
 }

@@ -13,6 +13,7 @@ import (
 // Options configure the cleansing of one source's records.
 type Options struct {
 	Phone PhoneOptions
+	Memo  *PhoneMemo // optional: remembers phone cells already parsed
 }
 
 // Match key prefixes. A key is "prefix:value"; two records sharing a key
@@ -48,7 +49,7 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	var problems []crmkit.Problem
 
 	if raw := fields[crmkit.FieldPhone]; raw != "" {
-		phones, ps := Phones(rec.Fields[crmkit.FieldPhone], opt.Phone)
+		phones, ps := opt.Memo.Phones(raw, opt.Phone)
 		problems = append(problems, ps...)
 		rec.Phones = phones
 		var e164 []string
