@@ -199,3 +199,30 @@ func TestEmailTyposAndRoles(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordNames(t *testing.T) {
+	opt := Options{Phone: PhoneOptions{Region: "RU"}}
+	for _, tt := range []struct {
+		fields           map[string]string
+		kind             crmkit.Kind
+		name, form, last string
+	}{
+		{map[string]string{"name": `"РОМАШКА", ооо`, "inn": "7707083893"}, crmkit.KindOrganization, "ООО «РОМАШКА»", "ООО", ""},
+		{map[string]string{"name": "ИВАНОВ иван иванович"}, crmkit.KindPerson, "Иванов Иван Иванович", "", "Иванов"},
+		{map[string]string{"name": "Индивидуальный предприниматель Кузнецов Андрей Петрович", "inn": "500100732259"}, crmkit.KindPerson, "ИП Кузнецов Андрей Петрович", "ИП", "Кузнецов"},
+		{map[string]string{"last_name": "петрова", "first_name": "мария"}, crmkit.KindPerson, "Петрова Мария", "", "Петрова"},
+	} {
+		rec, _ := Record(crmkit.Record{Fields: tt.fields}, opt)
+		if rec.Kind != tt.kind || rec.Fields["name"] != tt.name || rec.Fields["legal_form"] != tt.form || rec.Fields["last_name"] != tt.last {
+			t.Errorf("Record(%v) = %s %q %q %q", tt.fields, rec.Kind, rec.Fields["name"], rec.Fields["legal_form"], rec.Fields["last_name"])
+		}
+		again, ps := Record(rec, opt)
+		if again.Fields["name"] != rec.Fields["name"] || again.Kind != rec.Kind || again.Key != rec.Key || len(ps) > 0 {
+			t.Errorf("Record is not idempotent: %v → %v (%v)", rec.Fields, again.Fields, ps)
+		}
+	}
+	_, ps := Record(crmkit.Record{Fields: map[string]string{"name": "Иванов Иван Иванович", "inn": "7707083893"}}, opt)
+	if !hasCode(ps, INNKindMismatch) {
+		t.Errorf("a person with a company's INN not reported: %v", ps)
+	}
+}

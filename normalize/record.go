@@ -64,10 +64,7 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 		rec.Emails = emails
 		setOrDrop(fields, crmkit.FieldEmail, strings.Join(emails, "; "))
 	}
-	for _, f := range []struct {
-		name  string
-		clean func(string) (string, []crmkit.Problem)
-	}{{crmkit.FieldINN, INN}, {crmkit.FieldKPP, KPP}} {
+	for _, f := range singleValued {
 		raw := fields[f.name]
 		if raw == "" {
 			continue
@@ -88,6 +85,10 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	if rec.Kind == crmkit.KindUnknown {
 		rec.Kind = inferKind(fields)
 	}
+	problems = append(problems, cleanNames(&rec)...)
+	if inn := fields[crmkit.FieldINN]; inn != "" {
+		problems = append(problems, CheckINNKind(inn, rec.Kind)...)
+	}
 	if rec.Key == "" {
 		rec.Key = identityKey(&rec)
 	}
@@ -96,6 +97,69 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 		problems[i].File, problems[i].Row = rec.File, rec.Row
 	}
 	return rec, problems
+}
+
+// singleValued are the fields cleaned one value at a time.
+var singleValued = []struct {
+	name  string
+	clean func(string) (string, []crmkit.Problem)
+}{
+	{crmkit.FieldINN, INN},
+	{crmkit.FieldKPP, KPP},
+	{crmkit.FieldOGRN, OGRN},
+	{crmkit.FieldBirthDate, Date},
+	{crmkit.FieldRevenue, Money},
+}
+
+// cleanNames writes an organisation's name with its legal form apart and a
+// person's name in register order with its parts; an ИП is a person.
+func cleanNames(rec *crmkit.Record) []crmkit.Problem {
+	f := rec.Fields
+	var problems []crmkit.Problem
+	setPerson := func(p Person) {
+		setOrDrop(f, crmkit.FieldName, p.Full)
+		for field, v := range map[string]string{crmkit.FieldLastName: p.Last, crmkit.FieldFirstName: p.First, crmkit.FieldMiddleName: p.Middle} {
+			if v != "" {
+				f[field] = v
+			}
+		}
+	}
+	if name := f[crmkit.FieldName]; name != "" {
+		switch rec.Kind {
+		case crmkit.KindOrganization:
+			o, ps := OrgName(name)
+			problems = append(problems, ps...)
+			if o.Person != nil { // "ИП Иванов" with a 10-digit INN column is still a person
+				rec.Kind = crmkit.KindPerson
+				setPerson(*o.Person)
+			}
+			setOrDrop(f, crmkit.FieldName, o.Full)
+			if f[crmkit.FieldLegalForm] == "" {
+				setOrDrop(f, crmkit.FieldLegalForm, o.LegalForm)
+			}
+		case crmkit.KindPerson, crmkit.KindContactPerson:
+			if o, ps := OrgName(name); o.LegalForm == "ИП" {
+				problems = append(problems, ps...)
+				setPerson(*o.Person)
+				setOrDrop(f, crmkit.FieldName, o.Full)
+				f[crmkit.FieldLegalForm] = "ИП"
+				break
+			}
+			p, ps := PersonName(name)
+			problems = append(problems, ps...)
+			setPerson(p)
+		}
+	}
+	if org := f[crmkit.FieldOrgName]; org != "" {
+		o, ps := OrgName(org)
+		problems = append(problems, ps...)
+		setOrDrop(f, crmkit.FieldOrgName, o.Full)
+	}
+	if cp := f[crmkit.FieldContactPerson]; cp != "" {
+		p, _ := PersonName(cp)
+		setOrDrop(f, crmkit.FieldContactPerson, p.Full)
+	}
+	return problems
 }
 
 func setOrDrop(fields map[string]string, k, v string) {
@@ -123,12 +187,19 @@ func inferKind(f map[string]string) crmkit.Kind {
 	case strings.Contains(k, "физ") || strings.Contains(k, "person") || strings.Contains(k, "индивид"):
 		return crmkit.KindPerson
 	}
+	// What the name says beats the INN's length, which CheckINNKind then
+	// cross-checks.
 	name := f[crmkit.FieldName]
 	switch {
-	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name) || len(f[crmkit.FieldINN]) == innOrgLength:
+	case soleTrader.MatchString(name):
+		return crmkit.KindPerson
+	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name):
 		return crmkit.KindOrganization
-	case soleTrader.MatchString(name) || len(f[crmkit.FieldINN]) == innPersonLength || patronymic.MatchString(name) ||
-		f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "":
+	case patronymic.MatchString(name) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "":
+		return crmkit.KindPerson
+	case len(f[crmkit.FieldINN]) == innOrgLength:
+		return crmkit.KindOrganization
+	case len(f[crmkit.FieldINN]) == innPersonLength:
 		return crmkit.KindPerson
 	}
 	return crmkit.KindUnknown

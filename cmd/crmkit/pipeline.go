@@ -38,6 +38,7 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 		region = cfg.Region
 	}
 	fl := &flow{}
+	memo := normalize.NewPhoneMemo(phoneMemoSize)
 	for _, path := range files {
 		src := cfg.sourceFor(path, g.source)
 		colMap := maps.Clone(src.Map)
@@ -57,7 +58,7 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 		if err != nil {
 			return nil, err
 		}
-		opt := normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}}
+		opt := normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}, Memo: memo}
 		prog.start(filepath.Base(path))
 		n := 0
 		for batch, err := range readBatches(ctx, r) {
@@ -86,6 +87,9 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 	}
 	return fl, nil
 }
+
+// phoneMemoSize is how many distinct phone cells a run remembers.
+const phoneMemoSize = 200_000
 
 // readBatchSize records travel together from the reader to the cleanser.
 const readBatchSize = 512
