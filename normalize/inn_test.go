@@ -163,7 +163,10 @@ func TestInferKind(t *testing.T) {
 		"ИП Кузнецов А.П.":        crmkit.KindPerson,
 		"Волкова Ольга Сергеевна": crmkit.KindPerson,
 		"Алиев Рашид Гасан оглы":  crmkit.KindPerson,
-		"Соколов Денис":           crmkit.KindUnknown,
+		"Соколов Денис":           crmkit.KindPerson,
+		"Елена Морозова":          crmkit.KindPerson,
+		"Денис":                   crmkit.KindUnknown,
+		"Ромашка Трейд":           crmkit.KindUnknown,
 		"Аосталь":                 crmkit.KindUnknown,
 	} {
 		if got := inferKind(map[string]string{crmkit.FieldName: name}); got != want {

@@ -195,7 +195,7 @@ func inferKind(f map[string]string) crmkit.Kind {
 		return crmkit.KindPerson
 	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name):
 		return crmkit.KindOrganization
-	case patronymic.MatchString(name) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "":
+	case patronymic.MatchString(name) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "" || hasFirstName(name):
 		return crmkit.KindPerson
 	case len(f[crmkit.FieldINN]) == innOrgLength:
 		return crmkit.KindOrganization
@@ -203,6 +203,21 @@ func inferKind(f map[string]string) crmkit.Kind {
 		return crmkit.KindPerson
 	}
 	return crmkit.KindUnknown
+}
+
+// hasFirstName: two to four words, one of them a common first name
+// ("Соколов Денис", "Елена Морозова").
+func hasFirstName(name string) bool {
+	words := strings.Fields(name)
+	if len(words) < 2 || len(words) > 4 {
+		return false
+	}
+	for _, w := range words {
+		if isFirstName(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // identityKey is the source key of a record whose source gives none: a hash
