@@ -51,6 +51,24 @@ type tableWriter interface {
 	close() error
 }
 
+// Table writes rows of text under a header in one of the formats.
+type Table struct{ w tableWriter }
+
+// NewTable writes the header at once; Close finishes the file.
+func NewTable(w io.Writer, format string, header []string) (*Table, error) {
+	tw, err := newTableWriter(w, format, header)
+	if err != nil {
+		return nil, err
+	}
+	return &Table{tw}, nil
+}
+
+// Row writes one row.
+func (t *Table) Row(cells []string) error { return t.w.row(cells) }
+
+// Close flushes what is buffered; an .xlsx is written here.
+func (t *Table) Close() error { return t.w.close() }
+
 func newTableWriter(w io.Writer, format string, header []string) (tableWriter, error) {
 	switch format {
 	case FormatCSV:

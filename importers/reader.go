@@ -129,10 +129,17 @@ func (r *Reader) findHeader() error {
 	return nil
 }
 
-// Records yields one record per non-empty data row. An error ends the
-// stream; it names the file and the row.
-func (r *Reader) Records() iter.Seq2[crmkit.Record, error] {
-	return func(yield func(crmkit.Record, error) bool) {
+// Row is one data row: its cells as read and the record made of them.
+type Row struct {
+	Num    int // the row or line number a person would look for
+	Cells  []string
+	Record crmkit.Record
+}
+
+// Rows yields every non-empty data row. An error ends the stream; it names
+// the file and the row.
+func (r *Reader) Rows() iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
 		for {
 			var cells []string
 			var n int
@@ -146,12 +153,23 @@ func (r *Reader) Records() iter.Seq2[crmkit.Record, error] {
 					return
 				}
 				if err != nil {
-					yield(crmkit.Record{}, fmt.Errorf("read %s after row %d: %w", r.path, n, err))
+					yield(Row{}, fmt.Errorf("read %s after row %d: %w", r.path, n, err))
 					return
 				}
 			}
 			rec, ok := r.record(cells, n)
-			if ok && !yield(rec, nil) {
+			if ok && !yield(Row{Num: n, Cells: cells, Record: rec}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Records yields one record per non-empty data row.
+func (r *Reader) Records() iter.Seq2[crmkit.Record, error] {
+	return func(yield func(crmkit.Record, error) bool) {
+		for row, err := range r.Rows() {
+			if !yield(row.Record, err) || err != nil {
 				return
 			}
 		}

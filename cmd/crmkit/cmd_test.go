@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit/export/storetest"
+	"github.com/xuri/excelize/v2"
 )
 
 // The sample files of testdata/, as a user names them.
@@ -315,6 +316,8 @@ func TestUsageErrors(t *testing.T) {
 		{"export", "customers", "-o", "x.csv"},
 		{"export", "cards"},
 		{"export", "cards", "-o", "x.pdf"},
+		{"normalize", "x.csv"},
+		{"normalize", "a.csv", "b.csv", "-o", "x.csv"},
 		{"--format", "yaml", "import", "x.csv"},
 		{"import", "--config", badConfig, "x.csv"},
 		{"import", "--config", unknownKey, "x.csv"},
@@ -353,4 +356,41 @@ func TestDryRunCommitsNothing(t *testing.T) {
 			t.Errorf("dry run stored %d links", len(links)-1)
 		}
 	})
+}
+
+func TestNormalizeCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "clean.xlsx")
+	r := runCLI(t, "", "normalize", "--config", sampleConfig, sampleFiles[0], "-o", out)
+	if r.code != 0 || !strings.Contains(r.errOut, "wrote 6 rows with 4 problems") {
+		t.Fatalf("normalize: exit %d: %s", r.code, r.errOut)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.Join(rows[0], "|")
+	if !strings.HasPrefix(header, "Код|Наименование|ИНН|ИНН (clean)|КПП|КПП (clean)|Телефон|Телефон (clean)|") ||
+		!strings.HasSuffix(header, "|kind|name (clean)|legal_form|last_name|first_name|middle_name|gender|problems") {
+		t.Errorf("header %s", header)
+	}
+	if len(rows) != 7 {
+		t.Fatalf("%d rows, want header + 6", len(rows))
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	kuz := rows[2]
+	if kuz[col["Телефон (clean)"]] != "+79161234567" || kuz[col["name (clean)"]] != "ИП Кузнецов Андрей Петрович" ||
+		kuz[col["last_name"]] != "Кузнецов" || kuz[col["gender"]] != "male" || kuz[col["ИНН"]] != "500100732259" {
+		t.Errorf("row of Кузнецов: %v", kuz)
+	}
+	if techno := rows[5]; techno[col["ИНН (clean)"]] != "" || !strings.Contains(techno[col["problems"]], "inn.bad_checksum") {
+		t.Errorf("row of Техносфера: %v", techno)
+	}
 }

@@ -33,32 +33,18 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 	if err != nil {
 		return nil, err
 	}
-	region := g.region
-	if region == "" {
-		region = cfg.Region
-	}
 	fl := &flow{}
 	memo := normalize.NewPhoneMemo(phoneMemoSize)
 	for _, path := range files {
-		src := cfg.sourceFor(path, g.source)
-		colMap := maps.Clone(src.Map)
-		if colMap == nil {
-			colMap = map[string]string{}
-		}
-		maps.Copy(colMap, userMap)
-		area := src.AreaCode
-		if g.areaCode != "" {
-			area = g.areaCode
-		}
+		read, opt := fileSettings(path, cfg, g, userMap, memo)
 		sum, err := fileSHA256(path)
 		if err != nil {
 			return nil, err
 		}
-		r, err := importers.Open(path, importers.Options{Source: src.Name, Map: colMap})
+		r, err := importers.Open(path, read)
 		if err != nil {
 			return nil, err
 		}
-		opt := normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}, Memo: memo}
 		prog.start(filepath.Base(path))
 		n := 0
 		for batch, err := range readBatches(ctx, r) {
@@ -148,6 +134,26 @@ func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]crmkit.Re
 			yield(nil, err)
 		}
 	}
+}
+
+// fileSettings are how one file is read and cleansed: its source's name,
+// column map and area code from the config, the flags over them.
+func fileSettings(path string, cfg Config, g *globalOptions, userMap map[string]string, memo *normalize.PhoneMemo) (importers.Options, normalize.Options) {
+	src := cfg.sourceFor(path, g.source)
+	colMap := maps.Clone(src.Map)
+	if colMap == nil {
+		colMap = map[string]string{}
+	}
+	maps.Copy(colMap, userMap)
+	area, region := src.AreaCode, cfg.Region
+	if g.areaCode != "" {
+		area = g.areaCode
+	}
+	if g.region != "" {
+		region = g.region
+	}
+	return importers.Options{Source: src.Name, Map: colMap},
+		normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}, Memo: memo}
 }
 
 func fileSHA256(path string) (string, error) {

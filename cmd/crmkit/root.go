@@ -90,6 +90,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	root.AddCommand(
 		newImportCmd(ios, g),
 		newDedupeCmd(ios, g),
+		newNormalizeCmd(ios, g),
 		newExportCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
