@@ -26,9 +26,10 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet ./testdata/gen
 
-# Benchmarks: Go micro-benchmarks, then import rows/s into both stores.
+# Benchmarks: a million messy phone cells on one core and on all, then
+# import rows/s into both stores.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./normalize/ ./dedupe/
+	$(GO) test -run '^$$' -bench Phones -benchtime 1000000x -cpu 1,$$(nproc) -benchmem ./normalize/
 	./testdata/bench-import.sh $(BENCH_ROWS)
 
 generate:
