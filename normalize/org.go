@@ -90,6 +90,20 @@ func init() {
 // it is written, abbreviated or in full.
 func OrgName(raw string) (Org, []crmkit.Problem) {
 	s := strings.TrimSpace(spaceRun.ReplaceAllString(strings.ReplaceAll(raw, `""`, `"`), " "))
+	var problems []crmkit.Problem
+	words := strings.Split(s, " ")
+	mixed := false
+	for i, w := range words {
+		var changed bool
+		words[i], changed = fixMixedScript(w)
+		mixed = mixed || changed
+	}
+	mixed = fixLookalikeWords(words) || mixed
+	if mixed {
+		s = strings.Join(words, " ")
+		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameMixedScript, Severity: crmkit.SeverityWarning,
+			Message: fmt.Sprintf("%q had Latin and Cyrillic look-alike letters mixed; fixed", raw)})
+	}
 	var o Org
 	outside := unquoted(s)
 	for i, re := range legalFormRe {
@@ -102,7 +116,6 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 		break
 	}
 	o.Core = coreName(s)
-	var problems []crmkit.Problem
 	switch {
 	case o.LegalForm == "ИП":
 		p, ps := PersonName(o.Core)
@@ -139,6 +152,9 @@ func coreName(s string) string {
 		s = s[:len(s)-n]
 	}
 	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(s, " ")))
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+		return "" // only quotes and signs: no name
+	}
 	if open := strings.Count(s, "«") - strings.Count(s, "»"); open > 0 {
 		s += strings.Repeat("»", open)
 	}

@@ -86,3 +86,37 @@ func titleWord(w string) string {
 	}
 	return strings.Join(parts, "-")
 }
+
+// fixLookalikeWords rewrites, in a text mostly in Cyrillic, the words made
+// only of Latin look-alike letters ("OOO", "AO" typed on a Latin layout).
+func fixLookalikeWords(words []string) bool {
+	cyr, lat := 0, 0
+	for _, w := range words {
+		for _, r := range w {
+			switch {
+			case unicode.Is(unicode.Cyrillic, r):
+				cyr++
+			case unicode.Is(unicode.Latin, r):
+				lat++
+			}
+		}
+	}
+	if cyr <= lat {
+		return false
+	}
+	changed := false
+	for i, w := range words {
+		all := w != ""
+		for _, r := range w {
+			if _, ok := latinToCyrillic[r]; !ok {
+				all = false
+				break
+			}
+		}
+		if all {
+			words[i] = strings.Map(func(r rune) rune { return latinToCyrillic[r] }, w)
+			changed = true
+		}
+	}
+	return changed
+}
