@@ -129,8 +129,9 @@ func Money(raw string) (string, []crmkit.Problem) {
 	case dec < 0:
 	case strings.Count(s, s[dec:dec+1]) > 1: // "1.234.567": thousands only
 		dec = -1
-	case len(s)-dec-1 == 3 && dec <= 3:
+	case s[dec] == ',' && len(s)-dec-1 == 3 && dec <= 3 && s[0] != '0':
 		// "1,234" is a thousands separator more often than three decimals.
+		// A lone "." is always the decimal point: it is what Money writes.
 		problems = append(problems, crmkit.Problem{Field: crmkit.FieldRevenue, Code: MoneyAmbiguous, Severity: crmkit.SeverityWarning,
 			Message: fmt.Sprintf("%q read as %s", raw, strings.NewReplacer(",", "", ".", "").Replace(s))})
 		dec = -1

@@ -176,26 +176,26 @@ func isLatinForm(abbr string) bool {
 func unquoted(s string) string {
 	b := []byte(s)
 	depth := 0
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == '«' || r == '„' || r == '“' && depth == 0:
+		case r == '«' || r == '„' || (r == '“' && depth == 0):
 			depth++
 		case r == '»' || r == '”' || r == '“':
-			if depth > 0 {
-				depth--
-			}
+			depth = max(depth-1, 0)
 		case r == '"' || r == '\'':
-			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			next, _ := utf8.DecodeRuneInString(s[i+w:])
 			if depth > 0 && !unicode.IsLetter(next) && !unicode.IsDigit(next) {
 				depth--
 			} else {
 				depth++
 			}
 		case depth > 0:
-			for j := i; j < i+len(string(r)); j++ {
+			for j := i; j < i+w; j++ {
 				b[j] = ' '
 			}
 		}
+		i += w
 	}
 	return string(b)
 }

@@ -71,13 +71,20 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 		}
 		tokens = append(tokens, titleWord(f))
 	}
-	if mixed {
-		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameMixedScript, Severity: crmkit.SeverityWarning,
-			Message: fmt.Sprintf("%s had Latin and Cyrillic look-alike letters mixed; fixed", crmkit.MaskText(raw))})
-	}
 	if digits {
 		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameHasDigits, Severity: crmkit.SeverityWarning,
 			Message: fmt.Sprintf("%s has digits in a person's name", crmkit.MaskText(raw))})
+	}
+	// Case may turn a letter into a look-alike of the other script ("b" →
+	// "B" ~ "В"): look once more.
+	for i, t := range tokens {
+		var changed bool
+		tokens[i], changed = fixMixedScript(t)
+		mixed = mixed || changed
+	}
+	if mixed {
+		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameMixedScript, Severity: crmkit.SeverityWarning,
+			Message: fmt.Sprintf("%s had Latin and Cyrillic look-alike letters mixed; fixed", crmkit.MaskText(raw))})
 	}
 	p := orderName(tokens)
 	p.Full = strings.Join(nonEmpty(p.Last, p.First, p.Middle), " ")
