@@ -2,9 +2,12 @@ package importers
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/richardlehane/mscfb"
 )
 
 // detect tells the format from the first bytes, whatever the extension says.
@@ -22,13 +25,52 @@ func detect(path string) (string, error) {
 	head = head[:n]
 	switch {
 	case n == 0:
-		return "", fmt.Errorf("%s: the file is empty", path)
+		return "", fmt.Errorf("%s: %w: the file is empty", path, ErrEmpty)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		return "xlsx", nil
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
-		return "", fmt.Errorf("%s: %w: a legacy Excel .xls (or password-protected) workbook; convert it with: libreoffice --headless --convert-to xlsx %s", path, ErrUnsupported, path)
+		return "", oleError(path, f)
 	case bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n"), []byte("<")):
-		return "", fmt.Errorf("%s: %w: XML (1C exports are not read yet)", path, ErrUnsupported)
+		return "", fmt.Errorf("%s: %w: XML with root element %s (1C exchange files are not read yet)", path, ErrUnsupported, xmlRoot(path))
 	}
 	return "text", nil
+}
+
+// oleError tells the two kinds of OLE2 file a customer list comes in: a
+// workbook saved with a password (Excel encrypts .xlsx into OLE2) and a
+// legacy .xls.
+func oleError(path string, f *os.File) error {
+	if _, err := f.Seek(0, io.SeekStart); err == nil {
+		if doc, err := mscfb.New(f); err == nil {
+			for entry, err := doc.Next(); err == nil; entry, err = doc.Next() {
+				if entry.Name == "EncryptionInfo" || entry.Name == "EncryptedPackage" {
+					return fmt.Errorf("%s: %w: open it in Excel and save it without a password", path, ErrEncrypted)
+				}
+			}
+		}
+	}
+	return fmt.Errorf("%s: %w: a legacy Excel .xls (BIFF) workbook; convert it with: libreoffice --headless --convert-to xlsx %s", path, ErrUnsupported, path)
+}
+
+// xmlRoot names the root element of an XML file, for the error message.
+func xmlRoot(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "?"
+	}
+	defer f.Close()
+	dec := xml.NewDecoder(f)
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "?"
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			if se.Name.Space != "" {
+				return se.Name.Local + " (" + se.Name.Space + ")"
+			}
+			return se.Name.Local
+		}
+	}
 }

@@ -75,25 +75,46 @@ func FoldHeader(h string) string {
 const Skip = "-"
 
 // fieldFor names the canonical field of a header: the user's mapping first,
-// then the built-in synonyms. "" means unmapped.
-func fieldFor(header string, overrides map[string]string) string {
+// then the built-in synonyms, then — for phones, e-mails, addresses and
+// comments — a synonym followed by a qualifier ("Телефон рабочий", "Адрес
+// юридический"), whose words come back as the label. "" means unmapped.
+func fieldFor(header string, overrides map[string]string) (field, label string) {
 	f := FoldHeader(header)
 	if f == "" {
-		return ""
+		return "", ""
 	}
 	for h, field := range overrides {
 		if FoldHeader(h) == f {
-			return field
+			return field, ""
 		}
 	}
-	return synonyms[f]
+	if field := synonyms[f]; field != "" {
+		if field == crmkit.FieldPhone && !plainPhone[f] {
+			return field, f // "мобильный", "факс": the column says what kind of number
+		}
+		return field, ""
+	}
+	words := strings.Fields(f)
+	for n := len(words) - 1; n >= 1; n-- {
+		field := synonyms[strings.Join(words[:n], " ")]
+		switch field {
+		case crmkit.FieldPhone, crmkit.FieldEmail, crmkit.FieldAddress, crmkit.FieldComment:
+			return field, strings.Join(words[n:], " ")
+		}
+	}
+	return "", ""
 }
+
+// plainPhone headers say nothing of the kind of number.
+var plainPhone = map[string]bool{"телефон": true, "телефоны": true, "тел": true, "phone": true, "phones": true,
+	"tel": true, "telephone": true, "номер телефона": true, "phone number": true, "контактный телефон": true}
 
 // Column is one column of a table and where its values go.
 type Column struct {
-	Index  int    // 0-based
-	Header string // as written in the file
-	Field  string // canonical field, "" when kept in Extra, Skip when dropped
+	Index  int    `json:"index"`           // 0-based
+	Header string `json:"header"`          // as written in the file (two header rows joined)
+	Field  string `json:"field"`           // canonical field, "" when kept in Extra, Skip when dropped
+	Label  string `json:"label,omitempty"` // what the header adds to a phone column: "мобильный", "факс"
 }
 
 // multiValued fields collect every mapped column ("Телефон", "Мобильный").

@@ -12,44 +12,78 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/crmkit/crmkit"
 )
 
 // Options say how to read one file.
 type Options struct {
-	Source string            // source system name stored with every record
-	Map    map[string]string // header → canonical field (or Skip); wins over synonyms
-	Sheet  string            // workbook sheet; "" is the first visible sheet
+	Source    string            // source system name stored with every record
+	Map       map[string]string // header → canonical field (or Skip); wins over synonyms
+	Constants map[string]string // canonical field → value for every record that has none
+	Sheet     string            // workbook sheet by name or 1-based number; "" is the first visible sheet
+	Encoding  string            // text files: override detection (utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866)
+	Delimiter string            // text files: override detection (";", ",", "tab", "|")
 }
 
-// Info is what the reader understood of a file before reading its rows.
+// Info is what the reader understood of a file. The header part is known
+// after Open; the counts grow while rows are read.
 type Info struct {
-	Format    string // "xlsx", "csv"
-	Encoding  string // text files: "utf-8", "utf-8-bom", "windows-1251", …
-	Delimiter string // text files
-	Sheet     string // workbooks
-	HeaderRow int    // the row or line number of the header, 1-based
-	Columns   []Column
+	Format             string   `json:"format"`                        // "xlsx", "csv"
+	Encoding           string   `json:"encoding,omitempty"`            // text files
+	EncodingConfidence float64  `json:"encoding_confidence,omitempty"` // 0…1
+	Delimiter          string   `json:"delimiter,omitempty"`           // text files
+	Sheet              string   `json:"sheet,omitempty"`               // workbooks
+	Sheets             []string `json:"sheets,omitempty"`              // every sheet of the workbook
+	HeaderRow          int      `json:"header_row"`                    // row or line number of the header, 1-based
+	HeaderRows         int      `json:"header_rows"`                   // 2 when a second header row names sub-columns
+	Columns            []Column `json:"columns"`
+	DataRows           int      `json:"data_rows"`
+	Skipped            []SkippedRow `json:"skipped,omitempty"`
+	HiddenRows         int      `json:"hidden_rows,omitempty"` // workbook rows hidden in Excel, read all the same
+	RaggedRows         int      `json:"ragged_rows,omitempty"` // rows with cells beyond the header
+	BadRows            int      `json:"bad_rows,omitempty"`    // rows that could not be read (each a Problem)
+}
+
+// SkippedRow is a row that is not a record, and why.
+type SkippedRow struct {
+	Row    int    `json:"row"`
+	Reason string `json:"reason"` // "totals" or "group"
 }
 
 // Errors a caller may tell apart.
 var (
 	ErrNoHeader    = errors.New("no header row found")
 	ErrUnsupported = errors.New("unsupported file format")
+	ErrEncrypted   = errors.New("password-protected workbook")
+	ErrEmpty       = errors.New("no rows")
+)
+
+// Problem codes of rows.
+const (
+	RowUnreadable = "row.unreadable" // the row could not be read; the rest of the file is
+	RowRagged     = "row.ragged"     // cells beyond the last header column, kept in Extra
 )
 
 // headerScanRows is how far below the top a header row may sit.
 const headerScanRows = 20
 
 // rowSource yields the cells of a table one row at a time with the row
-// number a person would look for; io.EOF ends it.
+// number a person would look for; io.EOF ends it. A *rowError is one bad
+// row: the source can go on.
 type rowSource interface {
 	next() (cells []string, row int, err error)
 	close() error
 }
 
-// Reader streams the records of one file.
+// rowError is a row the source could not read but could step over.
+type rowError struct{ err error }
+
+func (e *rowError) Error() string { return e.err.Error() }
+func (e *rowError) Unwrap() error { return e.err }
+
+// Reader streams the rows of one table.
 type Reader struct {
 	path    string
 	opt     Options
@@ -57,6 +91,7 @@ type Reader struct {
 	src     rowSource
 	pending [][]string // rows read while looking for the header, after it
 	pendRow []int
+	nameCol int // index of the name column, -1 when none
 }
 
 // Open detects the file's format, finds its header and returns a reader
@@ -72,7 +107,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		r.src, err = openXLSX(path, opt.Sheet, &r.info)
 	case "text":
 		r.info.Format = "csv"
-		r.src, err = openText(path, &r.info)
+		r.src, err = openText(path, opt, &r.info)
 	}
 	if err != nil {
 		return nil, err
@@ -84,60 +119,25 @@ func Open(path string, opt Options) (*Reader, error) {
 	return r, nil
 }
 
-// Info returns what was detected.
+// Info returns what was detected and counted so far.
 func (r *Reader) Info() Info { return r.info }
 
 // Close releases the file.
 func (r *Reader) Close() error { return r.src.close() }
 
-// findHeader reads up to headerScanRows rows and takes the one whose cells
-// name the most canonical fields; the rows after it are kept for Records.
-func (r *Reader) findHeader() error {
-	var rows [][]string
-	var nums []int
-	for len(rows) < headerScanRows {
-		cells, n, err := r.src.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", r.path, err)
-		}
-		rows, nums = append(rows, cells), append(nums, n)
-	}
-	best, bestScore := -1, 0
-	for i, row := range rows {
-		score, seen := 0, map[string]bool{}
-		for _, c := range row {
-			if f := fieldFor(c, r.opt.Map); f != "" && f != Skip && !seen[f] {
-				seen[f] = true
-				score++
-			}
-		}
-		if score > bestScore {
-			best, bestScore = i, score
-		}
-	}
-	if best < 0 {
-		return fmt.Errorf("%s: %w among the first %d rows: no cell names a known field (Наименование, ИНН, Телефон, E-mail, …); name the columns with --map", r.path, ErrNoHeader, len(rows))
-	}
-	r.info.HeaderRow = nums[best]
-	for i, h := range rows[best] {
-		r.info.Columns = append(r.info.Columns, Column{Index: i, Header: strings.TrimSpace(h), Field: fieldFor(h, r.opt.Map)})
-	}
-	r.pending, r.pendRow = rows[best+1:], nums[best+1:]
-	return nil
-}
-
-// Row is one data row: its cells as read and the record made of them.
+// Row is one data row: its cells as read and the record made of them, or
+// the problems that kept it from being one.
 type Row struct {
-	Num    int // the row or line number a person would look for
-	Cells  []string
-	Record crmkit.Record
+	Num      int // the row or line number a person would look for
+	Cells    []string
+	Record   crmkit.Record
+	OK       bool             // Record holds a record
+	Problems []crmkit.Problem // a bad or ragged row
 }
 
-// Rows yields every non-empty data row. An error ends the stream; it names
-// the file and the row.
+// Rows yields every data row; empty rows are passed over and totals and
+// grouping rows are counted in Info.Skipped. An error ends the stream; it
+// names the file and the row.
 func (r *Reader) Rows() iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		for {
@@ -149,42 +149,126 @@ func (r *Reader) Rows() iter.Seq2[Row, error] {
 			} else {
 				var err error
 				cells, n, err = r.src.next()
-				if err == io.EOF {
+				var re *rowError
+				switch {
+				case err == io.EOF:
 					return
-				}
-				if err != nil {
+				case errors.As(err, &re):
+					r.info.BadRows++
+					p := r.problem(n, RowUnreadable, crmkit.SeverityError, "row could not be read: %v", re.err)
+					if !yield(Row{Num: n, Problems: []crmkit.Problem{p}}, nil) {
+						return
+					}
+					continue
+				case err != nil:
 					yield(Row{}, fmt.Errorf("read %s after row %d: %w", r.path, n, err))
 					return
 				}
 			}
-			rec, ok := r.record(cells, n)
-			if ok && !yield(Row{Num: n, Cells: cells, Record: rec}, nil) {
+			if reason := r.skipReason(cells); reason != "" {
+				if reason != "empty" {
+					r.info.Skipped = append(r.info.Skipped, SkippedRow{Row: n, Reason: reason})
+				}
+				continue
+			}
+			row := Row{Num: n, Cells: cells, Record: r.record(cells, n), OK: true}
+			if last := lastNonEmpty(cells); last >= len(r.info.Columns) {
+				r.info.RaggedRows++
+				row.Problems = append(row.Problems, r.problem(n, RowRagged, crmkit.SeverityWarning,
+					"%d cells, the header has %d columns; the extra cells are kept unmapped", last+1, len(r.info.Columns)))
+			}
+			r.info.DataRows++
+			if !yield(row, nil) {
 				return
 			}
 		}
 	}
 }
 
-// Records yields one record per non-empty data row.
+// Records yields the records of the table; bad rows are left out.
 func (r *Reader) Records() iter.Seq2[crmkit.Record, error] {
 	return func(yield func(crmkit.Record, error) bool) {
 		for row, err := range r.Rows() {
-			if !yield(row.Record, err) || err != nil {
+			if err != nil {
+				yield(crmkit.Record{}, err)
+				return
+			}
+			if row.OK && !yield(row.Record, nil) {
 				return
 			}
 		}
 	}
 }
 
-func (r *Reader) record(cells []string, row int) (crmkit.Record, bool) {
+func (r *Reader) problem(row int, code string, sev crmkit.Severity, format string, args ...any) crmkit.Problem {
+	file := r.path
+	if r.info.Sheet != "" {
+		file += " [" + r.info.Sheet + "]"
+	}
+	return crmkit.Problem{File: file, Row: row, Code: code, Severity: sev, Message: fmt.Sprintf(format, args...)}
+}
+
+func lastNonEmpty(cells []string) int {
+	for i := len(cells) - 1; i >= 0; i-- {
+		if strings.TrimSpace(cells[i]) != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// skipReason tells rows that are not records: empty ones, totals
+// ("Итого", "Всего") and the group rows of 1C hierarchical lists (a group
+// name alone in the name column).
+func (r *Reader) skipReason(cells []string) string {
+	filled, at := 0, -1
+	for i, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			filled++
+			if at < 0 {
+				at = i
+			}
+		}
+	}
+	switch {
+	case filled == 0:
+		return "empty"
+	case isTotals(cells[at]):
+		return "totals"
+	case filled == 1 && len(r.info.Columns) >= 3 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
+		return "group"
+	}
+	return ""
+}
+
+func isTotals(cell string) bool {
+	f := FoldHeader(cell)
+	for _, w := range []string{"итого", "итог", "всего", "total", "grand total"} {
+		if f == w || strings.HasPrefix(f, w+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeText: no run of digits a phone or INN would have, no e-mail.
+func looksLikeText(s string) bool {
+	digits := 0
+	for _, c := range s {
+		if unicode.IsDigit(c) {
+			digits++
+		}
+	}
+	return digits < 5 && !strings.Contains(s, "@")
+}
+
+func (r *Reader) record(cells []string, row int) crmkit.Record {
 	rec := crmkit.Record{Source: r.opt.Source, File: r.path, Row: row, Fields: map[string]string{}}
-	empty := true
 	for i, raw := range cells {
 		v := strings.TrimSpace(raw)
 		if v == "" {
 			continue
 		}
-		empty = false
 		var col Column
 		if i < len(r.info.Columns) {
 			col = r.info.Columns[i]
@@ -196,25 +280,38 @@ func (r *Reader) record(cells []string, row int) (crmkit.Record, bool) {
 			if name == "" {
 				name = "column " + strconv.Itoa(i+1)
 			}
-			if rec.Extra == nil {
-				rec.Extra = map[string]string{}
-			}
-			rec.Extra[name] = v
-		case rec.Fields[col.Field] == "":
-			rec.Fields[col.Field] = v
-		case multiValued(col.Field):
-			rec.Fields[col.Field] += "; " + v
+			rec.Extra = withExtra(rec.Extra, name, v)
+		case col.Field == crmkit.FieldPhone && col.Label != "":
+			// "Телефон мобильный" → "мобильный: 8 916 …": the cleanser
+			// reads the number's kind from the words before it.
+			appendValue(rec.Fields, col.Field, col.Label+": "+v)
+		case rec.Fields[col.Field] == "" || multiValued(col.Field):
+			appendValue(rec.Fields, col.Field, v)
 		default:
 			// A second column of a single-valued field is kept, not lost.
-			if rec.Extra == nil {
-				rec.Extra = map[string]string{}
-			}
-			rec.Extra[col.Header] = v
+			rec.Extra = withExtra(rec.Extra, col.Header, v)
 		}
 	}
-	if empty {
-		return rec, false
+	for f, v := range r.opt.Constants {
+		if rec.Fields[f] == "" {
+			rec.Fields[f] = v
+		}
 	}
 	rec.Key = rec.Fields[crmkit.FieldSourceID]
-	return rec, true
+	return rec
+}
+
+func appendValue(fields map[string]string, field, v string) {
+	if fields[field] != "" {
+		v = fields[field] + "; " + v
+	}
+	fields[field] = v
+}
+
+func withExtra(extra map[string]string, k, v string) map[string]string {
+	if extra == nil {
+		extra = map[string]string{}
+	}
+	extra[k] = v
+	return extra
 }

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
+	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
 
@@ -25,50 +27,91 @@ type textRows struct {
 	csv *csv.Reader
 }
 
-func openText(path string, info *Info) (rowSource, error) {
+// Encodings the text reader knows, by the names --encoding takes.
+var encodings = map[string]encoding.Encoding{
+	"utf-8":        nil,
+	"utf-16le":     xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM),
+	"utf-16be":     xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM),
+	"windows-1251": charmap.Windows1251,
+	"koi8-r":       charmap.KOI8R,
+	"cp866":        charmap.CodePage866,
+}
+
+// Delimiters the text reader knows, by the names --delimiter takes.
+var delimiters = map[string]rune{";": ';', ",": ',', "tab": '\t', "\t": '\t', "|": '|'}
+
+func openText(path string, opt Options, info *Info) (rowSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (rowSource, error) {
+		f.Close()
 		return nil, err
 	}
 	br := bufio.NewReaderSize(f, sniffBytes)
 	sample, err := br.Peek(sniffBytes)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		f.Close()
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return fail(fmt.Errorf("read %s: %w", path, err))
 	}
-	enc, name, bom := detectEncoding(sample)
-	info.Encoding = name
+	name, bom, confidence := detectEncoding(sample)
+	if opt.Encoding != "" {
+		name, confidence = strings.ToLower(opt.Encoding), 1
+		if _, ok := encodings[name]; !ok {
+			return fail(fmt.Errorf("%s: unknown encoding %q (known: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866)", path, opt.Encoding))
+		}
+	}
+	enc := encodings[name]
+	info.Encoding, info.EncodingConfidence = name, confidence
+	if bom > 0 {
+		info.Encoding += "-bom"
+	}
 	if _, err := br.Discard(bom); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return fail(fmt.Errorf("read %s: %w", path, err))
 	}
 	var text io.Reader = br
-	decodedSample := sample[bom:]
+	decoded := sample[bom:]
 	if enc != nil {
 		text = transform.NewReader(br, enc.NewDecoder())
-		decodedSample, _ = enc.NewDecoder().Bytes(sample[bom:])
+		decoded, _ = enc.NewDecoder().Bytes(sample[bom:])
 	}
-	delim := detectDelimiter(decodedSample)
+	delim := detectDelimiter(decoded)
+	if opt.Delimiter != "" {
+		d, ok := delimiters[strings.ToLower(opt.Delimiter)]
+		if !ok {
+			return fail(fmt.Errorf("%s: unknown delimiter %q (known: \";\", \",\", tab, \"|\")", path, opt.Delimiter))
+		}
+		delim = d
+	}
 	info.Delimiter = string(delim)
+	if delim == '\t' {
+		info.Delimiter = "tab"
+	}
 	r := csv.NewReader(text)
 	r.Comma = delim
 	r.LazyQuotes = true
 	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
 	return &textRows{f: f, csv: r}, nil
 }
 
-// detectEncoding reads the byte-order mark, else tells UTF-8 from
-// Windows-1251 (what Russian Windows saves). It returns the decoder (nil for
-// UTF-8), its name and the length of the BOM to skip.
-func detectEncoding(sample []byte) (encoding.Encoding, string, int) {
+// detectEncoding names the encoding of a sample of text, the length of its
+// byte-order mark and how sure it is. Without a BOM: UTF-16 shows as zero
+// bytes at every other place; valid UTF-8 is UTF-8; else the one-byte
+// Cyrillic code page under which the text reads most like Russian.
+func detectEncoding(sample []byte) (name string, bom int, confidence float64) {
 	switch {
 	case bytes.HasPrefix(sample, []byte("\xef\xbb\xbf")):
-		return nil, "utf-8-bom", 3
+		return "utf-8", 3, 1
 	case bytes.HasPrefix(sample, []byte("\xff\xfe")):
-		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "utf-16le", 2
+		return "utf-16le", 2, 1
 	case bytes.HasPrefix(sample, []byte("\xfe\xff")):
-		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "utf-16be", 2
+		return "utf-16be", 2, 1
+	}
+	if le, be := zeroShare(sample, 1), zeroShare(sample, 0); le > 0.3 || be > 0.3 {
+		if le > be {
+			return "utf-16le", 0, 0.9
+		}
+		return "utf-16be", 0, 0.9
 	}
 	// The sample may end inside a multi-byte character.
 	s := sample
@@ -76,9 +119,60 @@ func detectEncoding(sample []byte) (encoding.Encoding, string, int) {
 		s = s[:len(s)-1]
 	}
 	if utf8.Valid(s) {
-		return nil, "utf-8", 0
+		return "utf-8", 0, 1
 	}
-	return charmap.Windows1251, "windows-1251", 0
+	best, bestScore, second := "windows-1251", -1.0, 0.0
+	for _, name := range []string{"windows-1251", "koi8-r", "cp866"} {
+		text, _ := encodings[name].NewDecoder().Bytes(sample)
+		score := russianScore(string(text))
+		if score > bestScore {
+			best, second, bestScore = name, max(bestScore, 0), score
+		} else if score > second {
+			second = score
+		}
+	}
+	if bestScore <= 0 {
+		return best, 0, 0.3
+	}
+	return best, 0, bestScore / (bestScore + second)
+}
+
+// zeroShare is the share of zero bytes at positions ≡ odd (mod 2).
+func zeroShare(b []byte, odd int) float64 {
+	n, zeros := 0, 0
+	for i := odd; i < len(b); i += 2 {
+		n++
+		if b[i] == 0 {
+			zeros++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(zeros) / float64(n)
+}
+
+// russianScore is the share of Cyrillic letters that are lower-case and
+// among the most frequent in Russian text: high under the right code page,
+// low where the bytes decode to capitals and box-drawing signs.
+func russianScore(s string) float64 {
+	letters, good := 0, 0
+	for _, r := range s {
+		if r < 0x80 {
+			continue
+		}
+		letters++
+		if strings.ContainsRune("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", r) {
+			good++
+		}
+		if unicode.IsUpper(r) && unicode.Is(unicode.Cyrillic, r) {
+			good-- // real text is mostly lower case
+		}
+	}
+	if letters == 0 {
+		return 0
+	}
+	return max(float64(good)/float64(letters), 0)
 }
 
 // detectDelimiter picks the separator that splits the first lines into the
@@ -129,7 +223,7 @@ func (t *textRows) next() ([]string, int, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, pe.StartLine, err
+			return nil, pe.StartLine, &rowError{err}
 		}
 		return nil, 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -15,6 +16,7 @@ type xlsxRows struct {
 	f    *excelize.File
 	rows *excelize.Rows
 	row  int
+	info *Info
 }
 
 func openXLSX(path, sheet string, info *Info) (rowSource, error) {
@@ -24,6 +26,8 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 	}
 	if sheet == "" {
 		sheet, err = firstVisibleSheet(f)
+	} else if idx, _ := f.GetSheetIndex(sheet); idx >= 0 {
+		// a sheet of that name
 	} else if n, convErr := strconv.Atoi(sheet); convErr == nil {
 		list := f.GetSheetList()
 		if n < 1 || n > len(list) {
@@ -31,6 +35,8 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 		} else {
 			sheet = list[n-1]
 		}
+	} else {
+		err = fmt.Errorf("no sheet %q (sheets: %s)", sheet, strings.Join(f.GetSheetList(), ", "))
 	}
 	if err != nil {
 		f.Close()
@@ -41,8 +47,8 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s sheet %q: %w", path, sheet, err)
 	}
-	info.Sheet = sheet
-	return &xlsxRows{f: f, rows: rows}, nil
+	info.Sheet, info.Sheets = sheet, f.GetSheetList()
+	return &xlsxRows{f: f, rows: rows, info: info}, nil
 }
 
 func firstVisibleSheet(f *excelize.File) (string, error) {
@@ -66,9 +72,12 @@ func (x *xlsxRows) next() ([]string, int, error) {
 		return nil, x.row, io.EOF
 	}
 	x.row++ // Next steps over missing rows one at a time: the count is the sheet row
+	if x.rows.GetRowOpts().Hidden {
+		x.info.HiddenRows++
+	}
 	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, x.row, fmt.Errorf("row %d: %w", x.row, err)
+		return nil, x.row, &rowError{err}
 	}
 	return cells, x.row, nil
 }
@@ -79,4 +88,21 @@ func (x *xlsxRows) close() error {
 		err = cerr
 	}
 	return err
+}
+
+// Sheets lists the sheets of a workbook, for --sheet all.
+func Sheets(path string) ([]string, error) {
+	format, err := detect(path)
+	if err != nil {
+		return nil, err
+	}
+	if format != "xlsx" {
+		return []string{""}, nil // a text file is one table
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+	}
+	defer f.Close()
+	return f.GetSheetList(), nil
 }

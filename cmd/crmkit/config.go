@@ -29,11 +29,15 @@ type Config struct {
 // SourceConfig holds the settings of one source system; it applies to the
 // files whose base name matches one of its globs.
 type SourceConfig struct {
-	Name     string            `yaml:"name"`
-	Files    []string          `yaml:"files"`
-	AreaCode string            `yaml:"area_code"`
-	Priority int               `yaml:"priority"`
-	Map      map[string]string `yaml:"map"`
+	Name      string            `yaml:"name"`
+	Files     []string          `yaml:"files"`
+	AreaCode  string            `yaml:"area_code"`
+	Priority  int               `yaml:"priority"`
+	Map       map[string]string `yaml:"map"`
+	Fields    map[string]string `yaml:"fields"` // constant fields for every record: kind, city, …
+	Sheet     string            `yaml:"sheet"`
+	Encoding  string            `yaml:"encoding"`
+	Delimiter string            `yaml:"delimiter"`
 }
 
 // loadConfig reads path, or crmkit.yaml in the working directory when path
@@ -65,30 +69,89 @@ func loadConfig(path string) (Config, error) {
 				return cfg, usagef("config %s: source %s: bad glob %q", path, s.Name, g)
 			}
 		}
-		if err := checkMap(s.Map); err != nil {
-			return cfg, usagef("config %s: source %s: %v", path, s.Name, err)
+		if err := checkSource(s); err != nil {
+			return cfg, usagef("config %s: %v", path, err)
 		}
 	}
 	return cfg, nil
 }
 
-// loadMap reads a --map file: header → canonical field (or "-" to skip).
-func loadMap(path string) (map[string]string, error) {
+// mappingFile is a --map file: either a plain map of header → field for
+// every file, or per file pattern, sources as in the config file.
+type mappingFile struct {
+	Columns map[string]string
+	Sources []SourceConfig
+}
+
+// loadMap reads a --map file.
+func loadMap(path string) (mappingFile, error) {
+	var m mappingFile
 	if path == "" {
-		return nil, nil
+		return m, nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read mapping: %w", err)
+		return m, fmt.Errorf("read mapping: %w", err)
 	}
-	var m map[string]string
-	if err := yaml.Unmarshal(data, &m); err != nil {
-		return nil, usagef("mapping %s: %v", path, err)
+	var probe map[string]any
+	if err := yaml.Unmarshal(data, &probe); err != nil {
+		return m, usagef("mapping %s: %v", path, err)
 	}
-	if err := checkMap(m); err != nil {
-		return nil, usagef("mapping %s: %v", path, err)
+	if _, ok := probe["sources"]; ok {
+		var doc struct {
+			Sources []SourceConfig `yaml:"sources"`
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&doc); err != nil {
+			return m, usagef("mapping %s: %v", path, err)
+		}
+		for _, s := range doc.Sources {
+			if err := checkSource(s); err != nil {
+				return m, usagef("mapping %s: %v", path, err)
+			}
+		}
+		m.Sources = doc.Sources
+		return m, nil
+	}
+	if err := yaml.Unmarshal(data, &m.Columns); err != nil {
+		return m, usagef("mapping %s: a map of column header to field, or sources: %v", path, err)
+	}
+	if err := checkMap(m.Columns); err != nil {
+		return m, usagef("mapping %s: %v", path, err)
 	}
 	return m, nil
+}
+
+// forFile is what the mapping says of one file: the columns of its first
+// matching pattern over the plain map.
+func (m mappingFile) forFile(path string) (SourceConfig, bool) {
+	base := filepath.Base(path)
+	for _, s := range m.Sources {
+		for _, g := range s.Files {
+			if ok, _ := filepath.Match(g, base); ok {
+				return s, true
+			}
+		}
+	}
+	return SourceConfig{Map: m.Columns}, len(m.Columns) > 0
+}
+
+func checkSource(s SourceConfig) error {
+	for _, g := range s.Files {
+		if _, err := filepath.Match(g, ""); err != nil {
+			return fmt.Errorf("source %s: bad glob %q", s.Name, g)
+		}
+	}
+	if err := checkMap(s.Map); err != nil {
+		return fmt.Errorf("source %s: %v", s.Name, err)
+	}
+	for f := range s.Fields {
+		if !crmkit.IsField(f) {
+			return fmt.Errorf("source %s: unknown constant field %q", s.Name, f)
+		}
+	}
+	return nil
 }
 
 func checkMap(m map[string]string) error {

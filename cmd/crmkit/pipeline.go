@@ -41,37 +41,59 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 		if err != nil {
 			return nil, err
 		}
-		r, err := importers.Open(path, read)
+		opts, err := tables(path, read)
 		if err != nil {
 			return nil, err
 		}
-		prog.start(filepath.Base(path))
 		n := 0
-		for batch, err := range readBatches(ctx, r) {
+		for _, read := range opts {
+			r, err := importers.Open(path, read)
 			if err != nil {
-				r.Close()
 				return nil, err
 			}
-			for _, rec := range batch {
-				clean, problems := normalize.Record(rec, opt)
-				fl.Records = append(fl.Records, clean)
-				fl.Problems = append(fl.Problems, problems...)
-				for _, p := range problems {
-					if p.Severity == crmkit.SeverityError {
-						fl.Errors++
-					}
-				}
+			prog.start(filepath.Base(path) + " " + read.Sheet)
+			err = fl.add(ctx, r, opt, prog)
+			if cerr := r.Close(); err == nil && cerr != nil {
+				err = fmt.Errorf("close %s: %w", path, cerr)
 			}
-			n += len(batch)
-			prog.add(len(batch))
+			if err != nil {
+				return nil, err
+			}
+			prog.done()
+			n += r.Info().DataRows
 		}
-		if err := r.Close(); err != nil {
-			return nil, fmt.Errorf("close %s: %w", path, err)
-		}
-		prog.done()
 		fl.Files = append(fl.Files, crmkit.RunFile{Path: path, SHA256: sum, Records: n})
 	}
 	return fl, nil
+}
+
+// add cleanses the rows of one table into the flow.
+func (fl *flow) add(ctx context.Context, r *importers.Reader, opt normalize.Options, prog *progress) error {
+	for batch, err := range readBatches(ctx, r) {
+		if err != nil {
+			return err
+		}
+		for _, row := range batch {
+			fl.problems(row.Problems)
+			if !row.OK {
+				continue
+			}
+			clean, problems := normalize.Record(row.Record, opt)
+			fl.Records = append(fl.Records, clean)
+			fl.problems(problems)
+		}
+		prog.add(len(batch))
+	}
+	return nil
+}
+
+func (fl *flow) problems(ps []crmkit.Problem) {
+	fl.Problems = append(fl.Problems, ps...)
+	for _, p := range ps {
+		if p.Severity == crmkit.SeverityError {
+			fl.Errors++
+		}
+	}
 }
 
 // phoneMemoSize is how many distinct phone cells a run remembers.
@@ -83,10 +105,10 @@ const readBatchSize = 512
 // readBatches reads the file on its own goroutine, so that decoding the
 // file and cleansing its records use two cores; the small channel keeps
 // memory bounded whatever the file size.
-func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]crmkit.Record, error] {
-	return func(yield func([]crmkit.Record, error) bool) {
+func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]importers.Row, error] {
+	return func(yield func([]importers.Row, error) bool) {
 		type item struct {
-			batch []crmkit.Record
+			batch []importers.Row
 			err   error
 		}
 		ch := make(chan item, 4)
@@ -102,8 +124,8 @@ func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]crmkit.Re
 					return false
 				}
 			}
-			batch := make([]crmkit.Record, 0, readBatchSize)
-			for rec, err := range r.Records() {
+			batch := make([]importers.Row, 0, readBatchSize)
+			for row, err := range r.Rows() {
 				if err == nil {
 					err = ctx.Err()
 				}
@@ -111,11 +133,12 @@ func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]crmkit.Re
 					send(item{err: err})
 					return
 				}
-				if batch = append(batch, rec); len(batch) == readBatchSize {
+				row.Cells = nil // the record holds what is needed
+				if batch = append(batch, row); len(batch) == readBatchSize {
 					if !send(item{batch: batch}) {
 						return
 					}
-					batch = make([]crmkit.Record, 0, readBatchSize)
+					batch = make([]importers.Row, 0, readBatchSize)
 				}
 			}
 			if len(batch) > 0 {
@@ -136,24 +159,56 @@ func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]crmkit.Re
 	}
 }
 
-// fileSettings are how one file is read and cleansed: its source's name,
-// column map and area code from the config, the flags over them.
-func fileSettings(path string, cfg Config, g *globalOptions, userMap map[string]string, memo *normalize.PhoneMemo) (importers.Options, normalize.Options) {
+// fileSettings are how one file is read and cleansed: its source from the
+// config, the mapping file over it, the flags over both.
+func fileSettings(path string, cfg Config, g *globalOptions, mapping mappingFile, memo *normalize.PhoneMemo) (importers.Options, normalize.Options) {
 	src := cfg.sourceFor(path, g.source)
 	colMap := maps.Clone(src.Map)
 	if colMap == nil {
 		colMap = map[string]string{}
 	}
-	maps.Copy(colMap, userMap)
-	area, region := src.AreaCode, cfg.Region
-	if g.areaCode != "" {
-		area = g.areaCode
+	constants := maps.Clone(src.Fields)
+	if m, ok := mapping.forFile(path); ok {
+		maps.Copy(colMap, m.Map)
+		if constants == nil {
+			constants = map[string]string{}
+		}
+		maps.Copy(constants, m.Fields)
+		if m.Name != "" && g.source == "" {
+			src.Name = m.Name
+		}
+		for dst, v := range map[*string]string{&src.AreaCode: m.AreaCode, &src.Sheet: m.Sheet, &src.Encoding: m.Encoding, &src.Delimiter: m.Delimiter} {
+			if v != "" {
+				*dst = v
+			}
+		}
 	}
-	if g.region != "" {
-		region = g.region
+	region := cfg.Region
+	for dst, v := range map[*string]string{&src.AreaCode: g.areaCode, &region: g.region, &src.Sheet: g.sheet, &src.Encoding: g.encoding, &src.Delimiter: g.delimiter} {
+		if v != "" {
+			*dst = v
+		}
 	}
-	return importers.Options{Source: src.Name, Map: colMap},
-		normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: area}, Memo: memo}
+	return importers.Options{Source: src.Name, Map: colMap, Constants: constants, Sheet: src.Sheet, Encoding: src.Encoding, Delimiter: src.Delimiter},
+		normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: src.AreaCode}, Memo: memo}
+}
+
+// tables opens every table of a file that the options ask for: one, or
+// with --sheet all each sheet of a workbook.
+func tables(path string, opt importers.Options) ([]importers.Options, error) {
+	if opt.Sheet != "all" {
+		return []importers.Options{opt}, nil
+	}
+	sheets, err := importers.Sheets(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]importers.Options, len(sheets))
+	for i, s := range sheets {
+		out[i] = opt
+		out[i].Sheet = s
+	}
+	return out, nil
 }
 
 func fileSHA256(path string) (string, error) {

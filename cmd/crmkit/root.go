@@ -23,6 +23,9 @@ type globalOptions struct {
 	format     string
 	quiet      bool
 	maxErrors  int
+	sheet      string
+	encoding   string
+	delimiter  string
 }
 
 func run() int {
@@ -80,6 +83,9 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.StringVar(&g.mapFile, "map", "", "YAML file mapping column headers to fields")
 	f.StringVar(&g.format, "format", "text", "output format: text or json")
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors and the requested output")
+	f.StringVar(&g.sheet, "sheet", "", "workbook sheet: a name, a number from 1, or all (default: the first visible)")
+	f.StringVar(&g.encoding, "encoding", "", "text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r or cp866 (default: detected)")
+	f.StringVar(&g.delimiter, "delimiter", "", `text files: ";", ",", tab or "|" (default: detected)`)
 	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if g.format != "text" && g.format != "json" {
