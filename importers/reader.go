@@ -30,20 +30,20 @@ type Options struct {
 // Info is what the reader understood of a file. The header part is known
 // after Open; the counts grow while rows are read.
 type Info struct {
-	Format             string   `json:"format"`                        // "xlsx", "csv"
-	Encoding           string   `json:"encoding,omitempty"`            // text files
-	EncodingConfidence float64  `json:"encoding_confidence,omitempty"` // 0…1
-	Delimiter          string   `json:"delimiter,omitempty"`           // text files
-	Sheet              string   `json:"sheet,omitempty"`               // workbooks
-	Sheets             []string `json:"sheets,omitempty"`              // every sheet of the workbook
-	HeaderRow          int      `json:"header_row"`                    // row or line number of the header, 1-based
-	HeaderRows         int      `json:"header_rows"`                   // 2 when a second header row names sub-columns
-	Columns            []Column `json:"columns"`
-	DataRows           int      `json:"data_rows"`
+	Format             string       `json:"format"`                        // "xlsx", "csv"
+	Encoding           string       `json:"encoding,omitempty"`            // text files
+	EncodingConfidence float64      `json:"encoding_confidence,omitempty"` // 0…1
+	Delimiter          string       `json:"delimiter,omitempty"`           // text files
+	Sheet              string       `json:"sheet,omitempty"`               // workbooks
+	Sheets             []string     `json:"sheets,omitempty"`              // every sheet of the workbook
+	HeaderRow          int          `json:"header_row"`                    // row or line number of the header, 1-based
+	HeaderRows         int          `json:"header_rows"`                   // 2 when a second header row names sub-columns
+	Columns            []Column     `json:"columns"`
+	DataRows           int          `json:"data_rows"`
 	Skipped            []SkippedRow `json:"skipped,omitempty"`
-	HiddenRows         int      `json:"hidden_rows,omitempty"` // workbook rows hidden in Excel, read all the same
-	RaggedRows         int      `json:"ragged_rows,omitempty"` // rows with cells beyond the header
-	BadRows            int      `json:"bad_rows,omitempty"`    // rows that could not be read (each a Problem)
+	HiddenRows         int          `json:"hidden_rows,omitempty"` // workbook rows hidden in Excel, read all the same
+	RaggedRows         int          `json:"ragged_rows,omitempty"` // rows with cells beyond the header
+	BadRows            int          `json:"bad_rows,omitempty"`    // rows that could not be read (each a Problem)
 }
 
 // SkippedRow is a row that is not a record, and why.
