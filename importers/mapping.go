@@ -107,7 +107,8 @@ func fieldFor(header string, overrides map[string]string) (field, label string) 
 
 // plainPhone headers say nothing of the kind of number.
 var plainPhone = map[string]bool{"телефон": true, "телефоны": true, "тел": true, "phone": true, "phones": true,
-	"tel": true, "telephone": true, "номер телефона": true, "phone number": true, "контактный телефон": true}
+	"tel": true, "telephone": true, "номер телефона": true, "phone number": true, "контактный телефон": true,
+	"тел факс": true, "телефон факс": true} // "Тел./факс": a phone or a fax, the cell says which
 
 // Column is one column of a table and where its values go.
 type Column struct {

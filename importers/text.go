@@ -152,27 +152,38 @@ func zeroShare(b []byte, odd int) float64 {
 	return float64(zeros) / float64(n)
 }
 
-// russianScore is the share of Cyrillic letters that are lower-case and
-// among the most frequent in Russian text: high under the right code page,
-// low where the bytes decode to capitals and box-drawing signs.
+// russianScore tells how much a decoding reads like Russian: lower-case
+// Cyrillic letters count for it; a capital right after a lower-case letter
+// ("пРИВЕТ"-like noise) and signs such as box-drawing count against it —
+// that is what the wrong code page turns Russian text into.
 func russianScore(s string) float64 {
-	letters, good := 0, 0
+	total, score := 0, 0
+	prevLower := false
 	for _, r := range s {
 		if r < 0x80 {
+			prevLower = false
 			continue
 		}
-		letters++
-		if strings.ContainsRune("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", r) {
-			good++
+		total++
+		switch {
+		case unicode.Is(unicode.Cyrillic, r) && unicode.IsLower(r):
+			score++
+			prevLower = true
+			continue
+		case unicode.Is(unicode.Cyrillic, r) && unicode.IsUpper(r):
+			if prevLower {
+				score -= 2
+			}
+		case strings.ContainsRune("«»—–№\u00a0…„“”’", r):
+		default:
+			score -= 3
 		}
-		if unicode.IsUpper(r) && unicode.Is(unicode.Cyrillic, r) {
-			good-- // real text is mostly lower case
-		}
+		prevLower = false
 	}
-	if letters == 0 {
+	if total == 0 {
 		return 0
 	}
-	return max(float64(good)/float64(letters), 0)
+	return max(float64(score)/float64(total), 0)
 }
 
 // detectDelimiter picks the separator that splits the first lines into the

@@ -94,6 +94,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		return nil
 	}
 	root.AddCommand(
+		newInspectCmd(ios, g),
 		newImportCmd(ios, g),
 		newDedupeCmd(ios, g),
 		newNormalizeCmd(ios, g),
