@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,15 +17,20 @@ import (
 func (r *Reader) findHeader() error {
 	var rows [][]string
 	var nums []int
+	var bad []error
 	for len(rows) < headerScanRows {
 		cells, n, err := r.src.next()
+		var re *rowError
+		switch {
+		case err == io.EOF:
+		case errors.As(err, &re): // an empty row here, a Problem in Rows
+		case err != nil:
+			return fmt.Errorf("read %s row %d: %w", r.path, n, err)
+		}
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			return fmt.Errorf("read %s row %d: %w", r.path, n, err)
-		}
-		rows, nums = append(rows, cells), append(nums, n)
+		rows, nums, bad = append(rows, cells), append(nums, n), append(bad, err)
 	}
 	if len(rows) == 0 || allEmpty(rows) {
 		where := r.path
@@ -64,7 +70,7 @@ func (r *Reader) findHeader() error {
 			r.nameCol = i
 		}
 	}
-	r.pending, r.pendRow = rows[best+skip:], nums[best+skip:]
+	r.pending, r.pendRow, r.pendErr = rows[best+skip:], nums[best+skip:], bad[best+skip:]
 	return nil
 }
 

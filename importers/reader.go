@@ -91,6 +91,7 @@ type Reader struct {
 	src     rowSource
 	pending [][]string // rows read while looking for the header, after it
 	pendRow []int
+	pendErr []error // a *rowError where that row could not be read
 	nameCol int // index of the name column, -1 when none
 }
 
@@ -143,27 +144,27 @@ func (r *Reader) Rows() iter.Seq2[Row, error] {
 		for {
 			var cells []string
 			var n int
+			var err error
 			if len(r.pending) > 0 {
-				cells, n = r.pending[0], r.pendRow[0]
-				r.pending, r.pendRow = r.pending[1:], r.pendRow[1:]
+				cells, n, err = r.pending[0], r.pendRow[0], r.pendErr[0]
+				r.pending, r.pendRow, r.pendErr = r.pending[1:], r.pendRow[1:], r.pendErr[1:]
 			} else {
-				var err error
 				cells, n, err = r.src.next()
-				var re *rowError
-				switch {
-				case err == io.EOF:
-					return
-				case errors.As(err, &re):
-					r.info.BadRows++
-					p := r.problem(n, RowUnreadable, crmkit.SeverityError, "row could not be read: %v", re.err)
-					if !yield(Row{Num: n, Problems: []crmkit.Problem{p}}, nil) {
-						return
-					}
-					continue
-				case err != nil:
-					yield(Row{}, fmt.Errorf("read %s after row %d: %w", r.path, n, err))
+			}
+			var re *rowError
+			switch {
+			case err == io.EOF:
+				return
+			case errors.As(err, &re):
+				r.info.BadRows++
+				p := r.problem(n, RowUnreadable, crmkit.SeverityError, "row could not be read: %v", re.err)
+				if !yield(Row{Num: n, Problems: []crmkit.Problem{p}}, nil) {
 					return
 				}
+				continue
+			case err != nil:
+				yield(Row{}, fmt.Errorf("read %s after row %d: %w", r.path, n, err))
+				return
 			}
 			if reason := r.skipReason(cells); reason != "" {
 				if reason != "empty" {
