@@ -92,7 +92,7 @@ type Reader struct {
 	pending [][]string // rows read while looking for the header, after it
 	pendRow []int
 	pendErr []error // a *rowError where that row could not be read
-	nameCol int // index of the name column, -1 when none
+	nameCol int     // index of the name column, -1 when none
 }
 
 // Open detects the file's format, finds its header and returns a reader
