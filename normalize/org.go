@@ -197,6 +197,9 @@ func unquoted(s string) string {
 		}
 		i += w
 	}
+	if depth != 0 {
+		return s // a quote never closed hides nothing: `"АО`
+	}
 	return string(b)
 }
 
