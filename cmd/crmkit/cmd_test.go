@@ -394,3 +394,75 @@ func TestNormalizeCommand(t *testing.T) {
 		t.Errorf("row of Техносфера: %v", techno)
 	}
 }
+
+func TestInspect(t *testing.T) {
+	r := runCLI(t, "", "inspect", "--config", sampleConfig, "--format", "json", sampleFiles[0], sampleFiles[1])
+	if r.code != 0 {
+		t.Fatalf("inspect: exit %d: %s", r.code, r.errOut)
+	}
+	var doc struct {
+		Tables []tableReport `json:"tables"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.out)
+	}
+	if len(doc.Tables) != 2 {
+		t.Fatalf("%d tables", len(doc.Tables))
+	}
+	x, c := doc.Tables[0], doc.Tables[1]
+	if x.Format != "xlsx" || x.HeaderRow != 4 || x.DataRows != 6 || x.Source != "1c-trade" || len(x.Examples) != 3 ||
+		len(x.Unmapped) != 1 || x.Unmapped[0] != "Менеджер" || x.Problems["inn.bad_checksum"] != 1 {
+		t.Errorf("workbook report %+v", x)
+	}
+	for _, f := range x.Fields {
+		if f.Field == "inn" && (f.Filled != 4 || f.Problems["inn.bad_checksum"] != 1) {
+			t.Errorf("inn field %+v", f)
+		}
+	}
+	if c.Encoding != "windows-1251" || c.EncodingConfidence < 0.9 || c.Delimiter != ";" || c.HeaderRow != 2 {
+		t.Errorf("csv report %+v", c)
+	}
+	// Personal data never shows whole in examples.
+	for _, ex := range append(x.Examples, c.Examples...) {
+		for _, v := range ex {
+			if strings.Contains(v, "kuznetsov.ap@") || strings.Contains(v, "123-45-67") || strings.Contains(v, "Кузнецов") {
+				t.Errorf("example shows personal data: %v", ex)
+			}
+		}
+	}
+	text := runCLI(t, "", "inspect", "--config", sampleConfig, sampleFiles[1])
+	if text.code != 0 || !strings.Contains(text.out, "encoding windows-1251") || !strings.Contains(text.out, "phone            ← Тел./факс") {
+		t.Errorf("text report:\n%s", text.out)
+	}
+	if _, err := os.Stat("crmkit.db"); err == nil {
+		t.Errorf("inspect wrote a store")
+	}
+}
+
+// A mapping file per file pattern: columns, constant fields, area code, source.
+func TestMappingFilePerPattern(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "shop-2026-11.csv")
+	os.WriteFile(data, []byte("Клиент;Номер;Служебное\nАнна Смирнова;123-45-67;x\n"), 0o644)
+	mapping := filepath.Join(dir, "map.yaml")
+	os.WriteFile(mapping, []byte(`sources:
+  - name: shop
+    files: ["shop-*.csv"]
+    area_code: "812"
+    map: {"Номер": phone, "Служебное": "-"}
+    fields: {city: Санкт-Петербург}
+`), 0o644)
+	out := filepath.Join(dir, "out")
+	r := runCLI(t, "", "dedupe", "--map", mapping, "-o", out, data)
+	if r.code != 0 {
+		t.Fatalf("dedupe: exit %d: %s", r.code, r.errOut)
+	}
+	cards, _ := os.ReadFile(filepath.Join(out, "cards.csv"))
+	links, _ := os.ReadFile(filepath.Join(out, "links.csv"))
+	if !strings.Contains(string(cards), "+78121234567") || !strings.Contains(string(cards), "Санкт-Петербург") || strings.Contains(string(cards), ",x") {
+		t.Errorf("cards:\n%s", cards)
+	}
+	if !strings.Contains(string(links), ",shop,") {
+		t.Errorf("links:\n%s", links)
+	}
+}
