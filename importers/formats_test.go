@@ -302,11 +302,14 @@ func TestMoreOpenErrors(t *testing.T) {
 	os.WriteFile(xmlFile, []byte("\ufeff<?xml version=\"1.0\"?>\n<КоммерческаяИнформация ВерсияСхемы=\"2.09\"/>"), 0o644)
 	noHeader := filepath.Join(dir, "nohdr.csv")
 	os.WriteFile(noHeader, []byte("Список;;\nфы;89161234567;abc\n"), 0o644)
+	// A real BIFF8 workbook with Cyrillic text, written by SheetJS (see the README on .xls).
+	legacy := filepath.Join("testdata", "cyrillic-biff8.xls")
 	for _, tt := range []struct {
 		path string
 		is   error
 		says string
 	}{
+		{legacy, ErrUnsupported, "libreoffice --headless --convert-to xlsx"},
 		{protected, ErrEncrypted, "without a password"},
 		{brokenZip, nil, "open workbook"},
 		{emptySheet, ErrEmpty, "empty"},

@@ -1,11 +1,23 @@
 #!/usr/bin/env bash
-# Measures `crmkit import` on a generated workbook into each store: rows/s
-# and peak RSS. Usage: testdata/bench-import.sh [ROWS] (default 100000).
+# Measures, on generated workbooks of invented customers:
+#   1. the importer alone streaming READ_ROWS rows (default 1,000,000, 10 columns): rows/s, peak RSS;
+#   2. `crmkit import` of ROWS rows into each store: rows/s and peak RSS.
+# Usage: testdata/bench-import.sh [ROWS] (default 100000); READ_ROWS=… to change the first.
 # PostgreSQL is measured when CRMKIT_TEST_DATABASE_URL is set.
 set -euo pipefail
 rows=${1:-100000}
+read_rows=${READ_ROWS:-1000000}
 cd "$(dirname "$0")/.."
 mkdir -p bench
+
+big=bench/customers-$read_rows.xlsx
+[ -f "$big" ] || go run ./testdata/gen -rows "$read_rows" -o "$big"
+go test -c -o bench/importers.test ./importers
+CRMKIT_BENCH_XLSX=$big /usr/bin/time -v bench/importers.test -test.run '^$' -test.bench ReadXLSX -test.benchtime 1x \
+  > bench/read.txt 2> bench/time-read.txt
+awk '/ns\/op/ {ns=$3; n=$5} END {printf "importer  %d rows read in %.1f s: %.0f rows/s", n, ns/1e9, n/(ns/1e9)}' bench/read.txt
+awk '/Maximum resident set size/ {printf ", peak RSS %.0f MB\n", $6/1024}' bench/time-read.txt
+
 input=bench/customers-$rows.xlsx
 [ -f "$input" ] || go run ./testdata/gen -rows "$rows" -o "$input"
 measure() { # name, store DSN
