@@ -204,25 +204,31 @@ func unquoted(s string) string {
 }
 
 // normalizeQuotes writes every quote as « or »: an opening one after a
-// space or another opening quote, a closing one elsewhere.
+// space, a bracket or another opening quote and before something to quote,
+// a closing one elsewhere.
 func normalizeQuotes(s string) string {
-	var b strings.Builder
-	prev := ' '
-	for _, r := range s {
-		if strings.ContainsRune(quoteChars, r) {
-			if r == '\'' && unicode.IsLetter(prev) {
-				b.WriteRune(r) // an apostrophe: "O'Neil"
-				prev = r
-				continue
-			}
-			if unicode.IsSpace(prev) || prev == '«' || prev == '(' {
-				r = '«'
-			} else {
-				r = '»'
-			}
+	rs := []rune(s)
+	for i, r := range rs {
+		if !strings.ContainsRune(quoteChars, r) {
+			continue
 		}
-		b.WriteRune(r)
-		prev = r
+		prev, next := ' ', ' '
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		if r == '\'' && unicode.IsLetter(prev) && unicode.IsLetter(next) {
+			continue // an apostrophe: "O'Neil"
+		}
+		opens := (unicode.IsSpace(prev) || prev == '«' || prev == '(') &&
+			!unicode.IsSpace(next) && !strings.ContainsRune(quoteChars, next) && next != ')' && i+1 < len(rs)
+		if opens || (r == '«' && i+1 < len(rs)) {
+			rs[i] = '«'
+		} else {
+			rs[i] = '»'
+		}
 	}
-	return b.String()
+	return string(rs)
 }
