@@ -155,10 +155,27 @@ func coreName(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return "" // only quotes and signs: no name
 	}
-	if open := strings.Count(s, "«") - strings.Count(s, "»"); open > 0 {
-		s += strings.Repeat("»", open)
+	return balanceQuotes(s)
+}
+
+// balanceQuotes drops closing quotes that close nothing and closes the
+// ones left open ("Торговый дом «Ромашка" → "Торговый дом «Ромашка»").
+func balanceQuotes(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '«':
+			depth++
+		case '»':
+			if depth == 0 {
+				continue
+			}
+			depth--
+		}
+		b.WriteRune(r)
 	}
-	return s
+	return strings.TrimSpace(b.String()) + strings.Repeat("»", depth)
 }
 
 func isLatinForm(abbr string) bool {
