@@ -139,23 +139,40 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 	return o, problems
 }
 
-// coreName strips separators and one pair of outer quotes, writes the inner
-// quotes as «», and closes the ones left open ("Торговый дом «Ромашка").
+// coreName strips separators and the quotes around the whole name, writes
+// the inner quotes as «», and closes the ones left open ("Торговый дом
+// «Ромашка").
 func coreName(s string) string {
-	s = strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == ';' || r == ':'
-	})
-	if r, n := utf8.DecodeRuneInString(s); n > 0 && strings.ContainsRune(quoteChars, r) {
-		s = s[n:]
+	trim := func(s string) string {
+		return strings.TrimFunc(s, func(r rune) bool {
+			return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == ';' || r == ':'
+		})
 	}
-	if r, n := utf8.DecodeLastRuneInString(s); n > 0 && strings.ContainsRune(quoteChars, r) {
-		s = s[:len(s)-n]
-	}
-	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(s, " ")))
+	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(trim(s), " ")))
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return "" // only quotes and signs: no name
 	}
-	return balanceQuotes(s)
+	s = balanceQuotes(s)
+	for strings.HasPrefix(s, "«") && closingOf(s) == len(s)-len("»") {
+		s = trim(s[len("«") : len(s)-len("»")])
+	}
+	return s
+}
+
+// closingOf is the byte index of the » that closes the « s starts with.
+func closingOf(s string) int {
+	depth := 0
+	for i, r := range s {
+		switch r {
+		case '«':
+			depth++
+		case '»':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // balanceQuotes drops closing quotes that close nothing and closes the
