@@ -106,6 +106,7 @@ func TestXLSXReportShape(t *testing.T) {
 	put("E7", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC))
 	put("F7", 2000)
 	f.SetRowVisible(sh, 7, false)
+	f.SetColVisible(sh, "E", false)
 	put("A8", "Поставщики") // another group
 	put("A9", "АО Гранит")
 	put("C9", "(812) 555-01-02")
@@ -164,8 +165,8 @@ func TestXLSXReportShape(t *testing.T) {
 			t.Errorf("skipped %+v, want %+v", info.Skipped, want)
 		}
 	}
-	if info.HiddenRows != 1 || info.DataRows != 3 {
-		t.Errorf("hidden %d, data %d", info.HiddenRows, info.DataRows)
+	if info.HiddenRows != 1 || info.DataRows != 3 || len(info.HiddenColumns) != 1 || info.HiddenColumns[0] != "Дата рождения" {
+		t.Errorf("hidden rows %d, hidden columns %v, data %d", info.HiddenRows, info.HiddenColumns, info.DataRows)
 	}
 }
 

@@ -41,9 +41,10 @@ type Info struct {
 	Columns            []Column     `json:"columns"`
 	DataRows           int          `json:"data_rows"`
 	Skipped            []SkippedRow `json:"skipped,omitempty"`
-	HiddenRows         int          `json:"hidden_rows,omitempty"` // workbook rows hidden in Excel, read all the same
-	RaggedRows         int          `json:"ragged_rows,omitempty"` // rows with cells beyond the header
-	BadRows            int          `json:"bad_rows,omitempty"`    // rows that could not be read (each a Problem)
+	HiddenRows         int          `json:"hidden_rows,omitempty"`    // workbook rows hidden in Excel, read all the same
+	HiddenColumns      []string     `json:"hidden_columns,omitempty"` // headers of columns hidden in Excel, read all the same
+	RaggedRows         int          `json:"ragged_rows,omitempty"`    // rows with cells beyond the header
+	BadRows            int          `json:"bad_rows,omitempty"`       // rows that could not be read (each a Problem)
 }
 
 // SkippedRow is a row that is not a record, and why.
@@ -116,6 +117,15 @@ func Open(path string, opt Options) (*Reader, error) {
 	if err := r.findHeader(); err != nil {
 		r.src.close()
 		return nil, err
+	}
+	if format == "xlsx" {
+		for _, c := range hiddenColumns(path, r.info.Sheet) {
+			h := fmt.Sprintf("column %d", c+1)
+			if c < len(r.info.Columns) && r.info.Columns[c].Header != "" {
+				h = r.info.Columns[c].Header
+			}
+			r.info.HiddenColumns = append(r.info.HiddenColumns, h)
+		}
 	}
 	return r, nil
 }

@@ -229,6 +229,9 @@ func (rep tableReport) print(w io.Writer) {
 	if rep.HiddenRows > 0 {
 		fmt.Fprintf(w, ", %d hidden in Excel (read)", rep.HiddenRows)
 	}
+	if len(rep.HiddenColumns) > 0 {
+		fmt.Fprintf(w, ", hidden columns read: %s", strings.Join(rep.HiddenColumns, ", "))
+	}
 	if rep.RaggedRows > 0 {
 		fmt.Fprintf(w, ", %d ragged", rep.RaggedRows)
 	}
