@@ -152,7 +152,7 @@ func coreName(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return "" // only quotes and signs: no name
 	}
-	s = balanceQuotes(s)
+	s = trim(balanceQuotes(s))
 	for strings.HasPrefix(s, "«") && closingOf(s) == len(s)-len("»") {
 		s = trim(s[len("«") : len(s)-len("»")])
 	}
