@@ -1,14 +1,37 @@
 package importers
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/richardlehane/mscfb"
 )
+
+// Formats Detect tells apart.
+const (
+	FormatXLSX   = "xlsx"
+	FormatText   = "text"
+	FormatXML    = "xml"     // a 1C exchange file: read by importers/onec
+	FormatZipXML = "zip-xml" // a zipped 1C message (EnterpriseData): read by importers/onec
+	FormatBank   = "bank"    // 1CClientBankExchange: read by importers/onec
+)
+
+// Detect tells a file's format from its bytes, whatever the extension says.
+func Detect(path string) (string, error) {
+	format, err := detect(path)
+	if err != nil && errors.Is(err, errXML) {
+		return FormatXML, nil
+	}
+	return format, err
+}
+
+var errXML = errors.New("xml")
 
 // detect tells the format from the first bytes, whatever the extension says.
 func detect(path string) (string, error) {
@@ -27,13 +50,38 @@ func detect(path string) (string, error) {
 	case n == 0:
 		return "", fmt.Errorf("%s: %w: the file is empty", path, ErrEmpty)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return "xlsx", nil
+		if zippedXMLOnly(path) {
+			return FormatZipXML, nil
+		}
+		return FormatXLSX, nil
+	case bytes.Contains(head[:min(n, 64)], []byte("1CClientBankExchange")):
+		return FormatBank, nil
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
 		return "", oleError(path, f)
 	case bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n"), []byte("<")):
-		return "", fmt.Errorf("%s: %w: XML with root element %s (1C exchange files are not read yet)", path, ErrUnsupported, xmlRoot(path))
+		return "", fmt.Errorf("%s: %w: XML with root element %s: %w", path, ErrUnsupported, xmlRoot(path), errXML)
 	}
 	return "text", nil
+}
+
+// zippedXMLOnly: a zip with XML files in it and no workbook part is a
+// zipped 1C message.
+func zippedXMLOnly(path string) bool {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return false
+	}
+	defer z.Close()
+	xmls := 0
+	for _, f := range z.File {
+		switch {
+		case f.Name == "xl/workbook.xml" || f.Name == "[Content_Types].xml":
+			return false
+		case strings.HasSuffix(strings.ToLower(f.Name), ".xml"):
+			xmls++
+		}
+	}
+	return xmls > 0
 }
 
 // oleError tells the two kinds of OLE2 file a customer list comes in: a

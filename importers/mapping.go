@@ -122,3 +122,27 @@ type Column struct {
 func multiValued(field string) bool {
 	return field == crmkit.FieldPhone || field == crmkit.FieldEmail
 }
+
+// FieldFor names the canonical field of a column header or a 1C property
+// name ("ИНН", "НаименованиеПолное", "Телефон рабочий"), with the label a
+// qualified phone header adds; overrides come first. "" means unmapped.
+func FieldFor(name string, overrides map[string]string) (field, label string) {
+	if f, l := fieldFor(name, overrides); f != "" {
+		return f, l
+	}
+	// 1C writes property names in CamelCase: "НаименованиеПолное".
+	return fieldFor(splitCamel(name), overrides)
+}
+
+func splitCamel(s string) string {
+	var b strings.Builder
+	prev := ' '
+	for _, r := range s {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}

@@ -105,11 +105,13 @@ func Open(path string, opt Options) (*Reader, error) {
 	}
 	r := &Reader{path: path, opt: opt, info: Info{Format: format}}
 	switch format {
-	case "xlsx":
+	case FormatXLSX:
 		r.src, err = openXLSX(path, opt.Sheet, &r.info)
-	case "text":
+	case FormatText:
 		r.info.Format = "csv"
 		r.src, err = openText(path, opt, &r.info)
+	default:
+		err = fmt.Errorf("%s: %w: a 1C exchange file (%s): read it with importers/onec", path, ErrUnsupported, format)
 	}
 	if err != nil {
 		return nil, err
@@ -118,7 +120,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		r.src.close()
 		return nil, err
 	}
-	if format == "xlsx" {
+	if format == FormatXLSX {
 		for _, c := range hiddenColumns(path, r.info.Sheet) {
 			h := fmt.Sprintf("column %d", c+1)
 			if c < len(r.info.Columns) && r.info.Columns[c].Header != "" {
@@ -129,6 +131,9 @@ func Open(path string, opt Options) (*Reader, error) {
 	}
 	return r, nil
 }
+
+// DataRows is how many data rows were read so far.
+func (r *Reader) DataRows() int { return r.info.DataRows }
 
 // Info returns what was detected and counted so far.
 func (r *Reader) Info() Info { return r.info }

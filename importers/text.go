@@ -243,3 +243,19 @@ func (t *textRows) next() ([]string, int, error) {
 }
 
 func (t *textRows) close() error { return t.f.Close() }
+
+// DetectEncoding names the encoding of a sample of text (see
+// detectEncoding); for readers of other text formats, such as 1C's bank
+// statements.
+func DetectEncoding(sample []byte) (name string, bom int, confidence float64) {
+	return detectEncoding(sample)
+}
+
+// Decoder returns the decoder of an encoding named by DetectEncoding, nil
+// for UTF-8.
+func Decoder(name string) *encoding.Decoder {
+	if enc := encodings[name]; enc != nil {
+		return enc.NewDecoder()
+	}
+	return nil
+}

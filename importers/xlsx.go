@@ -96,7 +96,7 @@ func Sheets(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if format != "xlsx" {
+	if format != FormatXLSX {
 		return []string{""}, nil // a text file is one table
 	}
 	f, err := excelize.OpenFile(path)

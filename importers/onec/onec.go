@@ -1,0 +1,380 @@
+// Package onec reads the exchange files 1C:Enterprise produces —
+// CommerceML 2, EnterpriseData, the generic XML data dump, "Конвертация
+// данных" exchange files and 1CClientBankExchange bank statements — and
+// yields their counterparties and contact persons as crmkit.Records. XML is
+// read with a streaming decoder, one object at a time: memory stays bounded
+// whatever the file size.
+package onec
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/importers"
+	"golang.org/x/text/encoding/htmlindex"
+)
+
+// Formats.
+const (
+	FormatCommerceML     = "commerceml"
+	FormatEnterpriseData = "enterprisedata"
+	FormatDataDump       = "v8-data-dump"
+	FormatExchange       = "exchange-file"
+	FormatBank           = "1c-bank-statement"
+)
+
+// Options say how to read a 1C file.
+type Options struct {
+	Source         string            // source system name stored with every record
+	Map            map[string]string // property name → canonical field, over the built-in names
+	IncludeDeleted bool              // read objects marked for deletion too
+}
+
+// Info is what the reader found in a file.
+type Info struct {
+	Format         string         `json:"format"`
+	Version        string         `json:"version,omitempty"`
+	Objects        map[string]int `json:"objects"` // objects by type, as the file names them
+	Counterparties int            `json:"counterparties"`
+	ContactPersons int            `json:"contact_persons"`
+	Deleted        int            `json:"deleted"`        // skipped (or read, with IncludeDeleted)
+	FoldedRepeats  int            `json:"folded_repeats"` // sightings of a counterparty seen before
+	Records        int            `json:"records"`
+}
+
+// ErrMalformed marks a file that is not well-formed or not a 1C format.
+var ErrMalformed = errors.New("malformed 1C file")
+
+// Reader streams the records of one 1C file.
+type Reader struct {
+	path   string
+	opt    Options
+	format string
+	info   Info
+	open   func() (io.ReadCloser, error) // the XML, from the start: a file, or the XML inside a zip
+	closer io.Closer
+}
+
+// Open detects which 1C format a file holds.
+func Open(path string, opt Options) (*Reader, error) {
+	format, err := importers.Detect(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{path: path, opt: opt, info: Info{Objects: map[string]int{}}}
+	switch format {
+	case importers.FormatBank:
+		r.format = FormatBank
+		r.open = func() (io.ReadCloser, error) { return os.Open(path) }
+		r.info.Format = FormatBank
+		return r, nil
+	case importers.FormatXML:
+		r.open = func() (io.ReadCloser, error) { return os.Open(path) }
+	case importers.FormatZipXML:
+		z, err := zip.OpenReader(path)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		var inner *zip.File
+		for _, f := range z.File {
+			if strings.HasSuffix(strings.ToLower(f.Name), ".xml") {
+				inner = f
+				break
+			}
+		}
+		r.closer = z
+		r.open = func() (io.ReadCloser, error) { return inner.Open() }
+	default:
+		return nil, fmt.Errorf("%s: %w: not a 1C exchange file", path, importers.ErrUnsupported)
+	}
+	root, version, err := r.root()
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	switch root.Local {
+	case "КоммерческаяИнформация":
+		r.format = FormatCommerceML
+	case "Message":
+		r.format = FormatEnterpriseData
+	case "_1CV8DtUD":
+		r.format = FormatDataDump
+	case "ФайлОбмена":
+		r.format = FormatExchange
+	default:
+		r.Close()
+		return nil, fmt.Errorf("%s: %w: unsupported XML root %s", path, importers.ErrUnsupported, root.Local)
+	}
+	r.info.Format, r.info.Version = r.format, version
+	return r, nil
+}
+
+// Close releases the file.
+func (r *Reader) Close() error {
+	if r.closer != nil {
+		return r.closer.Close()
+	}
+	return nil
+}
+
+// Info returns what was found so far.
+func (r *Reader) Info() Info { return r.info }
+
+// DataRows is how many records were read so far.
+func (r *Reader) DataRows() int { return r.info.Records }
+
+// root reads the root element and its version attribute.
+func (r *Reader) root() (xml.Name, string, error) {
+	rc, dec, err := r.decoder()
+	if err != nil {
+		return xml.Name{}, "", err
+	}
+	defer rc.Close()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return xml.Name{}, "", r.malformed(dec, err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			version := ""
+			for _, a := range se.Attr {
+				switch a.Name.Local {
+				case "ВерсияСхемы", "ВерсияФормата", "FormatVersion":
+					version = a.Value
+				}
+			}
+			if se.Name.Space == "http://www.1c.ru/V8/1CV8DtUD/" && version == "" {
+				version = "8"
+			}
+			return se.Name, version, nil
+		}
+	}
+}
+
+// decoder opens the XML for one pass, skipping a BOM and honouring the
+// encoding the prolog declares (windows-1251 is common).
+func (r *Reader) decoder() (io.ReadCloser, *xml.Decoder, error) {
+	rc, err := r.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	br := bufio.NewReader(rc)
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	dec := xml.NewDecoder(br)
+	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
+		enc, err := htmlindex.Get(label)
+		if err != nil {
+			return nil, fmt.Errorf("unknown encoding %q in the XML prolog", label)
+		}
+		return enc.NewDecoder().Reader(in), nil
+	}
+	return rc, dec, nil
+}
+
+func (r *Reader) malformed(dec *xml.Decoder, err error) error {
+	line, col := dec.InputPos()
+	if err == io.EOF {
+		return fmt.Errorf("%s line %d: %w: the file ends too early (truncated?)", r.path, line, ErrMalformed)
+	}
+	return fmt.Errorf("%s line %d column %d: %w: %v", r.path, line, col, ErrMalformed, err)
+}
+
+// Rows yields one row per counterparty or contact person, with the
+// 1-based ordinal of its object element as the row number.
+func (r *Reader) Rows() iter.Seq2[importers.Row, error] {
+	return func(yield func(importers.Row, error) bool) {
+		emit := func(rec crmkit.Record, problems []crmkit.Problem) bool {
+			switch rec.Kind {
+			case crmkit.KindContactPerson:
+				r.info.ContactPersons++
+			default:
+				r.info.Counterparties++
+			}
+			r.info.Records++
+			rec.Source, rec.File = r.opt.Source, r.path
+			return yield(importers.Row{Num: rec.Row, Record: rec, OK: true, Problems: problems}, nil)
+		}
+		var err error
+		switch r.format {
+		case FormatBank:
+			err = r.readBank(emit)
+		default:
+			err = r.readXML(emit)
+		}
+		if err != nil {
+			yield(importers.Row{}, err)
+		}
+	}
+}
+
+// object is one decoded 1C object: its stable key, whether it is marked for
+// deletion, and what it becomes.
+type object struct {
+	key     string
+	deleted bool
+	records func(row int) []crmkit.Record // the counterparty, then its contact persons
+}
+
+// readXML streams the file twice: the first pass finds the last sighting
+// of every key (orders repeat their buyer), the second emits each object
+// there — "last sighting wins" in bounded memory.
+func (r *Reader) readXML(emit func(crmkit.Record, []crmkit.Problem) bool) error {
+	last := map[string]int{}
+	if err := r.walk(func(n int, o object) bool {
+		if prev, seen := last[o.key]; seen && prev != n {
+			r.info.FoldedRepeats++
+		}
+		last[o.key] = n
+		return true
+	}, nil); err != nil {
+		return err
+	}
+	clear(r.info.Objects)
+	r.info.Deleted = 0
+	return r.walk(func(n int, o object) bool {
+		if last[o.key] != n {
+			return true
+		}
+		if o.deleted && !r.opt.IncludeDeleted {
+			return true
+		}
+		for _, rec := range o.records(n) {
+			if !emit(rec, nil) {
+				return false
+			}
+		}
+		return true
+	}, func(n int, p crmkit.Problem) bool { return emit(crmkit.Record{}, []crmkit.Problem{p}) })
+}
+
+// walk decodes every object of interest in document order, numbering them.
+func (r *Reader) walk(visit func(n int, o object) bool, bad func(n int, p crmkit.Problem) bool) error {
+	rc, dec, err := r.decoder()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	var stack []string
+	n := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if len(stack) > 0 {
+				return r.malformed(dec, io.EOF)
+			}
+			return nil
+		}
+		if err != nil {
+			return r.malformed(dec, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			parent := ""
+			if len(stack) > 0 {
+				parent = stack[len(stack)-1]
+			}
+			if t.Name.Local == "ПравилаОбмена" { // the exchange rules embedded in a ФайлОбмена
+				if err := dec.Skip(); err != nil {
+					return r.malformed(dec, err)
+				}
+				continue
+			}
+			decode := r.objectDecoder(t, parent)
+			if decode == nil {
+				stack = append(stack, t.Name.Local)
+				continue
+			}
+			n++
+			r.info.Objects[objectType(t)]++
+			line, _ := dec.InputPos()
+			o, derr := decode(dec, t)
+			if derr != nil {
+				var se *xml.SyntaxError
+				if errors.As(derr, &se) {
+					return r.malformed(dec, derr)
+				}
+				// A bad object is a Problem; the rest is read.
+				if bad != nil && !bad(n, crmkit.Problem{File: r.path, Row: n, Code: "onec.bad_object", Severity: crmkit.SeverityError,
+					Message: fmt.Sprintf("%s at line %d: %v", objectType(t), line, derr)}) {
+					return nil
+				}
+				continue
+			}
+			if o.deleted {
+				r.info.Deleted++
+			}
+			if o.key == "" {
+				o.key = fmt.Sprintf("#%d", n)
+			}
+			if !visit(n, o) {
+				return nil
+			}
+		case xml.EndElement:
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+}
+
+// objectDecoder picks the decoder of an element that is an object of
+// interest in this format, nil for any other element.
+func (r *Reader) objectDecoder(t xml.StartElement, parent string) func(*xml.Decoder, xml.StartElement) (object, error) {
+	switch r.format {
+	case FormatCommerceML:
+		if t.Name.Local == "Контрагент" && parent == "Контрагенты" {
+			return r.decodeCommerceML
+		}
+	case FormatEnterpriseData:
+		switch t.Name.Local {
+		case "Справочник.Контрагенты":
+			return r.decodeEDCounterparty
+		case "Справочник.КонтактныеЛица", "Справочник.КонтактныеЛицаПартнеров":
+			return r.decodeEDContact
+		}
+	case FormatDataDump:
+		switch t.Name.Local {
+		case "CatalogObject.Контрагенты":
+			return r.decodeDumpCounterparty
+		case "CatalogObject.КонтактныеЛица", "CatalogObject.КонтактныеЛицаКонтрагентов":
+			return r.decodeDumpContact
+		}
+	case FormatExchange:
+		if t.Name.Local == "Объект" {
+			switch attr(t, "Тип") {
+			case "СправочникСсылка.Контрагенты":
+				return r.decodeExchangeCounterparty
+			case "СправочникСсылка.КонтактныеЛица", "СправочникСсылка.КонтактныеЛицаКонтрагентов":
+				return r.decodeExchangeContact
+			}
+		}
+	}
+	return nil
+}
+
+func objectType(t xml.StartElement) string {
+	if typ := attr(t, "Тип"); typ != "" {
+		return typ
+	}
+	return t.Name.Local
+}
+
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
