@@ -111,7 +111,7 @@ func Open(path string, opt Options) (*Reader, error) {
 		r.info.Format = "csv"
 		r.src, err = openText(path, opt, &r.info)
 	default:
-		err = fmt.Errorf("%s: %w: a 1C exchange file (%s): read it with importers/onec", path, ErrUnsupported, format)
+		err = fmt.Errorf("%s: %w here: a 1C exchange file (%s) is not a table; inspect, import and dedupe read it", path, ErrUnsupported, format)
 	}
 	if err != nil {
 		return nil, err

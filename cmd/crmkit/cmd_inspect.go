@@ -11,6 +11,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/importers"
+	"github.com/crmkit/crmkit/importers/onec"
 	"github.com/crmkit/crmkit/normalize"
 	"github.com/spf13/cobra"
 )
@@ -46,6 +47,7 @@ type tableReport struct {
 	File   string `json:"file"`
 	Source string `json:"source"`
 	importers.Info
+	OneC     *onec.Info          `json:"onec,omitempty"` // 1C exchange files
 	Fields   []fieldReport       `json:"fields"`
 	Unmapped []string            `json:"unmapped"`
 	Problems map[string]int      `json:"problems_by_code"`
@@ -80,7 +82,7 @@ func runInspect(ctx context.Context, ios *IOStreams, opts *inspectOptions) error
 			return err
 		}
 		for _, t := range tabs {
-			rep, err := inspectTable(ctx, path, t, clean)
+			rep, err := inspectTable(ctx, path, t, clean, opts.g.includeDeleted)
 			if err != nil {
 				return err
 			}
@@ -98,30 +100,38 @@ func runInspect(ctx context.Context, ios *IOStreams, opts *inspectOptions) error
 	return nil
 }
 
-func inspectTable(ctx context.Context, path string, opt importers.Options, clean normalize.Options) (tableReport, error) {
-	r, err := importers.Open(path, opt)
+func inspectTable(ctx context.Context, path string, opt importers.Options, clean normalize.Options, includeDeleted bool) (tableReport, error) {
+	src, err := openSource(path, opt, includeDeleted)
 	if err != nil {
 		return tableReport{}, err
 	}
-	defer r.Close()
-	info := r.Info()
+	defer src.Close()
+	table, _ := src.(*importers.Reader)
+	var cols []importers.Column
+	if table != nil {
+		cols = table.Info().Columns
+	}
 	rep := tableReport{File: path, Source: opt.Source, Problems: map[string]int{}}
 	byField := map[string]*fieldReport{}
 	var order []string
-	for _, c := range info.Columns {
+	field := func(f string) *fieldReport {
+		if byField[f] == nil {
+			byField[f] = &fieldReport{Field: f, Problems: map[string]int{}}
+			order = append(order, f)
+		}
+		return byField[f]
+	}
+	for _, c := range cols {
 		switch c.Field {
 		case "":
 			rep.Unmapped = append(rep.Unmapped, c.Header)
 		case importers.Skip:
 		default:
-			if byField[c.Field] == nil {
-				byField[c.Field] = &fieldReport{Field: c.Field, Problems: map[string]int{}}
-				order = append(order, c.Field)
-			}
-			byField[c.Field].Columns = append(byField[c.Field].Columns, c.Header)
+			fr := field(c.Field)
+			fr.Columns = append(fr.Columns, c.Header)
 		}
 	}
-	for row, err := range r.Rows() {
+	for row, err := range src.Rows() {
 		if err == nil {
 			err = ctx.Err()
 		}
@@ -135,8 +145,8 @@ func inspectTable(ctx context.Context, path string, opt importers.Options, clean
 			continue
 		}
 		for f, v := range row.Record.Fields {
-			if fr := byField[f]; fr != nil && strings.TrimSpace(v) != "" {
-				fr.Filled++
+			if strings.TrimSpace(v) != "" && (table == nil || byField[f] != nil) {
+				field(f).Filled++
 			}
 		}
 		cleaned, problems := normalize.Record(row.Record, clean)
@@ -147,10 +157,20 @@ func inspectTable(ctx context.Context, path string, opt importers.Options, clean
 			}
 		}
 		if len(rep.Examples) < inspectExamples {
-			rep.Examples = append(rep.Examples, maskedExample(info.Columns, row, cleaned.Kind))
+			if table != nil {
+				rep.Examples = append(rep.Examples, maskedExample(cols, row, cleaned.Kind))
+			} else {
+				rep.Examples = append(rep.Examples, maskedRecord(row.Record, cleaned.Kind))
+			}
 		}
 	}
-	rep.Info = r.Info()
+	if table != nil {
+		rep.Info = table.Info()
+	}
+	if o, ok := src.(*onec.Reader); ok {
+		info := o.Info()
+		rep.OneC, rep.Format, rep.DataRows = &info, info.Format, info.Records
+	}
 	for _, f := range order {
 		fr := byField[f]
 		if rep.DataRows > 0 {
@@ -161,36 +181,53 @@ func inspectTable(ctx context.Context, path string, opt importers.Options, clean
 	return rep, nil
 }
 
-// maskedExample shows a row by column header with personal data masked:
-// phones and e-mails by their masks, names and addresses of people, any
-// cell with many digits.
+// maskedExample shows a row by column header with personal data masked.
 func maskedExample(cols []importers.Column, row importers.Row, kind crmkit.Kind) map[string]string {
 	out := map[string]string{}
-	person := kind != crmkit.KindOrganization
 	for i, c := range cols {
 		if i >= len(row.Cells) || strings.TrimSpace(row.Cells[i]) == "" || c.Field == importers.Skip {
 			continue
-		}
-		v := strings.TrimSpace(row.Cells[i])
-		switch {
-		case c.Field == crmkit.FieldSourceID:
-		case c.Field == crmkit.FieldPhone:
-			v = crmkit.MaskPhone(v)
-		case c.Field == crmkit.FieldEmail || strings.Contains(v, "@"):
-			v = crmkit.MaskEmail(v)
-		case c.Field == crmkit.FieldINN || c.Field == crmkit.FieldOGRN || digitCount(v) >= 5:
-			v = crmkit.MaskPhone(v)
-		case person && (c.Field == crmkit.FieldName || c.Field == crmkit.FieldLastName || c.Field == crmkit.FieldAddress || c.Field == crmkit.FieldBirthDate),
-			c.Field == crmkit.FieldContactPerson:
-			v = crmkit.MaskText(v)
 		}
 		name := c.Header
 		if name == "" {
 			name = fmt.Sprintf("column %d", i+1)
 		}
-		out[name] = v
+		out[name] = maskValue(c.Field, strings.TrimSpace(row.Cells[i]), kind)
 	}
 	return out
+}
+
+// maskedRecord shows a record of a 1C file by field, masked the same way.
+func maskedRecord(rec crmkit.Record, kind crmkit.Kind) map[string]string {
+	out := map[string]string{}
+	if rec.Kind != crmkit.KindUnknown {
+		out["kind"] = string(rec.Kind)
+	}
+	for f, v := range rec.Fields {
+		out[f] = maskValue(f, v, kind)
+	}
+	return out
+}
+
+// maskValue hides personal data: phones and e-mails by their masks, the
+// names and addresses of people, any value with many digits.
+func maskValue(field, v string, kind crmkit.Kind) string {
+	person := kind != crmkit.KindOrganization
+	switch {
+	case field == crmkit.FieldSourceID:
+		return v
+	case field == crmkit.FieldPhone:
+		return crmkit.MaskPhone(v)
+	case field == crmkit.FieldEmail || strings.Contains(v, "@"):
+		return crmkit.MaskEmail(v)
+	case field == crmkit.FieldINN || field == crmkit.FieldOGRN || digitCount(v) >= 5:
+		return crmkit.MaskPhone(v)
+	case person && (field == crmkit.FieldName || field == crmkit.FieldLastName || field == crmkit.FieldFirstName ||
+		field == crmkit.FieldMiddleName || field == crmkit.FieldAddress || field == crmkit.FieldBirthDate),
+		field == crmkit.FieldContactPerson:
+		return crmkit.MaskText(v)
+	}
+	return v
 }
 
 func digitCount(s string) int {
@@ -209,10 +246,20 @@ func (rep tableReport) print(w io.Writer) {
 		fmt.Fprintf(w, " [sheet %s of %d]", rep.Sheet, len(rep.Sheets))
 	}
 	fmt.Fprintf(w, "\n  format: %s", rep.Format)
+	if o := rep.OneC; o != nil {
+		if o.Version != "" {
+			fmt.Fprintf(w, " %s", o.Version)
+		}
+		fmt.Fprintf(w, "\n  objects: %s\n  counterparties %d, contact persons %d, deleted %d (skipped unless --include-deleted), repeats folded %d",
+			codeCounts(o.Objects), o.Counterparties, o.ContactPersons, o.Deleted, o.FoldedRepeats)
+	}
 	if rep.Encoding != "" {
 		fmt.Fprintf(w, ", encoding %s (confidence %.2f), delimiter %q", rep.Encoding, rep.EncodingConfidence, rep.Delimiter)
 	}
-	fmt.Fprintf(w, "\n  source: %s\n  header: row %d", rep.Source, rep.HeaderRow)
+	fmt.Fprintf(w, "\n  source: %s", rep.Source)
+	if rep.HeaderRow > 0 {
+		fmt.Fprintf(w, "\n  header: row %d", rep.HeaderRow)
+	}
 	if rep.HeaderRows == 2 {
 		fmt.Fprintf(w, " and %d (two-row header)", rep.HeaderRow+1)
 	}

@@ -466,3 +466,44 @@ func TestMappingFilePerPattern(t *testing.T) {
 		t.Errorf("links:\n%s", links)
 	}
 }
+
+// 1C exchange files go through the same commands: the real CommerceML
+// samples into a store, twice, and inspect's account of them.
+func TestOneCFiles(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "samples", "1c")
+	catalogue, orders := filepath.Join(dir, "commerceml-2.09-contractors.xml"), filepath.Join(dir, "commerceml-2.03-orders-cp1251.xml")
+	if _, err := os.Stat(catalogue); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI needs ../shared: %v", err)
+		}
+		t.Skip("shared samples not found")
+	}
+	r := runCLI(t, "", "inspect", "--format", "json", catalogue)
+	var doc struct {
+		Tables []tableReport `json:"tables"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &doc); err != nil || r.code != 0 {
+		t.Fatalf("inspect: %v %s %s", err, r.out, r.errOut)
+	}
+	if o := doc.Tables[0].OneC; o == nil || o.Format != "commerceml" || o.Version != "2.09" || o.Counterparties != 4 || o.ContactPersons != 1 {
+		t.Errorf("inspect of CommerceML: %+v", doc.Tables[0].OneC)
+	}
+	dsn := filepath.Join(t.TempDir(), "crmkit.db")
+	for i := range 2 {
+		r := runCLI(t, "", "import", "--store", dsn, "--source", "site", "--format", "json", catalogue, orders)
+		if r.code != 0 {
+			t.Fatalf("import %d: %s", i, r.errOut)
+		}
+		s := jsonSummary(t, r)
+		if s.Records != 7 || (i == 0 && s.LinksCreated != 7) || (i == 1 && (s.LinksCreated != 0 || s.CardsCreated != 0)) {
+			t.Errorf("import %d summary %+v", i, s)
+		}
+	}
+	keys := map[string]bool{}
+	for _, l := range exportTable(t, dsn, "links")[1:] {
+		keys[l[2]] = true
+	}
+	if !keys["021e0e3f-e329-11db-95d9-505054503030"] || !keys["1#admin#Петров Петр"] {
+		t.Errorf("links must carry the 1C Ид as source key: %v", keys)
+	}
+}

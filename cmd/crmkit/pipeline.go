@@ -14,6 +14,7 @@ import (
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
 	"github.com/crmkit/crmkit/importers"
+	"github.com/crmkit/crmkit/importers/onec"
 	"github.com/crmkit/crmkit/normalize"
 	"github.com/google/uuid"
 )
@@ -47,7 +48,7 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 		}
 		n := 0
 		for _, read := range opts {
-			r, err := importers.Open(path, read)
+			r, err := openSource(path, read, g.includeDeleted)
 			if err != nil {
 				return nil, err
 			}
@@ -60,7 +61,7 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 				return nil, err
 			}
 			prog.done()
-			n += r.Info().DataRows
+			n += r.DataRows()
 		}
 		fl.Files = append(fl.Files, crmkit.RunFile{Path: path, SHA256: sum, Records: n})
 	}
@@ -68,7 +69,7 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 }
 
 // add cleanses the rows of one table into the flow.
-func (fl *flow) add(ctx context.Context, r *importers.Reader, opt normalize.Options, prog *progress) error {
+func (fl *flow) add(ctx context.Context, r source, opt normalize.Options, prog *progress) error {
 	for batch, err := range readBatches(ctx, r) {
 		if err != nil {
 			return err
@@ -105,7 +106,7 @@ const readBatchSize = 512
 // readBatches reads the file on its own goroutine, so that decoding the
 // file and cleansing its records use two cores; the small channel keeps
 // memory bounded whatever the file size.
-func readBatches(ctx context.Context, r *importers.Reader) iter.Seq2[[]importers.Row, error] {
+func readBatches(ctx context.Context, r source) iter.Seq2[[]importers.Row, error] {
 	return func(yield func([]importers.Row, error) bool) {
 		type item struct {
 			batch []importers.Row
@@ -193,10 +194,40 @@ func fileSettings(path string, cfg Config, g *globalOptions, mapping mappingFile
 		normalize.Options{Phone: normalize.PhoneOptions{Region: region, AreaCode: src.AreaCode}, Memo: memo}
 }
 
+// source is what records are read from: a spreadsheet table or a 1C
+// exchange file.
+type source interface {
+	Rows() iter.Seq2[importers.Row, error]
+	DataRows() int
+	Close() error
+}
+
+var (
+	_ source = (*importers.Reader)(nil)
+	_ source = (*onec.Reader)(nil)
+)
+
+// openSource opens a file with the reader its bytes call for.
+func openSource(path string, read importers.Options, includeDeleted bool) (source, error) {
+	format, err := importers.Detect(path)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case importers.FormatXML, importers.FormatZipXML, importers.FormatBank:
+		return onec.Open(path, onec.Options{Source: read.Source, Map: read.Map, IncludeDeleted: includeDeleted})
+	}
+	return importers.Open(path, read)
+}
+
 // tables opens every table of a file that the options ask for: one, or
 // with --sheet all each sheet of a workbook.
 func tables(path string, opt importers.Options) ([]importers.Options, error) {
 	if opt.Sheet != "all" {
+		return []importers.Options{opt}, nil
+	}
+	if format, err := importers.Detect(path); err == nil && format != importers.FormatXLSX {
+		opt.Sheet = ""
 		return []importers.Options{opt}, nil
 	}
 	sheets, err := importers.Sheets(path)

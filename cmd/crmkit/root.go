@@ -15,17 +15,18 @@ var version = "dev"
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
-	configPath string
-	region     string
-	areaCode   string
-	source     string
-	mapFile    string
-	format     string
-	quiet      bool
-	maxErrors  int
-	sheet      string
-	encoding   string
-	delimiter  string
+	configPath     string
+	region         string
+	areaCode       string
+	source         string
+	mapFile        string
+	format         string
+	quiet          bool
+	maxErrors      int
+	sheet          string
+	encoding       string
+	delimiter      string
+	includeDeleted bool
 }
 
 func run() int {
@@ -86,6 +87,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.StringVar(&g.sheet, "sheet", "", "workbook sheet: a name, a number from 1, or all (default: the first visible)")
 	f.StringVar(&g.encoding, "encoding", "", "text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r or cp866 (default: detected)")
 	f.StringVar(&g.delimiter, "delimiter", "", `text files: ";", ",", tab or "|" (default: detected)`)
+	f.BoolVar(&g.includeDeleted, "include-deleted", false, "1C files: read objects marked for deletion too (they are counted either way)")
 	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if g.format != "text" && g.format != "json" {
