@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"log"
@@ -22,7 +23,17 @@ func main() {
 	rows := flag.Int("rows", 0, "write a generated workbook of this many rows to -o instead of the samples")
 	out := flag.String("o", "", "output of -rows (.xlsx or .csv)")
 	seed := flag.Uint64("seed", 1, "random seed of -rows")
+	cmlMB := flag.Int("commerceml-mb", 0, "write a generated CommerceML orders file of about this many MB to -o instead")
 	flag.Parse()
+	if *cmlMB > 0 {
+		if *out == "" {
+			log.Fatal("gen: -commerceml-mb needs -o FILE")
+		}
+		if err := writeCommerceML(*out, *cmlMB<<20, *seed); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *rows > 0 {
 		if *out == "" {
 			log.Fatal("gen: -rows needs -o FILE")
@@ -178,6 +189,47 @@ func writeBig(path string, n int, seed uint64) error {
 		return err
 	}
 	return f.SaveAs(path)
+}
+
+// writeCommerceML writes a CommerceML 2.08 file of about size bytes: a
+// counterparty catalogue, then orders whose buyers repeat catalogue entries
+// (as a site's exchange does), each with contacts and a representative.
+func writeCommerceML(path string, size int, seed uint64) error {
+	rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprint(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<КоммерческаяИнформация xmlns=\"urn:1C.ru:commerceml_2\" ВерсияСхемы=\"2.08\">\n")
+	written := 0
+	counterparty := func(i int) string {
+		name := fmt.Sprintf("%s «%s-%d»", forms[rnd.IntN(3)], orgWords[rnd.IntN(len(orgWords))], i)
+		return fmt.Sprintf(`<Контрагент><Ид>%08x-0000-4000-8000-%012d</Ид><ПометкаУдаления>false</ПометкаУдаления><Наименование>%s</Наименование>`+
+			`<ОфициальноеНаименование>%s</ОфициальноеНаименование><ИНН>%s</ИНН><КПП>773601001</КПП>`+
+			`<ЮридическийАдрес><Представление>г. %s, ул. Ленина, д. %d</Представление><АдресноеПоле><Тип>Город</Тип><Значение>%s</Значение></АдресноеПоле></ЮридическийАдрес>`+
+			`<Контакты><Контакт><Тип>Телефон рабочий</Тип><Значение>+7 (495) %03d-%02d-%02d</Значение></Контакт><Контакт><Тип>Электронная почта</Тип><Значение>c%d@mail.example</Значение></Контакт></Контакты>`+
+			`<Представители><Представитель><Отношение>Контактное лицо</Отношение><Ид>rep-%d</Ид><Наименование>%s %s</Наименование></Представитель></Представители>`+
+			`</Контрагент>`+"\n",
+			i, i, name, name, inn10(rnd), cities[rnd.IntN(len(cities))], 1+rnd.IntN(200), cities[rnd.IntN(len(cities))],
+			rnd.IntN(1000), rnd.IntN(100), rnd.IntN(100), i, i, lastNames[rnd.IntN(len(lastNames))], firstNames[rnd.IntN(len(firstNames))])
+	}
+	catalogue := 0
+	fmt.Fprint(w, "<Контрагенты>\n")
+	for written < size/2 {
+		catalogue++
+		n, _ := fmt.Fprint(w, counterparty(catalogue))
+		written += n
+	}
+	fmt.Fprint(w, "</Контрагенты>\n")
+	for doc := 1; written < size; doc++ {
+		n, _ := fmt.Fprintf(w, "<Документ><Ид>%d</Ид><Номер>%d</Номер><ХозОперация>Заказ товара</ХозОперация><Контрагенты>%s</Контрагенты><Сумма>%d.00</Сумма></Документ>\n",
+			doc, doc, counterparty(1+rnd.IntN(catalogue)), rnd.IntN(100000))
+		written += n
+	}
+	fmt.Fprint(w, "</КоммерческаяИнформация>\n")
+	return w.Flush()
 }
 
 // inn10 makes a random organisation INN with a valid control digit.
