@@ -89,7 +89,7 @@ func init() {
 // OrgName cleans an organisation's name and finds its legal form wherever
 // it is written, abbreviated or in full.
 func OrgName(raw string) (Org, []crmkit.Problem) {
-	s := strings.TrimSpace(spaceRun.ReplaceAllString(strings.ReplaceAll(raw, `""`, `"`), " "))
+	s := strings.TrimSpace(spaceRun.ReplaceAllString(strings.ReplaceAll(strings.ToValidUTF8(raw, "\uFFFD"), `""`, `"`), " "))
 	var problems []crmkit.Problem
 	words := strings.Split(s, " ")
 	mixed := false
@@ -104,6 +104,9 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameMixedScript, Severity: crmkit.SeverityWarning,
 			Message: fmt.Sprintf("%q had Latin and Cyrillic look-alike letters mixed; fixed", raw)})
 	}
+	// The legal form is looked for in the text as it will be written —
+	// quotes as «», balanced — so that cleaning a cleaned name finds the same.
+	s = balanceQuotes(normalizeQuotes(s))
 	var o Org
 	outside := unquoted(s)
 	for i, re := range legalFormRe {
@@ -116,6 +119,15 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 		break
 	}
 	o.Core = coreName(s)
+	if o.LegalForm == "" {
+		// A legal form alone in quotes ("«АО»") is still only a legal form.
+		for i, re := range legalFormRe {
+			if loc := re.FindStringSubmatchIndex(o.Core); loc != nil && strings.TrimSpace(o.Core[:loc[4]]+o.Core[loc[5]:]) == "" {
+				o.LegalForm, o.Core = legalForms[i].abbr, ""
+				break
+			}
+		}
+	}
 	switch {
 	case o.LegalForm == "ИП":
 		p, ps := PersonName(o.Core)
