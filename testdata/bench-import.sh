@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures, on generated workbooks of invented customers:
 #   1. the importer alone streaming READ_ROWS rows (default 1,000,000, 10 columns): rows/s, peak RSS;
-#   2. `crmkit import` of ROWS rows into each store: rows/s and peak RSS.
+#   2. the 1C reader on a 200 MB CommerceML file: records/s, peak RSS;
+#   3. `crmkit import` of ROWS rows into each store: rows/s and peak RSS.
 # Usage: testdata/bench-import.sh [ROWS] (default 100000); READ_ROWS=… to change the first.
 # PostgreSQL is measured when CRMKIT_TEST_DATABASE_URL is set.
 set -euo pipefail
@@ -17,6 +18,14 @@ CRMKIT_BENCH_XLSX=$big /usr/bin/time -v bench/importers.test -test.run '^$' -tes
   > bench/read.txt 2> bench/time-read.txt
 awk '/ns\/op/ {ns=$3; n=$5} END {printf "importer  %d rows read in %.1f s: %.0f rows/s", n, ns/1e9, n/(ns/1e9)}' bench/read.txt
 awk '/Maximum resident set size/ {printf ", peak RSS %.0f MB\n", $6/1024}' bench/time-read.txt
+
+cml=bench/orders-200mb.xml
+[ -f "$cml" ] || go run ./testdata/gen -commerceml-mb 200 -o "$cml"
+go test -c -o bench/onec.test ./importers/onec
+CRMKIT_BENCH_CML=$cml /usr/bin/time -v bench/onec.test -test.run '^$' -test.bench CommerceML -test.benchtime 1x \
+  > bench/cml.txt 2> bench/time-cml.txt
+awk '/ns\/op/ {ns=$3; n=$5} END {printf "1C        200 MB CommerceML, %d records in %.1f s: %.0f records/s", n, ns/1e9, n/(ns/1e9)}' bench/cml.txt
+awk '/Maximum resident set size/ {printf ", peak RSS %.0f MB\n", $6/1024}' bench/time-cml.txt
 
 input=bench/customers-$rows.xlsx
 [ -f "$input" ] || go run ./testdata/gen -rows "$rows" -o "$input"

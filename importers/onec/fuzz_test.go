@@ -1,10 +1,12 @@
 package onec
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzReaders feeds arbitrary bytes to the 1C readers: errors are fine,
@@ -21,18 +23,32 @@ func FuzzReaders(f *testing.F) {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		r, err := Open(path, Options{})
-		if err != nil {
-			return
-		}
-		defer r.Close()
-		for row, err := range r.Rows() {
+		done := make(chan string, 1)
+		go func() {
+			r, err := Open(path, Options{})
 			if err != nil {
+				done <- ""
 				return
 			}
-			if row.OK && row.Num < 1 {
-				t.Fatalf("record without a row number: %+v", row.Record)
+			defer r.Close()
+			for row, err := range r.Rows() {
+				if err != nil {
+					break
+				}
+				if row.OK && row.Num < 1 {
+					done <- fmt.Sprintf("record without a row number: %+v", row.Record)
+					return
+				}
 			}
+			done <- ""
+		}()
+		select {
+		case msg := <-done:
+			if msg != "" {
+				t.Fatal(msg)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no answer in 20 s on %q", data[:min(len(data), 300)])
 		}
 	})
 }
