@@ -17,6 +17,12 @@ type Record struct {
 	Phones    []Phone
 	Emails    []string
 	MatchKeys []string // "inn:…", "phone:+7…", "email:…"
+
+	// Name keys, for fuzzy matching: NameKey is the folded organisation
+	// core name or person's full name ("ромашка", "иванов иван иванович");
+	// InitialsKey is a person's surname and first initial ("иванов и").
+	NameKey     string
+	InitialsKey string
 }
 
 // Get returns a canonical field value or "".

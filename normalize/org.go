@@ -106,7 +106,7 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 	}
 	// The legal form is looked for in the text as it will be written —
 	// quotes as «», balanced — so that cleaning a cleaned name finds the same.
-	s = balanceQuotes(normalizeQuotes(s))
+	s = stripWrapping(balanceQuotes(normalizeQuotes(s)))
 	var o Org
 	outside := unquoted(s)
 	for i, re := range legalFormRe {
@@ -155,20 +155,27 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 // the inner quotes as «», and closes the ones left open ("Торговый дом
 // «Ромашка").
 func coreName(s string) string {
-	trim := func(s string) string {
-		return strings.TrimFunc(s, func(r rune) bool {
-			return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == ';' || r == ':'
-		})
-	}
-	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(trim(s), " ")))
+	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(trimSeparators(s), " ")))
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return "" // only quotes and signs: no name
 	}
-	s = trim(balanceQuotes(s))
+	return stripWrapping(balanceQuotes(s))
+}
+
+// stripWrapping takes off quote pairs around the whole text: «"Ромашка"»
+// → Ромашка; a name quoted whole is the same name.
+func stripWrapping(s string) string {
+	s = trimSeparators(s)
 	for strings.HasPrefix(s, "«") && closingOf(s) == len(s)-len("»") {
-		s = trim(s[len("«") : len(s)-len("»")])
+		s = trimSeparators(s[len("«") : len(s)-len("»")])
 	}
 	return s
+}
+
+func trimSeparators(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || r == ',' || r == '.' || r == '-' || r == ';' || r == ':'
+	})
 }
 
 // closingOf is the byte index of the » that closes the « s starts with.

@@ -129,6 +129,10 @@ func cleanNames(rec *crmkit.Record) []crmkit.Problem {
 		case crmkit.KindOrganization:
 			o, ps := OrgName(name)
 			problems = append(problems, ps...)
+			rec.NameKey = o.Key
+			if o.Person != nil {
+				rec.InitialsKey = o.Person.InitialsKey
+			}
 			if o.Person != nil { // "ИП Иванов" with a 10-digit INN column is still a person
 				rec.Kind = crmkit.KindPerson
 				setPerson(*o.Person)
@@ -140,6 +144,7 @@ func cleanNames(rec *crmkit.Record) []crmkit.Problem {
 		case crmkit.KindPerson, crmkit.KindContactPerson:
 			if o, ps := OrgName(name); o.LegalForm == "ИП" {
 				problems = append(problems, ps...)
+				rec.NameKey, rec.InitialsKey = o.Person.Key, o.Person.InitialsKey
 				setPerson(*o.Person)
 				setOrDrop(f, crmkit.FieldName, o.Full)
 				f[crmkit.FieldLegalForm] = "ИП"
@@ -148,6 +153,9 @@ func cleanNames(rec *crmkit.Record) []crmkit.Problem {
 			p, ps := PersonName(name)
 			problems = append(problems, ps...)
 			setPerson(p)
+			rec.NameKey, rec.InitialsKey = p.Key, p.InitialsKey
+		default:
+			rec.NameKey = foldKey(name)
 		}
 	}
 	if org := f[crmkit.FieldOrgName]; org != "" {
