@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/crmkit/crmkit"
 )
@@ -29,34 +30,99 @@ type Result struct {
 	Clusters int               // customers among the input records
 	Merged   int               // records folded into another record of this run
 	Matched  int               // clusters that resolved to a stored personal ID
+	Review   []Pair            // pairs a person should decide: grey-zone scores, refused merges
+	Refused  int               // merges refused: they would have joined a vetoed pair or hung on one weak link
+	Demoted  map[string]int    // keys shared by too many records to make a match (phone:…, email:…) → count
 }
 
-// Assign clusters the records by their exact match keys and gives every
-// cluster a personal ID: the ID its records are already linked to or share a
-// key with, the oldest when there are several (the others become aliases),
-// else a new one from newID.
-func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID func() string) (Result, error) {
-	uf := newUnionFind(len(recs))
-	byKey := map[string]int{}
+// Pair is two records and what the comparison said of them.
+type Pair struct {
+	A, B int // record indexes
+	Comparison
+	Note string // why it is in review
+}
+
+// Assign decides which records are one customer and gives every customer a
+// personal ID. Candidate pairs come from shared keys (INN, phone, e-mail,
+// name keys); each pair is scored with its reasons; pairs above the merge
+// threshold are joined strongest first, but never so that one customer
+// would hold a vetoed pair (two valid INNs, two birth dates, a person and
+// an organisation) or two groups would hang on a single weak link. A
+// cluster keeps the personal ID its records are linked to or share an
+// exact key with — the oldest when several, the others becoming aliases —
+// else gets a new one from newID.
+func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID func() string, cfg Config) (Result, error) {
+	cfg = cfg.withDefaults()
+	res := Result{IDs: make([]string, len(recs)), New: map[string]bool{}, Aliases: map[string]string{}, Demoted: map[string]int{}}
+	blocks, share := blocking(recs)
+	for k, n := range share {
+		if n > cfg.MaxKeyShare && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
+			res.Demoted[k] = n
+		}
+	}
+
+	// Must-links: one source record seen twice is one customer.
+	type edge struct {
+		a, b  int
+		score float64
+		must  bool
+	}
+	var edges []edge
 	bySource := map[crmkit.SourceKey]int{}
 	for i, r := range recs {
 		sk := crmkit.SourceKey{Source: r.Source, Key: r.Key}
 		if j, ok := bySource[sk]; ok {
-			uf.union(i, j) // one source record seen twice is one customer
+			edges = append(edges, edge{a: i, b: j, must: true})
 		} else {
 			bySource[sk] = i
 		}
-		for _, k := range r.MatchKeys {
-			if j, ok := byKey[k]; ok {
-				uf.union(i, j)
-			} else {
-				byKey[k] = i
+	}
+
+	// Scored candidate pairs from the blocks small enough to pair.
+	limit := 4 * cfg.MaxKeyShare
+	seen := map[[2]int]bool{}
+	var review []Pair
+	for _, members := range blocks {
+		if len(members) < 2 || len(members) > limit {
+			continue
+		}
+		for x := 0; x < len(members); x++ {
+			for y := x + 1; y < len(members); y++ {
+				a, b := members[x], members[y]
+				if a > b {
+					a, b = b, a
+				}
+				if seen[[2]int{a, b}] {
+					continue
+				}
+				seen[[2]int{a, b}] = true
+				c := Compare(&recs[a], &recs[b], cfg, share)
+				switch {
+				case c.Veto != "":
+				case c.Score >= cfg.Merge:
+					edges = append(edges, edge{a: a, b: b, score: c.Score})
+					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "merge refused"})
+				case c.Score >= cfg.Review:
+					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "grey zone"})
+				}
 			}
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
 		}
 	}
 
-	// Stored IDs each record touches, through its link or its keys.
-	touched := map[int][]string{}
+	// Stored personal IDs, as extra nodes: through links and exact keys.
+	var storedIDs []string
+	node := map[string]int{}
+	storedNode := func(id string) int {
+		if n, ok := node[id]; ok {
+			return n
+		}
+		node[id] = len(recs) + len(storedIDs)
+		storedIDs = append(storedIDs, id)
+		return node[id]
+	}
 	if existing != nil {
 		sks := make([]crmkit.SourceKey, 0, len(bySource))
 		for sk := range bySource {
@@ -64,46 +130,70 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 		}
 		linked, err := existing.LinkedIDs(ctx, sks)
 		if err != nil {
-			return Result{}, fmt.Errorf("look up links: %w", err)
+			return res, fmt.Errorf("look up links: %w", err)
 		}
 		for sk, id := range linked {
-			i := bySource[sk]
-			touched[i] = append(touched[i], id)
+			edges = append(edges, edge{a: bySource[sk], b: storedNode(id), must: true})
 		}
-		keys := make([]string, 0, len(byKey))
-		for k := range byKey {
-			keys = append(keys, k)
+		var keys []string
+		for k := range blocks {
+			if isExactKey(k) && share[k] <= cfg.MaxKeyShare {
+				keys = append(keys, k)
+			}
 		}
+		sort.Strings(keys)
 		byMatch, err := existing.IDsByMatchKey(ctx, keys)
 		if err != nil {
-			return Result{}, fmt.Errorf("look up match keys: %w", err)
+			return res, fmt.Errorf("look up match keys: %w", err)
 		}
 		for k, ids := range byMatch {
-			i := byKey[k]
-			touched[i] = append(touched[i], ids...)
-		}
-	}
-	// An existing ID touched from two clusters joins them: it was one customer.
-	owner := map[string]int{}
-	for i, ids := range touched {
-		for _, id := range ids {
-			if j, ok := owner[id]; ok {
-				uf.union(i, j)
-			} else {
-				owner[id] = i
+			for _, id := range ids {
+				edges = append(edges, edge{a: blocks[k][0], b: storedNode(id), must: true})
+				for _, other := range blocks[k][1:] {
+					edges = append(edges, edge{a: other, b: storedNode(id), must: true})
+				}
 			}
 		}
 	}
 
-	res := Result{IDs: make([]string, len(recs)), New: map[string]bool{}, Aliases: map[string]string{}}
-	stored := map[int][]string{} // root → existing IDs of the cluster
-	for i, ids := range touched {
-		root := uf.find(i)
-		stored[root] = append(stored[root], ids...)
+	// Join: must-links first, then merges strongest first, under the constraints.
+	sort.SliceStable(edges, func(i, j int) bool {
+		if edges[i].must != edges[j].must {
+			return edges[i].must
+		}
+		return edges[i].score > edges[j].score
+	})
+	cl := newClusters(recs, len(recs)+len(storedIDs))
+	pending := map[[2]int]int{}
+	for _, e := range edges {
+		ra, rb := cl.find(e.a), cl.find(e.b)
+		if ra == rb {
+			continue
+		}
+		if !e.must {
+			if cl.conflict(ra, rb) {
+				res.Refused++
+				continue
+			}
+			if e.score < cfg.Strong && cl.size[ra] >= 2 && cl.size[rb] >= 2 {
+				k := [2]int{min(ra, rb), max(ra, rb)}
+				if pending[k]++; pending[k] < 2 {
+					res.Refused++
+					continue // one weak link between two groups is not enough
+				}
+			}
+		}
+		cl.union(ra, rb)
+	}
+
+	stored := map[int][]string{}
+	for id, n := range node {
+		root := cl.find(n)
+		stored[root] = append(stored[root], id)
 	}
 	idOf := map[int]string{}
 	for i := range recs {
-		root := uf.find(i)
+		root := cl.find(i)
 		id, ok := idOf[root]
 		if !ok {
 			id = survivor(stored[root], res.Aliases)
@@ -118,7 +208,52 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 	}
 	res.Merged = len(recs) - res.Clusters
 	res.Matched = res.Clusters - len(res.New)
+	for _, p := range review {
+		if res.IDs[p.A] != res.IDs[p.B] {
+			res.Review = append(res.Review, p)
+		}
+	}
 	return res, nil
+}
+
+func isExactKey(k string) bool {
+	return strings.HasPrefix(k, "inn:") || strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")
+}
+
+// blocking lists, for every key, the records that have it: the exact match
+// keys and the name keys. share counts them.
+func blocking(recs []crmkit.Record) (map[string][]int, keyShare) {
+	blocks := map[string][]int{}
+	add := func(k string, i int) {
+		if l := blocks[k]; len(l) == 0 || l[len(l)-1] != i {
+			blocks[k] = append(l, i)
+		}
+	}
+	for i := range recs {
+		r := &recs[i]
+		for _, k := range r.MatchKeys {
+			add(k, i)
+		}
+		for _, e := range r.Emails { // office mailboxes block, and add a little evidence
+			add("email:"+e, i)
+		}
+		for _, p := range r.Phones {
+			add("phone:"+p.E164, i)
+		}
+		if r.NameKey != "" {
+			add("name:"+r.NameKey, i)
+			add("tok:"+sortedTokens(r.NameKey), i)
+			add("tr:"+translit(r.NameKey), i)
+		}
+		if r.InitialsKey != "" {
+			add("ini:"+r.InitialsKey, i)
+		}
+	}
+	share := keyShare{}
+	for k, l := range blocks {
+		share[k] = len(l)
+	}
+	return blocks, share
 }
 
 // survivor picks the oldest of the stored IDs — personal IDs are UUIDv7, so
@@ -134,35 +269,4 @@ func survivor(ids []string, aliases map[string]string) string {
 		}
 	}
 	return ids[0]
-}
-
-// unionFind joins record indexes into clusters.
-type unionFind struct{ parent, size []int }
-
-func newUnionFind(n int) *unionFind {
-	u := &unionFind{parent: make([]int, n), size: make([]int, n)}
-	for i := range u.parent {
-		u.parent[i], u.size[i] = i, 1
-	}
-	return u
-}
-
-func (u *unionFind) find(i int) int {
-	for u.parent[i] != i {
-		u.parent[i] = u.parent[u.parent[i]]
-		i = u.parent[i]
-	}
-	return i
-}
-
-func (u *unionFind) union(a, b int) {
-	a, b = u.find(a), u.find(b)
-	if a == b {
-		return
-	}
-	if u.size[a] < u.size[b] {
-		a, b = b, a
-	}
-	u.parent[b] = a
-	u.size[a] += u.size[b]
 }

@@ -50,7 +50,7 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 	var problems []crmkit.Problem
 	var tokens []string
 	mixed, digits := false, false
-	for _, f := range strings.Fields(strings.NewReplacer("\u00a0", " ", ",", " ").Replace(raw)) {
+	for _, f := range strings.Fields(strings.NewReplacer("\u00a0", " ", ",", " ").Replace(strings.ToValidUTF8(raw, "\uFFFD"))) {
 		f, changed := fixMixedScript(f)
 		mixed = mixed || changed
 		digits = digits || strings.IndexFunc(f, unicode.IsDigit) >= 0
@@ -99,7 +99,10 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 	return p, problems
 }
 
-func isInitial(t string) bool { return strings.HasSuffix(t, ".") }
+// isInitial: one letter and its dot, "И."
+func isInitial(t string) bool {
+	return strings.HasSuffix(t, ".") && utf8.RuneCountInString(t) == 2
+}
 func isPatronymic(t string) bool {
 	return patronymicEnd.MatchString(strings.ToLower(t)) || strings.Contains(t, " ")
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
 	"github.com/crmkit/crmkit/importers"
 	"gopkg.in/yaml.v3"
 )
@@ -22,7 +23,7 @@ const defaultConfigFile = "crmkit.yaml"
 type Config struct {
 	Region  string         `yaml:"region"`
 	Sources []SourceConfig `yaml:"sources"`
-	Dedupe  map[string]any `yaml:"dedupe"`
+	Dedupe  dedupe.Config  `yaml:"dedupe"`
 	Store   string         `yaml:"store"`
 }
 

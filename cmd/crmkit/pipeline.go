@@ -264,7 +264,7 @@ type decision struct {
 
 // decide clusters the records, against the store's history when there is one.
 func decide(ctx context.Context, fl *flow, existing dedupe.Existing, cfg Config) (*decision, error) {
-	res, err := dedupe.Assign(ctx, fl.Records, existing, newPersonalID)
+	res, err := dedupe.Assign(ctx, fl.Records, existing, newPersonalID, cfg.Dedupe)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,87 @@
+package dedupe
+
+import "github.com/crmkit/crmkit"
+
+// clusters is a union-find over records (and stored IDs after them) that
+// knows, per cluster, what may not be joined: its valid INNs, birth dates
+// and whether it holds people or organisations.
+type clusters struct {
+	parent, size []int
+	inns, births []map[string]bool
+	org, person  []bool
+}
+
+func newClusters(recs []crmkit.Record, n int) *clusters {
+	c := &clusters{parent: make([]int, n), size: make([]int, n), inns: make([]map[string]bool, n),
+		births: make([]map[string]bool, n), org: make([]bool, n), person: make([]bool, n)}
+	for i := range n {
+		c.parent[i] = i
+		if i >= len(recs) {
+			continue // a stored ID: no data, and no weight in the weak-bridge rule
+		}
+		c.size[i] = 1
+		r := &recs[i]
+		if inn := r.Fields[crmkit.FieldINN]; inn != "" {
+			c.inns[i] = map[string]bool{inn: true}
+		}
+		if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
+			c.births[i] = map[string]bool{d: true}
+		}
+		c.org[i] = r.Kind == crmkit.KindOrganization
+		c.person[i] = r.Kind == crmkit.KindPerson || r.Kind == crmkit.KindContactPerson
+	}
+	return c
+}
+
+func (c *clusters) find(i int) int {
+	for c.parent[i] != i {
+		c.parent[i] = c.parent[c.parent[i]]
+		i = c.parent[i]
+	}
+	return i
+}
+
+// conflict: joining the two clusters would put two valid INNs, two birth
+// dates, or a person and an organisation (other than an ИП with its own
+// INN) into one customer.
+func (c *clusters) conflict(a, b int) bool {
+	if differ(c.inns[a], c.inns[b]) || differ(c.births[a], c.births[b]) {
+		return true
+	}
+	mixed := (c.org[a] && c.person[b]) || (c.person[a] && c.org[b])
+	sameINN := len(c.inns[a]) == 1 && len(c.inns[b]) == 1 && !differ(c.inns[a], c.inns[b])
+	return mixed && !sameINN
+}
+
+func differ(x, y map[string]bool) bool {
+	for k := range x {
+		for l := range y {
+			if k != l {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *clusters) union(a, b int) {
+	if c.size[a] < c.size[b] {
+		a, b = b, a
+	}
+	c.parent[b] = a
+	c.size[a] += c.size[b]
+	c.inns[a] = merge(c.inns[a], c.inns[b])
+	c.births[a] = merge(c.births[a], c.births[b])
+	c.org[a] = c.org[a] || c.org[b]
+	c.person[a] = c.person[a] || c.person[b]
+}
+
+func merge(x, y map[string]bool) map[string]bool {
+	if len(x) == 0 {
+		return y
+	}
+	for k := range y {
+		x[k] = true
+	}
+	return x
+}

@@ -1,0 +1,46 @@
+package dedupe
+
+// Config holds the weights and thresholds of matching; the zero value of a
+// field means its default. It is the `dedupe:` section of crmkit.yaml.
+type Config struct {
+	Merge        float64 `yaml:"merge"`         // score at or above which two records are one customer (6)
+	Review       float64 `yaml:"review"`        // score from which a pair goes to review (3)
+	Strong       float64 `yaml:"strong"`        // score that may join two groups on one link alone (9)
+	MaxKeyShare  int     `yaml:"max_key_share"` // a phone/e-mail/name key shared by more records is demoted (10)
+	KeepBranches bool    `yaml:"keep_branches"` // one INN with different KPPs: separate customers
+
+	INN        float64 `yaml:"inn"`         // valid INNs equal (8)
+	Phone      float64 `yaml:"phone"`       // a shared phone (4; each further one +1)
+	Email      float64 `yaml:"email"`       // a shared personal e-mail (4)
+	RoleEmail  float64 `yaml:"role_email"`  // a shared info@-type e-mail (1)
+	Name       float64 `yaml:"name"`        // names equal or nearly so (4)
+	Initials   float64 `yaml:"initials"`    // "Иванов И.И." vs "Иванов Иван Иванович" (2.5)
+	NameDiffer float64 `yaml:"name_differ"` // clearly different names (-3)
+	BirthDate  float64 `yaml:"birth_date"`  // equal birth dates (3)
+	City       float64 `yaml:"city"`        // same city (0.5)
+}
+
+// withDefaults fills what the user left out.
+func (c Config) withDefaults() Config {
+	def := func(v *float64, d float64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&c.Merge, 6)
+	def(&c.Review, 3)
+	def(&c.Strong, 9)
+	if c.MaxKeyShare == 0 {
+		c.MaxKeyShare = 10
+	}
+	def(&c.INN, 8)
+	def(&c.Phone, 4)
+	def(&c.Email, 4)
+	def(&c.RoleEmail, 1)
+	def(&c.Name, 4)
+	def(&c.Initials, 2.5)
+	def(&c.NameDiffer, -3)
+	def(&c.BirthDate, 3)
+	def(&c.City, 0.5)
+	return c
+}

@@ -1,0 +1,211 @@
+package dedupe
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/crmkit/crmkit"
+)
+
+// Comparison is the verdict on one pair of records, with its reasons.
+type Comparison struct {
+	Score   float64
+	Veto    string   // why the pair can never be one customer; "" when it can
+	Reasons []string // "ИНН equal +8.0", "name 0.93 +3.7", "phone shared by 212 records: ignored"
+}
+
+// Explanation is the reasons in one line.
+func (c Comparison) Explanation() string {
+	s := strings.Join(c.Reasons, "; ")
+	if c.Veto != "" {
+		s = "VETO " + c.Veto + "; " + s
+	}
+	return fmt.Sprintf("%.1f: %s", c.Score, s)
+}
+
+func (c *Comparison) add(w float64, format string, args ...any) {
+	c.Score += w
+	c.Reasons = append(c.Reasons, fmt.Sprintf(format, args...)+fmt.Sprintf(" %+.1f", w))
+}
+
+// keyShare tells how many records of the run share a key.
+type keyShare map[string]int
+
+// Compare scores two records.
+func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
+	cfg = cfg.withDefaults()
+	var c Comparison
+	fa, fb := a.Fields, b.Fields
+	// Vetoes: things that make two records two customers whatever else they share.
+	innA, innB := fa[crmkit.FieldINN], fb[crmkit.FieldINN]
+	switch {
+	case innA != "" && innB != "" && innA != innB:
+		c.Veto = "two different valid INNs"
+	case isOrg(a) != isOrg(b) && isKnown(a) && isKnown(b) && !(innA != "" && innA == innB):
+		c.Veto = "a person and an organisation"
+	case a.Kind == crmkit.KindContactPerson && b.Kind == crmkit.KindOrganization, b.Kind == crmkit.KindContactPerson && a.Kind == crmkit.KindOrganization:
+		c.Veto = "a contact person and an organisation"
+	case fa[crmkit.FieldBirthDate] != "" && fb[crmkit.FieldBirthDate] != "" && fa[crmkit.FieldBirthDate] != fb[crmkit.FieldBirthDate]:
+		c.Veto = "different birth dates"
+	case cfg.KeepBranches && innA != "" && innA == innB && fa[crmkit.FieldKPP] != "" && fb[crmkit.FieldKPP] != "" && fa[crmkit.FieldKPP] != fb[crmkit.FieldKPP]:
+		c.Veto = "branches of one INN (different KPP) are kept apart"
+	}
+	if innA != "" && innA == innB {
+		c.add(cfg.INN, "ИНН equal")
+	}
+	phones := 0
+	for _, p := range a.Phones {
+		for _, q := range b.Phones {
+			if p.E164 != q.E164 || (p.Extension != "" && q.Extension != "" && p.Extension != q.Extension) {
+				continue
+			}
+			if n := share["phone:"+p.E164]; n > cfg.MaxKeyShare {
+				c.Reasons = append(c.Reasons, fmt.Sprintf("phone shared by %d records: ignored", n))
+				continue
+			}
+			w := cfg.Phone
+			if phones > 0 {
+				w = 1
+			}
+			phones++
+			c.add(w, "phone equal")
+		}
+	}
+	for _, e := range a.Emails {
+		for _, f := range b.Emails {
+			if e != f {
+				continue
+			}
+			switch n := share["email:"+e]; {
+			case n > cfg.MaxKeyShare:
+				c.Reasons = append(c.Reasons, fmt.Sprintf("e-mail shared by %d records: ignored", n))
+			case isRole(e):
+				c.add(cfg.RoleEmail, "office e-mail equal")
+			default:
+				c.add(cfg.Email, "e-mail equal")
+			}
+		}
+	}
+	compareNames(&c, a, b, cfg)
+	if d := fa[crmkit.FieldBirthDate]; d != "" && d == fb[crmkit.FieldBirthDate] {
+		c.add(cfg.BirthDate, "birth date equal")
+	}
+	if city := strings.ToLower(fa[crmkit.FieldCity]); city != "" && city == strings.ToLower(fb[crmkit.FieldCity]) {
+		c.add(cfg.City, "city equal")
+	}
+	return c
+}
+
+func isOrg(r *crmkit.Record) bool { return r.Kind == crmkit.KindOrganization }
+func isKnown(r *crmkit.Record) bool {
+	return r.Kind == crmkit.KindOrganization || r.Kind == crmkit.KindPerson
+}
+
+// roleBoxes mirror normalize's: shared office mailboxes.
+var roleBoxes = map[string]bool{"info": true, "office": true, "sales": true, "admin": true, "support": true, "mail": true,
+	"secretary": true, "reception": true, "hr": true, "buh": true, "zakaz": true, "order": true, "orders": true, "manager": true}
+
+func isRole(e string) bool {
+	at := strings.LastIndexByte(e, '@')
+	return at > 0 && roleBoxes[e[:at]]
+}
+
+// compareNames: people by their name parts (order and initials do not
+// matter), organisations by their core names (across scripts: "Ромашка"
+// and "Romashka").
+func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
+	ka, kb := a.NameKey, b.NameKey
+	if ka == "" || kb == "" {
+		return
+	}
+	if a.InitialsKey != "" && b.InitialsKey != "" {
+		switch {
+		case ka == kb:
+			c.add(cfg.Name, "name equal")
+		case sortedTokens(ka) == sortedTokens(kb):
+			c.add(cfg.Name, "name equal, words reordered")
+		case a.InitialsKey == b.InitialsKey:
+			if firstNamesDiffer(a, b) {
+				c.add(cfg.NameDiffer, "first names differ")
+			} else {
+				c.add(cfg.Initials, "surname and initials compatible")
+			}
+		default:
+			if r := ratio(ka, kb); r >= 0.9 {
+				c.add(cfg.Name*r*0.75, "name %.2f", r)
+			} else {
+				c.add(cfg.NameDiffer, "names differ (%.2f)", r)
+			}
+		}
+		return
+	}
+	r := max(ratio(ka, kb), ratio(translit(ka), translit(kb)), tokenSet(ka, kb))
+	switch {
+	case r >= 0.85:
+		c.add(cfg.Name*r, "name %.2f", r)
+	case r >= 0.7:
+		c.add(1, "name %.2f", r)
+	case r < 0.5:
+		c.add(cfg.NameDiffer, "names differ (%.2f)", r)
+	}
+}
+
+// firstNamesDiffer: both first names written out, and not the same.
+func firstNamesDiffer(a, b *crmkit.Record) bool {
+	fa, fb := strings.ToLower(a.Fields[crmkit.FieldFirstName]), strings.ToLower(b.Fields[crmkit.FieldFirstName])
+	full := func(s string) bool { return len([]rune(strings.TrimSuffix(s, "."))) > 1 }
+	return full(fa) && full(fb) && strings.ReplaceAll(fa, "ё", "е") != strings.ReplaceAll(fb, "ё", "е")
+}
+
+func ratio(a, b string) float64 {
+	la, lb := len([]rune(a)), len([]rune(b))
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	return 1 - float64(levenshtein.ComputeDistance(a, b))/float64(max(la, lb))
+}
+
+func sortedTokens(s string) string {
+	t := strings.Fields(s)
+	sort.Strings(t)
+	return strings.Join(t, " ")
+}
+
+// tokenSet is the share of words two names have in common.
+func tokenSet(a, b string) float64 {
+	ta, tb := strings.Fields(a), strings.Fields(b)
+	if len(ta) == 0 || len(tb) == 0 {
+		return 0
+	}
+	in := map[string]bool{}
+	for _, t := range ta {
+		in[t] = true
+	}
+	common := 0
+	for _, t := range tb {
+		if in[t] {
+			common++
+		}
+	}
+	return float64(common) / float64(max(len(ta), len(tb)))
+}
+
+var translitTable = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh",
+	'з': "z", 'и': "i", 'й': "y", 'к': "k", 'л': "l", 'м': "m", 'н': "n", 'о': "o", 'п': "p", 'р': "r", 'с': "s", 'т': "t",
+	'у': "u", 'ф': "f", 'х': "kh", 'ц': "ts", 'ч': "ch", 'ш': "sh", 'щ': "shch", 'ъ': "", 'ы': "y", 'ь': "", 'э': "e",
+	'ю': "yu", 'я': "ya"}
+
+// translit writes a folded Cyrillic key in Latin letters.
+func translit(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if t, ok := translitTable[r]; ok {
+			b.WriteString(t)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
