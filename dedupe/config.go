@@ -11,6 +11,7 @@ type Config struct {
 
 	INN        float64 `yaml:"inn"`         // valid INNs equal (8)
 	Phone      float64 `yaml:"phone"`       // a shared phone (4; each further one +1)
+	Demoted    float64 `yaml:"demoted"`     // a shared phone or e-mail that too many records share (1.5): evidence, never a match alone
 	Email      float64 `yaml:"email"`       // a shared personal e-mail (4)
 	RoleEmail  float64 `yaml:"role_email"`  // a shared info@-type e-mail (1)
 	Name       float64 `yaml:"name"`        // names equal or nearly so (4)
@@ -35,6 +36,7 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.INN, 8)
 	def(&c.Phone, 4)
+	def(&c.Demoted, 1.5)
 	def(&c.Email, 4)
 	def(&c.RoleEmail, 1)
 	def(&c.Name, 4)

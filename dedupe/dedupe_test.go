@@ -166,7 +166,7 @@ func TestSharedKeyDemoted(t *testing.T) {
 		t.Errorf("demoted keys %v", res.Demoted)
 	}
 	c := Compare(&recs[0], &recs[1], Config{}, keyShare{"phone:+74950000000": 12})
-	if !strings.Contains(c.Explanation(), "phone shared by 12 records: ignored") {
+	if !strings.Contains(c.Explanation(), "phone shared by 12 records: demoted +1.5") || c.Score >= 6 {
 		t.Errorf("explanation %q", c.Explanation())
 	}
 }

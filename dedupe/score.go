@@ -62,7 +62,10 @@ func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 				continue
 			}
 			if n := share["phone:"+p.E164]; n > cfg.MaxKeyShare {
-				c.Reasons = append(c.Reasons, fmt.Sprintf("phone shared by %d records: ignored", n))
+				if phones == 0 {
+					c.add(cfg.Demoted, "phone shared by %d records: demoted", n)
+				}
+				phones++
 				continue
 			}
 			w := cfg.Phone
@@ -80,7 +83,7 @@ func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 			}
 			switch n := share["email:"+e]; {
 			case n > cfg.MaxKeyShare:
-				c.Reasons = append(c.Reasons, fmt.Sprintf("e-mail shared by %d records: ignored", n))
+				c.add(cfg.Demoted, "e-mail shared by %d records: demoted", n)
 			case isRole(e):
 				c.add(cfg.RoleEmail, "office e-mail equal")
 			default:

@@ -166,6 +166,8 @@ func TestInferKind(t *testing.T) {
 		"Соколов Денис":           crmkit.KindPerson,
 		"Елена Морозова":          crmkit.KindPerson,
 		"Денис":                   crmkit.KindUnknown,
+		"Кузнецова О.А.":          crmkit.KindPerson,
+		"И. И. Иванов":            crmkit.KindPerson,
 		"Ромашка Трейд":           crmkit.KindUnknown,
 		"Аосталь":                 crmkit.KindUnknown,
 	} {

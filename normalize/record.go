@@ -30,6 +30,8 @@ var (
 	orgForm = regexp.MustCompile(`(?i)(^|[\s"«'(,])(ооо|оао|зао|пао|нао|ао|гуп|муп|фгуп|ано|нко|тсж|кфх|снт|llc|ltd|inc|gmbh)($|[\s"»'),.])|общество с ограниченной|акционерное общество|товарищество`)
 	// A patronymic makes a full name a person's: "Волкова Ольга Сергеевна", "Алиев Рашид оглы".
 	patronymic = regexp.MustCompile(`(?i)([а-яё]+(вич|вна|ична)|\s(оглы|кызы))(\s|$)`)
+	// "Иванов И.И.", "И. И. Иванов": a surname with initials is a person.
+	withInitials = regexp.MustCompile(`^[\p{L}-]{2,}\s+\p{L}\.\s*(\p{L}\.?)?$|^\p{L}\.\s*(\p{L}\.\s*)?[\p{L}-]{2,}$`)
 	// An individual entrepreneur is a person who trades.
 	soleTrader = regexp.MustCompile(`(?i)(^|[\s"«(])ип($|[\s"».])|индивидуальный предприниматель`)
 )
@@ -203,7 +205,8 @@ func inferKind(f map[string]string) crmkit.Kind {
 		return crmkit.KindPerson
 	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name):
 		return crmkit.KindOrganization
-	case patronymic.MatchString(name) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "" || hasFirstName(name):
+	case patronymic.MatchString(name) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "" || hasFirstName(name) ||
+		withInitials.MatchString(name):
 		return crmkit.KindPerson
 	case len(f[crmkit.FieldINN]) == innOrgLength:
 		return crmkit.KindOrganization

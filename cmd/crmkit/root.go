@@ -101,6 +101,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newDedupeCmd(ios, g),
 		newNormalizeCmd(ios, g),
 		newExportCmd(ios, g),
+		newEvalCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)

@@ -24,7 +24,17 @@ func main() {
 	out := flag.String("o", "", "output of -rows (.xlsx or .csv)")
 	seed := flag.Uint64("seed", 1, "random seed of -rows")
 	cmlMB := flag.Int("commerceml-mb", 0, "write a generated CommerceML orders file of about this many MB to -o instead")
+	labelled := flag.Int("labelled", 0, "write a labelled dedupe benchmark of this many customers into the folder -o: crm.csv, site.csv, truth.csv")
 	flag.Parse()
+	if *labelled > 0 {
+		if *out == "" {
+			log.Fatal("gen: -labelled needs -o DIR")
+		}
+		if err := writeLabelled(*out, *labelled, *seed); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *cmlMB > 0 {
 		if *out == "" {
 			log.Fatal("gen: -commerceml-mb needs -o FILE")
