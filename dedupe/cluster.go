@@ -9,6 +9,7 @@ type clusters struct {
 	parent, size []int
 	inns, births []map[string]bool
 	org, person  []bool
+	cannot       [][2]int // cannot-link decisions, by record index
 }
 
 func newClusters(recs []crmkit.Record, n int) *clusters {
@@ -51,6 +52,17 @@ func (c *clusters) conflict(a, b int) bool {
 	mixed := (c.org[a] && c.person[b]) || (c.person[a] && c.org[b])
 	sameINN := len(c.inns[a]) == 1 && len(c.inns[b]) == 1 && !differ(c.inns[a], c.inns[b])
 	return mixed && !sameINN
+}
+
+// forbidden: a cannot-link decision holds one record of each cluster.
+func (c *clusters) forbidden(a, b int) bool {
+	for _, p := range c.cannot {
+		x, y := c.find(p[0]), c.find(p[1])
+		if (x == a && y == b) || (x == b && y == a) {
+			return true
+		}
+	}
+	return false
 }
 
 func differ(x, y map[string]bool) bool {

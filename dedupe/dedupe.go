@@ -16,6 +16,8 @@ import (
 // given to source records and to match keys. A nil Existing means a run
 // into files only, with no history.
 type Existing interface {
+	// Decisions returns the must-link and cannot-link rules people made.
+	Decisions(ctx context.Context) ([]crmkit.Decision, error)
 	// LinkedIDs returns the personal ID each known source key resolves to.
 	LinkedIDs(ctx context.Context, keys []crmkit.SourceKey) (map[crmkit.SourceKey]string, error)
 	// IDsByMatchKey returns the personal IDs of stored cards holding each key.
@@ -51,7 +53,10 @@ type Pair struct {
 // cluster keeps the personal ID its records are linked to or share an
 // exact key with — the oldest when several, the others becoming aliases —
 // else gets a new one from newID.
-func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID func() string, cfg Config) (Result, error) {
+//
+// Decisions win over everything: a must-link joins its two records, a
+// cannot-link keeps their clusters apart whatever the scores.
+func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID func() string, cfg Config, decisions []crmkit.Decision) (Result, error) {
 	cfg = cfg.withDefaults()
 	res := Result{IDs: make([]string, len(recs)), New: map[string]bool{}, Aliases: map[string]string{}, Demoted: map[string]int{}}
 	blocks, share := blocking(recs)
@@ -78,6 +83,19 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 		}
 	}
 
+	var cannot [][2]int
+	for _, d := range decisions {
+		a, okA := bySource[d.A]
+		b, okB := bySource[d.B]
+		switch {
+		case !okA || !okB:
+		case d.Same:
+			edges = append(edges, edge{a: a, b: b, must: true})
+		default:
+			cannot = append(cannot, [2]int{a, b})
+		}
+	}
+
 	// Scored candidate pairs from the blocks small enough to pair.
 	limit := 4 * cfg.MaxKeyShare
 	seen := map[[2]int]bool{}
@@ -99,6 +117,7 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 				c := Compare(&recs[a], &recs[b], cfg, share)
 				switch {
 				case c.Veto != "":
+				case decided(decisions, recs[a], recs[b]):
 				case c.Score >= cfg.Merge:
 					edges = append(edges, edge{a: a, b: b, score: c.Score})
 					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "merge refused"})
@@ -164,6 +183,7 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 		return edges[i].score > edges[j].score
 	})
 	cl := newClusters(recs, len(recs)+len(storedIDs))
+	cl.cannot = cannot
 	pending := map[[2]int]int{}
 	for _, e := range edges {
 		ra, rb := cl.find(e.a), cl.find(e.b)
@@ -171,7 +191,7 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 			continue
 		}
 		if !e.must {
-			if cl.conflict(ra, rb) {
+			if cl.conflict(ra, rb) || cl.forbidden(ra, rb) {
 				res.Refused++
 				continue
 			}
@@ -214,6 +234,17 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 		}
 	}
 	return res, nil
+}
+
+// decided: a person has already ruled on the pair; it is not asked again.
+func decided(decisions []crmkit.Decision, a, b crmkit.Record) bool {
+	ka, kb := crmkit.SourceKey{Source: a.Source, Key: a.Key}, crmkit.SourceKey{Source: b.Source, Key: b.Key}
+	for _, d := range decisions {
+		if (d.A == ka && d.B == kb) || (d.A == kb && d.B == ka) {
+			return !d.Same // a must-link is joined anyway; a cannot-link must not be scored into a merge
+		}
+	}
+	return false
 }
 
 func isExactKey(k string) bool {

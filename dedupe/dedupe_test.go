@@ -15,6 +15,8 @@ type history struct {
 	keys  map[string][]string
 }
 
+func (h history) Decisions(context.Context) ([]crmkit.Decision, error) { return nil, nil }
+
 func (h history) LinkedIDs(_ context.Context, sks []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
 	out := map[crmkit.SourceKey]string{}
 	for _, sk := range sks {
@@ -81,7 +83,7 @@ func with(r crmkit.Record, extra ...string) crmkit.Record {
 
 func assign(t *testing.T, recs []crmkit.Record, h Existing) Result {
 	t.Helper()
-	res, err := Assign(context.Background(), recs, h, counter(), Config{})
+	res, err := Assign(context.Background(), recs, h, counter(), Config{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,5 +240,29 @@ func TestCardsSurvivorship(t *testing.T) {
 	}
 	if len(c.ContactPoints) != 3 || c.ContactPoints[0].Source != "1c" || c.ContactPoints[1].Extension != "12" {
 		t.Errorf("contact points %+v", c.ContactPoints)
+	}
+}
+
+func TestDecisionsWin(t *testing.T) {
+	recs := []crmkit.Record{
+		person("1", "Иванов", "Иван", "Иванович", "phone=+79161234567", "email=ivan@mail.example"),
+		person("2", "Иванов", "Иван", "Иванович", "phone=+79161234567", "email=ivan@mail.example"),
+		org("3", "Альфа", "phone=+74950000001"),
+		org("4", "Бета", "phone=+74950000002"),
+	}
+	sk := func(k string) crmkit.SourceKey { return crmkit.SourceKey{Source: "s", Key: k} }
+	decisions := []crmkit.Decision{{A: sk("1"), B: sk("2"), Same: false}, {A: sk("3"), B: sk("4"), Same: true}}
+	res, err := Assign(context.Background(), recs, nil, counter(), Config{}, decisions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.IDs[0] == res.IDs[1] {
+		t.Errorf("cannot-link ignored: %v", res.IDs)
+	}
+	if res.IDs[2] != res.IDs[3] {
+		t.Errorf("must-link ignored: %v", res.IDs)
+	}
+	if len(res.Review) != 0 {
+		t.Errorf("decided pairs asked again: %+v", res.Review)
 	}
 }

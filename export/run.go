@@ -38,8 +38,40 @@ func StartRun(ctx context.Context, c Conn, b Batch) (int64, error) {
 	return runID, nil
 }
 
+// WriteReviewAndDecisions stores the run's review pairs and decisions.
+func WriteReviewAndDecisions(ctx context.Context, c Conn, runID int64, b Batch) error {
+	for _, r := range b.Review {
+		args, err := ReviewArgs(runID, r)
+		if err != nil {
+			return err
+		}
+		if err := c.Exec(ctx, InsertReviewSQL, args...); err != nil {
+			return fmt.Errorf("store review pair: %w", err)
+		}
+	}
+	for _, d := range b.Decisions {
+		if err := c.Exec(ctx, UpsertDecisionSQL, DecisionArgs(d, runID)...); err != nil {
+			return fmt.Errorf("store decision: %w", err)
+		}
+	}
+	return nil
+}
+
+// Decisions reads every stored decision.
+func Decisions(ctx context.Context, c Conn) ([]crmkit.Decision, error) {
+	rows, done, err := c.Query(ctx, SelectDecisionsSQL)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return ScanDecisions(rows)
+}
+
 // FinishRun counts what the run changed and returns the run as recorded.
 func FinishRun(ctx context.Context, c Conn, runID int64, b Batch) (crmkit.Run, error) {
+	if err := WriteReviewAndDecisions(ctx, c, runID, b); err != nil {
+		return crmkit.Run{}, err
+	}
 	if err := c.Exec(ctx, FinishRunSQL, RunFinish(runID, b.Run)...); err != nil {
 		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
 	}

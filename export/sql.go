@@ -279,3 +279,84 @@ func (t Tables) Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Prob
 func (t Tables) Runs(ctx context.Context) iter.Seq2[crmkit.Run, error] {
 	return Seq(t.seqQuery(ctx, SelectRunsSQL), ScanRuns)
 }
+
+// Review pairs and decisions, shared by both engines.
+const (
+	InsertReviewSQL   = "INSERT INTO review_pairs (run_id, score, explanation, a, b) VALUES ($1, $2, $3, $4, $5)"
+	UpsertDecisionSQL = `INSERT INTO decisions (a_source, a_key, b_source, b_key, same, run_id) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (a_source, a_key, b_source, b_key) DO UPDATE SET same = excluded.same, run_id = excluded.run_id`
+	SelectDecisionsSQL = "SELECT a_source, a_key, b_source, b_key, same FROM decisions ORDER BY a_source, a_key, b_source, b_key"
+	SelectReviewSQL    = `SELECT score, explanation, a, b FROM review_pairs
+		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(run_id), 0) FROM review_pairs) END ORDER BY id`
+)
+
+// DecisionArgs orders a decision's pair so that A–B and B–A are one row.
+func DecisionArgs(d crmkit.Decision, runID int64) []any {
+	a, b := d.A, d.B
+	if b.Source < a.Source || (b.Source == a.Source && b.Key < a.Key) {
+		a, b = b, a
+	}
+	same := 0
+	if d.Same {
+		same = 1
+	}
+	return []any{a.Source, a.Key, b.Source, b.Key, same, runID}
+}
+
+// ReviewArgs are the values of InsertReviewSQL.
+func ReviewArgs(runID int64, r ReviewRow) ([]any, error) {
+	a, err := json.Marshal(r.A)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(r.B)
+	if err != nil {
+		return nil, err
+	}
+	return []any{runID, r.Score, r.Explanation, string(a), string(b)}, nil
+}
+
+// ScanDecisions reads the rows of SelectDecisionsSQL.
+func ScanDecisions(rows Rows) ([]crmkit.Decision, error) {
+	var out []crmkit.Decision
+	for rows.Next() {
+		var d crmkit.Decision
+		var same int
+		if err := rows.Scan(&d.A.Source, &d.A.Key, &d.B.Source, &d.B.Key, &same); err != nil {
+			return nil, fmt.Errorf("read decisions: %w", err)
+		}
+		d.Same = same == 1
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ScanReview reads the rows of SelectReviewSQL.
+func ScanReview(rows Rows, yield func(ReviewRow, error) bool) {
+	for rows.Next() {
+		var r ReviewRow
+		var a, b string
+		err := rows.Scan(&r.Score, &r.Explanation, &a, &b)
+		if err == nil {
+			err = json.Unmarshal([]byte(a), &r.A)
+		}
+		if err == nil {
+			err = json.Unmarshal([]byte(b), &r.B)
+		}
+		if err != nil {
+			yield(r, fmt.Errorf("read review pairs: %w", err))
+			return
+		}
+		if !yield(r, nil) {
+			return
+		}
+	}
+	if err := rows.Err(); err != nil {
+		yield(ReviewRow{}, fmt.Errorf("read review pairs: %w", err))
+	}
+}
+
+// Review streams the review pairs of run runID (0: the latest that had any).
+func (t Tables) Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, error] {
+	return Seq(t.seqQuery(ctx, SelectReviewSQL, runID), ScanReview)
+}

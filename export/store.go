@@ -25,6 +25,8 @@ type Store interface {
 	// Problems of one run; runID 0 means the latest run.
 	Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error]
 	Runs(ctx context.Context) iter.Seq2[crmkit.Run, error]
+	// Review streams the review pairs of run runID (0: the latest run that had any).
+	Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, error]
 	Close() error
 }
 
@@ -41,9 +43,11 @@ type Tx interface {
 
 // Batch is everything one run writes.
 type Batch struct {
-	Run      crmkit.Run
-	Cards    []crmkit.Card     // the run's golden cards; stored fields the run leaves empty stay
-	Aliases  map[string]string // stored IDs that merged into another: alias → survivor
-	Links    []crmkit.Link
-	Problems []crmkit.Problem
+	Run       crmkit.Run
+	Cards     []crmkit.Card     // the run's golden cards; stored fields the run leaves empty stay
+	Aliases   map[string]string // stored IDs that merged into another: alias → survivor
+	Links     []crmkit.Link
+	Problems  []crmkit.Problem
+	Review    []ReviewRow       // pairs a person should decide
+	Decisions []crmkit.Decision // decisions to store; they replace earlier ones on the same pair
 }

@@ -13,9 +13,10 @@ import (
 )
 
 type dedupeOptions struct {
-	g      *globalOptions
-	outDir string
-	files  []string
+	g         *globalOptions
+	outDir    string
+	decisions string
+	files     []string
 }
 
 func newDedupeCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
@@ -26,7 +27,9 @@ func newDedupeCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 		Long: `dedupe reads, cleanses and deduplicates the files exactly as import does, but
 writes the result into DIR instead of a store: cards.csv (one golden card per
 customer), links.csv (personal_id,source,source_key,file,row) and
-problems.csv. Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
+problems.csv, and review.xlsx: the pairs a person should decide, side by side,
+with a decision column to fill in (same / different) and pass back with
+--decisions. Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
 		Example: `  crmkit dedupe testdata/*.xlsx testdata/*.csv -o out/`,
 		Args:    needFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -37,7 +40,8 @@ problems.csv. Personal IDs are new on every run: only a store keeps them.` + "\n
 			return runDedupe(cmd.Context(), ios, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.outDir, "output", "o", "", "folder for cards.csv, links.csv and problems.csv")
+	cmd.Flags().StringVarP(&opts.outDir, "output", "o", "", "folder for cards.csv, links.csv, problems.csv and review.xlsx")
+	cmd.Flags().StringVar(&opts.decisions, "decisions", "", "a filled-in review file whose decisions this run obeys (must-link / cannot-link)")
 	return cmd
 }
 
@@ -64,7 +68,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		err := writeFileAtomic(filepath.Join(opts.outDir, "problems.csv"), problems)
 		return errors.Join(err, sum.printUnlessQuiet(ios, opts.g), errMaxErrors)
 	}
-	d, err := decide(ctx, fl, nil, cfg)
+	d, err := decide(ctx, fl, nil, cfg, opts.decisions)
 	if err != nil {
 		return err
 	}
@@ -81,13 +85,17 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			return err
 		}},
 		{"problems.csv", problems},
+		{"review.xlsx", func(w io.Writer) error {
+			_, err := export.WriteReview(w, export.FormatXLSX, export.Slice(d.Review))
+			return err
+		}},
 	}
 	for _, o := range outputs {
 		if err := writeFileAtomic(filepath.Join(opts.outDir, o.name), o.write); err != nil {
 			return err
 		}
 	}
-	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated = len(d.Cards), len(d.New), d.Merged, len(d.Links)
+	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.New), d.Merged, len(d.Links), len(d.Review)
 	sum.Committed = true
 	return sum.printUnlessQuiet(ios, opts.g)
 }

@@ -18,30 +18,31 @@ type exportOptions struct {
 }
 
 // exportTables are the tables export can write.
-var exportTables = []string{"cards", "links", "problems"}
+var exportTables = []string{"cards", "links", "problems", "review"}
 
 func newExportCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 	opts := &exportOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "export cards|links|problems -o FILE",
-		Short: "Write cards, links or problems from the CRM store to a file",
+		Use:   "export cards|links|problems|review -o FILE",
+		Short: "Write cards, links, problems or pairs to review from the CRM store to a file",
 		Long: `export writes one table of the CRM store. The format follows the file's
 extension: .csv, .jsonl or .xlsx; "-o -" writes CSV to standard output.
 links columns: personal_id,source,source_key,file,row. problems are those of
-the latest run unless --run names another.` + "\n" + exitCodesHelp,
+the latest run unless --run names another; review is the pairs of the latest
+run that had any, side by side with a decision column for crmkit review apply.` + "\n" + exitCodesHelp,
 		Example: `  crmkit export cards -o cards.xlsx
   crmkit export links --store postgres://crm@db/crm -o - | head`,
 		ValidArgs: exportTables,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("name one table: cards, links or problems")
+				return usagef("name one table: cards, links, problems or review")
 			}
 			for _, t := range exportTables {
 				if args[0] == t {
 					return nil
 				}
 			}
-			return usagef("unknown table %q: cards, links or problems", args[0])
+			return usagef("unknown table %q: cards, links, problems or review", args[0])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.output == "" {
@@ -53,7 +54,7 @@ the latest run unless --run names another.` + "\n" + exitCodesHelp,
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file: .csv, .jsonl or .xlsx; - for CSV on stdout")
-	cmd.Flags().Int64Var(&opts.runID, "run", 0, "problems: the run to export (default: the latest)")
+	cmd.Flags().Int64Var(&opts.runID, "run", 0, "problems and review: the run to export (default: the latest)")
 	return cmd
 }
 
@@ -77,6 +78,8 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 			return export.WriteCards(w, format, store.Cards(ctx))
 		case "links":
 			return export.WriteLinks(w, format, store.Links(ctx))
+		case "review":
+			return export.WriteReview(w, format, store.Review(ctx, opts.runID))
 		default:
 			return export.WriteProblems(w, format, store.Problems(ctx, opts.runID))
 		}

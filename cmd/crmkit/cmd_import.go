@@ -12,10 +12,11 @@ import (
 )
 
 type importOptions struct {
-	g      *globalOptions
-	store  storeOptions
-	dryRun bool
-	files  []string
+	g         *globalOptions
+	store     storeOptions
+	dryRun    bool
+	decisions string
+	files     []string
 }
 
 func newImportCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
@@ -39,6 +40,7 @@ nothing.` + "\n" + exitCodesHelp,
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "do everything but commit, and report what would change")
+	cmd.Flags().StringVar(&opts.decisions, "decisions", "", "a filled-in review file whose decisions this run obeys too (crmkit review apply stores them)")
 	return cmd
 }
 
@@ -76,14 +78,14 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 			tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	d, err := decide(ctx, fl, tx, cfg)
+	d, err := decide(ctx, fl, tx, cfg, opts.decisions)
 	if err != nil {
 		return err
 	}
 	run, err := tx.Apply(ctx, export.Batch{
 		Run: crmkit.Run{StartedAt: started, Command: "crmkit import " + strings.Join(opts.files, " "), Files: fl.Files,
 			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Merged},
-		Cards: d.Cards, Aliases: d.Aliases, Links: d.Links, Problems: fl.Problems,
+		Cards: d.Cards, Aliases: d.Aliases, Links: d.Links, Problems: fl.Problems, Review: d.Review,
 	})
 	if err != nil {
 		return err
@@ -99,7 +101,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		sum.RunID, sum.Committed = run.ID, true
 	}
 	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = len(d.Cards), run.CardsCreated, run.CardsUpdated, run.CardsMerged
-	sum.Duplicates, sum.LinksCreated = d.Merged, run.LinksCreated
+	sum.Duplicates, sum.LinksCreated, sum.Review = d.Merged, run.LinksCreated, len(d.Review)
 	return sum.printUnlessQuiet(ios, opts.g)
 }
 

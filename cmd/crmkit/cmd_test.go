@@ -507,3 +507,84 @@ func TestOneCFiles(t *testing.T) {
 		t.Errorf("links must carry the 1C Ид as source key: %v", keys)
 	}
 }
+
+// The review loop: a name-only pair goes to review; a person's decision is
+// obeyed by dedupe --decisions, and, applied to a store, by every later run.
+func TestReviewLoop(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.csv")
+	os.WriteFile(a, []byte("Код;Наименование;ИНН;Телефон\n1;ООО «Альфа-Трейд»;7707083893;8 495 111 11 11\n"), 0o644)
+	b := filepath.Join(dir, "b.csv")
+	os.WriteFile(b, []byte("Код;Наименование;Телефон\n7;Альфа-Трейд ООО;8 495 222 22 22\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	r := runCLI(t, "", "dedupe", "-q", a, b, "-o", out)
+	if r.code != 0 {
+		t.Fatalf("dedupe: %s", r.errOut)
+	}
+	review := filepath.Join(out, "review.xlsx")
+	f, err := excelize.OpenFile(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Sheet1")
+	if len(rows) != 2 || rows[0][3] != "decision" || !strings.Contains(rows[1][2], "name") {
+		t.Fatalf("review file %v", rows)
+	}
+	f.SetCellValue("Sheet1", "D2", "same")
+	filled := filepath.Join(dir, "filled.xlsx")
+	if err := f.SaveAs(filled); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	linkIDs := func(path string) map[string]string {
+		data, _ := os.ReadFile(path)
+		recs, _ := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		ids := map[string]string{}
+		for _, l := range recs[1:] {
+			ids[l[2]] = l[0]
+		}
+		return ids
+	}
+	if ids := linkIDs(filepath.Join(out, "links.csv")); ids["1"] == ids["7"] {
+		t.Errorf("a name alone merged two companies")
+	}
+	if r := runCLI(t, "", "dedupe", "-q", "--decisions", filled, a, b, "-o", out); r.code != 0 {
+		t.Fatalf("dedupe --decisions: %s", r.errOut)
+	}
+	if ids := linkIDs(filepath.Join(out, "links.csv")); ids["1"] != ids["7"] {
+		t.Errorf("the decision 'same' was not obeyed: %v", ids)
+	}
+
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", "import", "-q", "--store", dsn, a, b); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		exported := filepath.Join(t.TempDir(), "review.xlsx")
+		if r := runCLI(t, "", "export", "review", "--store", dsn, "-o", exported); r.code != 0 {
+			t.Fatalf("export review: %s", r.errOut)
+		}
+		f, err := excelize.OpenFile(exported)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.SetCellValue("Sheet1", "D2", "да")
+		f.Save()
+		f.Close()
+		if r := runCLI(t, "", "review", "apply", "--store", dsn, exported); r.code != 0 || !strings.Contains(r.out, "1 same") {
+			t.Fatalf("review apply: %d %s %s", r.code, r.out, r.errOut)
+		}
+		if r := runCLI(t, "", "import", "-q", "--store", dsn, a, b); r.code != 0 {
+			t.Fatalf("import again: %s", r.errOut)
+		}
+		ids := map[string]string{}
+		for _, l := range exportTable(t, dsn, "links")[1:] {
+			ids[l[2]] = l[0]
+		}
+		if ids["1"] != ids["7"] {
+			t.Errorf("the stored must-link was not obeyed by the next run: %v", ids)
+		}
+		if cards := exportTable(t, dsn, "cards"); len(cards) != 2 {
+			t.Errorf("%d cards after the merge, want 1", len(cards)-1)
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
+	"github.com/crmkit/crmkit/export"
 	"github.com/crmkit/crmkit/importers"
 	"github.com/crmkit/crmkit/importers/onec"
 	"github.com/crmkit/crmkit/normalize"
@@ -258,13 +259,30 @@ func fileSHA256(path string) (string, error) {
 // decision is what dedupe made of a flow.
 type decision struct {
 	dedupe.Result
-	Cards []crmkit.Card
-	Links []crmkit.Link
+	Cards  []crmkit.Card
+	Links  []crmkit.Link
+	Review []export.ReviewRow
 }
 
-// decide clusters the records, against the store's history when there is one.
-func decide(ctx context.Context, fl *flow, existing dedupe.Existing, cfg Config) (*decision, error) {
-	res, err := dedupe.Assign(ctx, fl.Records, existing, newPersonalID, cfg.Dedupe)
+// decide clusters the records, against the store's history when there is
+// one, obeying people's decisions (the store's and a --decisions file).
+func decide(ctx context.Context, fl *flow, existing dedupe.Existing, cfg Config, decisionsFile string) (*decision, error) {
+	var decisions []crmkit.Decision
+	if existing != nil {
+		stored, err := existing.Decisions(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read decisions: %w", err)
+		}
+		decisions = stored
+	}
+	if decisionsFile != "" {
+		fromFile, err := export.ReadDecisions(decisionsFile)
+		if err != nil {
+			return nil, err
+		}
+		decisions = append(decisions, fromFile...)
+	}
+	res, err := dedupe.Assign(ctx, fl.Records, existing, newPersonalID, cfg.Dedupe, decisions)
 	if err != nil {
 		return nil, err
 	}
@@ -280,6 +298,10 @@ func decide(ctx context.Context, fl *flow, existing dedupe.Existing, cfg Config)
 		}
 		at[sk] = len(d.Links)
 		d.Links = append(d.Links, l)
+	}
+	for _, p := range res.Review {
+		d.Review = append(d.Review, export.ReviewRow{Score: p.Score, Explanation: p.Note + ": " + p.Explanation(),
+			A: export.ViewOf(fl.Records[p.A]), B: export.ViewOf(fl.Records[p.B])})
 	}
 	return d, nil
 }

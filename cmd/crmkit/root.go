@@ -102,6 +102,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newNormalizeCmd(ios, g),
 		newExportCmd(ios, g),
 		newEvalCmd(ios, g),
+		newReviewCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)

@@ -25,6 +25,7 @@ type summary struct {
 	CardsMerged    int              `json:"cards_merged"`
 	Duplicates     int              `json:"duplicates_merged"`
 	LinksCreated   int              `json:"links_created"`
+	Review         int              `json:"review_pairs"`
 	RunID          int64            `json:"run_id,omitempty"`
 	Store          string           `json:"store,omitempty"`
 	OutputDir      string           `json:"output_dir,omitempty"`
@@ -64,6 +65,9 @@ func (s *summary) print(w io.Writer, format string) error {
 	fmt.Fprintf(&b, "cards: %d (%d created, %d updated, %d merged into others)\n", s.Cards, s.CardsCreated, s.CardsUpdated, s.CardsMerged)
 	fmt.Fprintf(&b, "duplicates merged: %d\n", s.Duplicates)
 	fmt.Fprintf(&b, "links created: %d\n", s.LinksCreated)
+	if s.Review > 0 {
+		fmt.Fprintf(&b, "pairs to review: %d (crmkit export review -o review.xlsx)\n", s.Review)
+	}
 	switch {
 	case s.exceeded():
 		fmt.Fprintf(&b, "%d errors exceed --max-errors %d: nothing committed\n", s.Errors, s.MaxErrors)

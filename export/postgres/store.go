@@ -140,6 +140,11 @@ type Tx struct {
 	tx pgx.Tx
 }
 
+// Decisions implements dedupe.Existing.
+func (t *Tx) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
+	return export.Decisions(ctx, conn{t.tx})
+}
+
 // LinkedIDs implements dedupe.Existing.
 func (t *Tx) LinkedIDs(ctx context.Context, keys []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
 	sources, ks := make([]string, len(keys)), make([]string, len(keys))

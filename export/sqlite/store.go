@@ -113,6 +113,11 @@ type Tx struct {
 // sqliteMaxVars keeps a lookup's IN list well under SQLite's parameter limit.
 const sqliteMaxVars = 900
 
+// Decisions implements dedupe.Existing.
+func (t *Tx) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
+	return export.Decisions(ctx, conn{t.tx})
+}
+
 // LinkedIDs implements dedupe.Existing.
 func (t *Tx) LinkedIDs(ctx context.Context, keys []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
 	out := map[crmkit.SourceKey]string{}

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("RollbackLeavesStore", func(t *testing.T) { testRollback(t, open(t)) })
 	t.Run("AliasMerge", func(t *testing.T) { testAlias(t, open(t)) })
 	t.Run("RunsDoNotInterleave", func(t *testing.T) { testLock(t, open(t)) })
+	t.Run("ReviewAndDecisions", func(t *testing.T) { testReview(t, open(t)) })
 }
 
 const (
@@ -247,5 +248,38 @@ func testLock(t *testing.T, open Opener) {
 			tx2.Rollback(ctx)
 		}
 		t.Fatalf("second run began while the first held the store: %v", err)
+	}
+}
+
+func testReview(t *testing.T, open Opener) {
+	s := open(t, time.Second)
+	ctx := context.Background()
+	b := batch()
+	b.Review = []export.ReviewRow{{Score: 4.5, Explanation: "grey zone: name 1.00 +4.0",
+		A: export.RecordView{Source: "1c", Key: "000017", Name: "ООО «Ромашка»", Row: 5}, B: export.RecordView{Source: "site", Key: "h:9", Name: "Ромашка"}}}
+	apply(t, s, b)
+	rows := collect(t, s.Review(ctx, 0))
+	if len(rows) != 1 || rows[0].Score != 4.5 || rows[0].A.Name != "ООО «Ромашка»" || rows[0].B.Key != "h:9" || rows[0].A.Row != 5 {
+		t.Errorf("review %+v", rows)
+	}
+	sk := func(s, k string) crmkit.SourceKey { return crmkit.SourceKey{Source: s, Key: k} }
+	apply(t, s, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply"}, Decisions: []crmkit.Decision{
+		{A: sk("site", "h:9"), B: sk("1c", "000017"), Same: true}, {A: sk("1c", "1"), B: sk("1c", "2"), Same: false}}})
+	// A later decision on the same pair, written the other way round, replaces the first.
+	apply(t, s, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply"}, Decisions: []crmkit.Decision{
+		{A: sk("1c", "000017"), B: sk("site", "h:9"), Same: false}}})
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	ds, err := tx.Decisions(ctx)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("decisions %+v, %v", ds, err)
+	}
+	for _, d := range ds {
+		if d.A.Key == "000017" && d.Same {
+			t.Errorf("the later decision did not replace the earlier: %+v", ds)
+		}
 	}
 }

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/export"
+	"github.com/spf13/cobra"
+)
+
+type reviewOptions struct {
+	g     *globalOptions
+	store storeOptions
+	file  string
+}
+
+func newReviewCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{Use: "review", Short: "Decisions on pairs a person reviewed"}
+	opts := &reviewOptions{g: g}
+	apply := &cobra.Command{
+		Use:   "apply REVIEW.xlsx|REVIEW.csv",
+		Short: "Store the decisions of a filled-in review file as rules every later run obeys",
+		Long: `review apply reads the decision column of a review file (from crmkit export
+review or crmkit dedupe -o DIR): same (or да, yes, 1) makes a must-link, different
+(or нет, no, 0) a cannot-link between the two source records. The rules are
+stored and win over scores in every later import; a later decision on the same
+pair replaces the earlier one. Rows left empty are skipped.` + "\n" + exitCodesHelp,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usagef("name one review file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.file = args[0]
+			return runReviewApply(cmd.Context(), ios, opts)
+		},
+	}
+	addStoreFlags(apply, &opts.store)
+	cmd.AddCommand(apply)
+	return cmd
+}
+
+func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) error {
+	decisions, err := export.ReadDecisions(opts.file)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(opts.g.configPath)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	tx, err := store.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file}, Decisions: decisions})
+	if err != nil {
+		tx.Rollback(context.WithoutCancel(ctx))
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	same := 0
+	for _, d := range decisions {
+		if d.Same {
+			same++
+		}
+	}
+	if !opts.g.quiet {
+		fmt.Fprintf(ios.Out, "stored %d decisions (%d same, %d different) as run %d\n", len(decisions), same, len(decisions)-same, run.ID)
+	}
+	return nil
+}
