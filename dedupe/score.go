@@ -212,3 +212,10 @@ func translit(s string) string {
 	}
 	return b.String()
 }
+
+// Explain compares records a and b of a run as Assign would: with the key
+// shares of all the run's records.
+func Explain(recs []crmkit.Record, a, b int, cfg Config) Comparison {
+	_, share := blocking(recs)
+	return Compare(&recs[a], &recs[b], cfg, share)
+}

@@ -588,3 +588,20 @@ func TestReviewLoop(t *testing.T) {
 		}
 	})
 }
+
+func TestExplain(t *testing.T) {
+	r := runCLI(t, "", "explain", "--config", sampleConfig, sampleFiles[0]+":6", sampleFiles[1]+":3")
+	if r.code != 0 || !strings.Contains(r.out, "phone equal +4.0") || !strings.Contains(r.out, "verdict: one customer") {
+		t.Errorf("explain Кузнецов: %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	r = runCLI(t, "", "explain", "--config", sampleConfig, sampleFiles[0]+":5", sampleFiles[1]+":4")
+	if r.code != 0 || !strings.Contains(r.out, "VETO a person and an organisation") || !strings.Contains(r.out, "never one customer") {
+		t.Errorf("explain Ромашка/Петрова: %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	if r := runCLI(t, "", "explain", sampleFiles[0]+":1", sampleFiles[0]+":5"); r.code != exitFailure || !strings.Contains(r.errOut, "no record there") {
+		t.Errorf("a title row: %d %s", r.code, r.errOut)
+	}
+	if r := runCLI(t, "", "explain", "x.csv"); r.code != exitUsage {
+		t.Errorf("one argument: exit %d", r.code)
+	}
+}

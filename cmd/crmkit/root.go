@@ -103,6 +103,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newExportCmd(ios, g),
 		newEvalCmd(ios, g),
 		newReviewCmd(ios, g),
+		newExplainCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)
