@@ -67,7 +67,8 @@ var legalForms = []struct {
 }
 
 var (
-	legalFormRe []*regexp.Regexp // one per legalForms entry
+	legalFormRe     []*regexp.Regexp // one per legalForms entry
+	legalFormNeedle [][]string       // lower-case words one of which must occur for the regexp to be worth running
 	// Every kind of quote real files use, straight and typographic.
 	quoteChars = "\"'«»„“”‘’‚‹›`"
 	spaceRun   = regexp.MustCompile(`\s+`)
@@ -83,6 +84,11 @@ func init() {
 		}
 		sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
 		legalFormRe = append(legalFormRe, regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])(`+strings.Join(alts, "|")+`)($|[^\p{L}\p{N}])`))
+		needles := []string{strings.ToLower(f.abbr)}
+		for _, sp := range f.spelled {
+			needles = append(needles, strings.Fields(strings.ToLower(sp))[0])
+		}
+		legalFormNeedle = append(legalFormNeedle, needles)
 	}
 }
 
@@ -109,7 +115,11 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 	s = stripWrapping(balanceQuotes(normalizeQuotes(s)))
 	var o Org
 	outside := unquoted(s)
+	lower := strings.ToLower(outside)
 	for i, re := range legalFormRe {
+		if !containsAny(lower, legalFormNeedle[i]) {
+			continue // the backtracking regexps are the costly part of cleansing a name
+		}
 		loc := re.FindStringSubmatchIndex(outside)
 		if loc == nil {
 			continue
@@ -121,7 +131,11 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 	o.Core = coreName(s)
 	if o.LegalForm == "" {
 		// A legal form alone in quotes ("«АО»") is still only a legal form.
+		lowerCore := strings.ToLower(o.Core)
 		for i, re := range legalFormRe {
+			if !containsAny(lowerCore, legalFormNeedle[i]) {
+				continue
+			}
 			if loc := re.FindStringSubmatchIndex(o.Core); loc != nil && strings.TrimSpace(o.Core[:loc[4]]+o.Core[loc[5]:]) == "" {
 				o.LegalForm, o.Core = legalForms[i].abbr, ""
 				break
@@ -284,4 +298,13 @@ func normalizeQuotes(s string) string {
 		}
 	}
 	return string(rs)
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
