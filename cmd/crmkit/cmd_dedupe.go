@@ -96,6 +96,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		}
 	}
 	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.New), d.Merged, len(d.Links), len(d.Review)
+	sum.Demoted = maskedDemoted(d.Demoted)
 	sum.Committed = true
 	return sum.printUnlessQuiet(ios, opts.g)
 }

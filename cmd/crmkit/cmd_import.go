@@ -102,6 +102,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	}
 	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = len(d.Cards), run.CardsCreated, run.CardsUpdated, run.CardsMerged
 	sum.Duplicates, sum.LinksCreated, sum.Review = d.Merged, run.LinksCreated, len(d.Review)
+	sum.Demoted = maskedDemoted(d.Demoted)
 	return sum.printUnlessQuiet(ios, opts.g)
 }
 

@@ -605,3 +605,23 @@ func TestExplain(t *testing.T) {
 		t.Errorf("one argument: exit %d", r.code)
 	}
 }
+
+func TestDemotedKeysReported(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("ФИО;Телефон\n")
+	for _, n := range []string{"Иванов Андрей", "Петров Олег", "Сидоров Иван", "Смирнов Павел", "Кузнецов Пётр", "Попов Денис",
+		"Васильев Максим", "Соколов Артём", "Михайлов Игорь", "Новиков Антон", "Фёдоров Глеб"} {
+		b.WriteString(n + ";8 495 000 00 00\n")
+	}
+	path := filepath.Join(dir, "staff.csv")
+	os.WriteFile(path, []byte(b.String()), 0o644)
+	r := runCLI(t, "", "dedupe", "--format", "json", path, "-o", filepath.Join(dir, "out"))
+	s := jsonSummary(t, r)
+	if s.Cards != 11 || s.Demoted["phone:+7495*****00"] != 11 {
+		t.Errorf("cards %d, demoted %v", s.Cards, s.Demoted)
+	}
+	if strings.Contains(r.out, "+74950000000") {
+		t.Errorf("summary shows a full phone")
+	}
+}

@@ -26,6 +26,7 @@ type summary struct {
 	Duplicates     int              `json:"duplicates_merged"`
 	LinksCreated   int              `json:"links_created"`
 	Review         int              `json:"review_pairs"`
+	Demoted        map[string]int   `json:"demoted_keys,omitempty"` // masked key → records sharing it
 	RunID          int64            `json:"run_id,omitempty"`
 	Store          string           `json:"store,omitempty"`
 	OutputDir      string           `json:"output_dir,omitempty"`
@@ -65,6 +66,23 @@ func (s *summary) print(w io.Writer, format string) error {
 	fmt.Fprintf(&b, "cards: %d (%d created, %d updated, %d merged into others)\n", s.Cards, s.CardsCreated, s.CardsUpdated, s.CardsMerged)
 	fmt.Fprintf(&b, "duplicates merged: %d\n", s.Duplicates)
 	fmt.Fprintf(&b, "links created: %d\n", s.LinksCreated)
+	if len(s.Demoted) > 0 {
+		keys := make([]string, 0, len(s.Demoted))
+		for k := range s.Demoted {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			return s.Demoted[keys[i]] > s.Demoted[keys[j]] || (s.Demoted[keys[i]] == s.Demoted[keys[j]] && keys[i] < keys[j])
+		})
+		fmt.Fprintf(&b, "keys shared by too many records to make a match (demoted): %d\n", len(keys))
+		for i, k := range keys {
+			if i == 5 {
+				fmt.Fprintf(&b, "  … %d more\n", len(keys)-5)
+				break
+			}
+			fmt.Fprintf(&b, "  %-28s %d records\n", k, s.Demoted[k])
+		}
+	}
 	if s.Review > 0 {
 		fmt.Fprintf(&b, "pairs to review: %d (crmkit export review -o review.xlsx)\n", s.Review)
 	}
@@ -80,4 +98,20 @@ func (s *summary) print(w io.Writer, format string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// maskedDemoted shows demoted keys without the personal data in them.
+func maskedDemoted(demoted map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, n := range demoted {
+		kind, v, _ := strings.Cut(k, ":")
+		switch kind {
+		case "phone":
+			v = crmkit.MaskPhone(v)
+		case "email":
+			v = crmkit.MaskEmail(v)
+		}
+		out[kind+":"+v] += n
+	}
+	return out
 }
