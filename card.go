@@ -14,6 +14,7 @@ type Card struct {
 	KPP           string
 	Address       string
 	City          string
+	OrgID         string // a contact person's organisation: its personal ID
 	ContactPoints []ContactPoint
 	// MatchKeys are the exact keys this customer is known by (its records'
 	// INN, phones, e-mails); the store keeps them so that tomorrow's new

@@ -23,6 +23,9 @@ type Record struct {
 	// InitialsKey is a person's surname and first initial ("иванов и").
 	NameKey     string
 	InitialsKey string
+	// OrgKey is the name key of the organisation a contact person works
+	// for, from the org field ("ромашка").
+	OrgKey string
 }
 
 // Get returns a canonical field value or "".

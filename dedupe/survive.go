@@ -20,13 +20,38 @@ func Cards(recs []crmkit.Record, ids []string, priority func(source string) int)
 		}
 		byID[id] = append(byID[id], i)
 	}
+	// Organisations by source key and by name key, for contact persons.
+	orgBySource, orgByName := map[crmkit.SourceKey]string{}, map[string]string{}
+	for i, r := range recs {
+		if r.Kind == crmkit.KindOrganization {
+			orgBySource[crmkit.SourceKey{Source: r.Source, Key: r.Key}] = ids[i]
+			if r.NameKey != "" {
+				orgByName[r.NameKey] = ids[i]
+			}
+		}
+	}
 	cards := make([]crmkit.Card, 0, len(order))
 	for _, id := range order {
 		members := byID[id]
 		sort.SliceStable(members, func(a, b int) bool {
 			return priority(recs[members[a]].Source) < priority(recs[members[b]].Source)
 		})
-		cards = append(cards, card(id, recs, members))
+		c := card(id, recs, members)
+		for _, i := range members {
+			r := &recs[i]
+			if r.Kind != crmkit.KindContactPerson && r.OrgKey == "" {
+				continue
+			}
+			if org := orgBySource[crmkit.SourceKey{Source: r.Source, Key: r.Extra["org_key"]}]; org != "" && org != id {
+				c.OrgID = org
+				break
+			}
+			if org := orgByName[r.OrgKey]; org != "" && org != id {
+				c.OrgID = org
+				break
+			}
+		}
+		cards = append(cards, c)
 	}
 	return cards
 }

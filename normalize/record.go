@@ -165,6 +165,10 @@ func cleanNames(rec *crmkit.Record) []crmkit.Problem {
 		problems = append(problems, ps...)
 		setOrDrop(f, crmkit.FieldOrgName, o.Full)
 	}
+	if org := f[crmkit.FieldOrg]; org != "" {
+		o, _ := OrgName(org)
+		rec.OrgKey = o.Key
+	}
 	if cp := f[crmkit.FieldContactPerson]; cp != "" {
 		p, _ := PersonName(cp)
 		setOrDrop(f, crmkit.FieldContactPerson, p.Full)

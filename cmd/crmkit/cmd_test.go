@@ -147,6 +147,12 @@ func TestDuplicateAcrossFilesMerged(t *testing.T) {
 		if len(cards) != 10 {
 			t.Errorf("%d cards, want 9", len(cards)-1)
 		}
+		// Petrova's card points at her organisation's.
+		for _, c := range cards[1:] {
+			if c[0] == byFileRow["contacts-1251.csv:4"] && c[14] != byFileRow["clients.xlsx:5"] {
+				t.Errorf("Petrova's org_id %q, want Romashka's %q", c[14], byFileRow["clients.xlsx:5"])
+			}
+		}
 	})
 }
 
@@ -245,7 +251,7 @@ func TestDedupeWritesFiles(t *testing.T) {
 		header string
 		rows   int
 	}{
-		"cards.csv":    {"personal_id,kind,name,last_name,first_name,middle_name,org_name,legal_form,inn,kpp,phones,emails,address,city", 9},
+		"cards.csv":    {"personal_id,kind,name,last_name,first_name,middle_name,org_name,legal_form,inn,kpp,phones,emails,address,city,org_id", 9},
 		"links.csv":    {"personal_id,source,source_key,file,row", 13},
 		"problems.csv": {"file,row,field,code,severity,message", 4},
 	} {

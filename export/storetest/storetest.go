@@ -43,7 +43,7 @@ func batch() export.Batch {
 					{Type: crmkit.ContactEmail, Value: "info@romashka.ru", Source: "site"},
 				},
 				MatchKeys: []string{"inn:7707083893", "phone:+74951234567#12", "email:info@romashka.ru"}},
-			{PersonalID: idB, Kind: crmkit.KindPerson, Name: "Иванов Иван", City: "Москва",
+			{PersonalID: idB, Kind: crmkit.KindPerson, Name: "Иванов Иван", City: "Москва", OrgID: idA,
 				ContactPoints: []crmkit.ContactPoint{{Type: crmkit.ContactPhone, Value: "+79161234567", Source: "1c"}},
 				MatchKeys:     []string{"phone:+79161234567"}},
 		},
@@ -98,6 +98,9 @@ func testApplyAndRead(t *testing.T, open Opener) {
 		t.Fatalf("cards %+v", cards)
 	}
 	a := cards[0]
+	if cards[1].OrgID != idA {
+		t.Errorf("card B org_id %q", cards[1].OrgID)
+	}
 	if a.Name != "ООО «Ромашка»" || a.INN != "7707083893" || a.Kind != crmkit.KindOrganization || len(a.ContactPoints) != 2 ||
 		a.ContactPoints[0].Extension != "12" || a.ContactPoints[1].Value != "info@romashka.ru" {
 		t.Errorf("card A %+v", a)
