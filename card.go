@@ -15,6 +15,7 @@ type Card struct {
 	Address       string
 	City          string
 	OrgID         string // a contact person's organisation: its personal ID
+	Revenue       string // summed over the merged records, a plain decimal ("1234.5")
 	ContactPoints []ContactPoint
 	// MatchKeys are the exact keys this customer is known by (its records'
 	// INN, phones, e-mails); the store keeps them so that tomorrow's new

@@ -266,3 +266,13 @@ func TestDecisionsWin(t *testing.T) {
 		t.Errorf("decided pairs asked again: %+v", res.Review)
 	}
 }
+
+func TestSurvivorshipCompletenessAndRevenue(t *testing.T) {
+	a := crmkit.Record{Source: "crm", Fields: map[string]string{"name": "Ромашка", "revenue": "1000.5"}}
+	b := crmkit.Record{Source: "crm", Fields: map[string]string{"name": "ООО «Ромашка»", "city": "Москва", "revenue": "-0.25"}}
+	c := crmkit.Record{Source: "crm", Fields: map[string]string{"name": "Ромашка ООО", "revenue": "99.75"}}
+	cards := Cards([]crmkit.Record{a, b, c}, []string{"P", "P", "P"}, func(string) int { return 1 })
+	if cards[0].Name != "ООО «Ромашка»" || cards[0].Revenue != "1100" {
+		t.Errorf("card %+v: want the most complete record's name and revenue 1000.5-0.25+99.75 = 1100", cards[0])
+	}
+}

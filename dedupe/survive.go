@@ -1,7 +1,10 @@
 package dedupe
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/crmkit/crmkit"
 )
@@ -33,8 +36,17 @@ func Cards(recs []crmkit.Record, ids []string, priority func(source string) int)
 	cards := make([]crmkit.Card, 0, len(order))
 	for _, id := range order {
 		members := byID[id]
+		// The most trusted source first; among equals, the most complete
+		// record; then the later one (a later row of a later file).
 		sort.SliceStable(members, func(a, b int) bool {
-			return priority(recs[members[a]].Source) < priority(recs[members[b]].Source)
+			ra, rb := &recs[members[a]], &recs[members[b]]
+			if pa, pb := priority(ra.Source), priority(rb.Source); pa != pb {
+				return pa < pb
+			}
+			if ca, cb := len(ra.Fields), len(rb.Fields); ca != cb {
+				return ca > cb
+			}
+			return members[a] > members[b]
 		})
 		c := card(id, recs, members)
 		for _, i := range members {
@@ -98,6 +110,7 @@ func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
 			}
 		}
 	}
+	c.Revenue = sumRevenue(recs, members)
 	seen := map[crmkit.ContactPoint]bool{}
 	add := func(cp crmkit.ContactPoint) {
 		k := cp
@@ -116,4 +129,42 @@ func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
 		}
 	}
 	return c
+}
+
+// sumRevenue adds the cleansed amounts of a customer's records, in cents so
+// that sums of decimals stay exact.
+func sumRevenue(recs []crmkit.Record, members []int) string {
+	var cents int64
+	any := false
+	for _, i := range members {
+		v := recs[i].Fields[crmkit.FieldRevenue]
+		if v == "" {
+			continue
+		}
+		neg := strings.HasPrefix(v, "-")
+		whole, frac, _ := strings.Cut(strings.TrimPrefix(v, "-"), ".")
+		frac = (frac + "00")[:2]
+		n, err1 := strconv.ParseInt(whole, 10, 64)
+		f, err2 := strconv.ParseInt(frac, 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if neg {
+			n, f = -n, -f
+		}
+		cents += n*100 + f
+		any = true
+	}
+	if !any {
+		return ""
+	}
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	out := sign + strconv.FormatInt(cents/100, 10)
+	if c := cents % 100; c != 0 {
+		out += strings.TrimRight(fmt.Sprintf(".%02d", c), "0")
+	}
+	return out
 }

@@ -19,11 +19,11 @@ import (
 // distributed engines can run it.
 
 // CardFields are the cards columns after personal_id, in CardValues order.
-var CardFields = []string{"kind", "name", "last_name", "first_name", "middle_name", "org_name", "legal_form", "inn", "kpp", "address", "city", "org_id"}
+var CardFields = []string{"kind", "name", "last_name", "first_name", "middle_name", "org_name", "legal_form", "inn", "kpp", "address", "city", "org_id", "revenue"}
 
 // CardValues returns personal_id and CardFields of a card.
 func CardValues(c crmkit.Card) []any {
-	return []any{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName, c.LegalForm, c.INN, c.KPP, c.Address, c.City, c.OrgID}
+	return []any{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName, c.LegalForm, c.INN, c.KPP, c.Address, c.City, c.OrgID, c.Revenue}
 }
 
 // CardUpsertConflict is the ON CONFLICT clause of a card insert: the run's
@@ -70,7 +70,7 @@ const (
 		links_created = (SELECT count(*) FROM links WHERE first_run = $1)
 		WHERE id = $1`
 	SelectCardsSQL = `SELECT c.personal_id, c.kind, c.name, c.last_name, c.first_name, c.middle_name, c.org_name,
-		c.legal_form, c.inn, c.kpp, c.address, c.city, c.org_id,
+		c.legal_form, c.inn, c.kpp, c.address, c.city, c.org_id, c.revenue,
 		COALESCE(p.type, ''), COALESCE(p.value, ''), COALESCE(p.extension, ''), COALESCE(p.source, '')
 		FROM cards c LEFT JOIN contact_points p ON p.personal_id = c.personal_id
 		ORDER BY c.personal_id, p.id`
@@ -124,7 +124,7 @@ func ScanCards(rows Rows, yield func(crmkit.Card, error) bool) {
 		var kind string
 		var cp crmkit.ContactPoint
 		if err := rows.Scan(&c.PersonalID, &kind, &c.Name, &c.LastName, &c.FirstName, &c.MiddleName, &c.OrgName,
-			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, &c.OrgID, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
+			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, &c.OrgID, &c.Revenue, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
 			yield(crmkit.Card{}, fmt.Errorf("read cards: %w", err))
 			return
 		}
