@@ -631,3 +631,30 @@ func TestDemotedKeysReported(t *testing.T) {
 		t.Errorf("summary shows a full phone")
 	}
 }
+
+func TestExplainFromStore(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "crmkit.db")
+	if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+		t.Fatalf("import: %s", r.errOut)
+	}
+	var kuz, sok string
+	for _, l := range exportTable(t, dsn, "links")[1:] {
+		if l[2] == "00-000018" {
+			kuz = l[0]
+		}
+		if filepath.Base(l[3]) == "leads.csv" && l[4] == "3" {
+			sok = l[0]
+		}
+	}
+	r := runCLI(t, "", "explain", "--config", sampleConfig, "--store", dsn, "1c-trade/00-000018", sampleFiles[1]+":3")
+	if r.code != 0 || !strings.Contains(r.out, "verdict: one customer") || !strings.Contains(r.out, "[1c-trade/00-000018]") {
+		t.Errorf("explain by source key: %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	r = runCLI(t, "", "explain", "--config", sampleConfig, "--store", dsn, kuz, sok)
+	if r.code != 0 || !strings.Contains(r.out, "customer "+kuz) || !strings.Contains(r.out, "verdict: two customers") {
+		t.Errorf("explain by personal ID: %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	if r := runCLI(t, "", "explain", "--store", dsn, "no/such", kuz); r.code != exitUsage {
+		t.Errorf("unknown reference: exit %d %s", r.code, r.errOut)
+	}
+}
