@@ -46,3 +46,30 @@ type Link struct {
 	File       string
 	Row        int
 }
+
+// PhoneList is the card's phones as people read them: E.164, "доб. N" for
+// an extension.
+func (c Card) PhoneList() []string {
+	var out []string
+	for _, cp := range c.ContactPoints {
+		if cp.Type == ContactPhone {
+			v := cp.Value
+			if cp.Extension != "" {
+				v += " доб. " + cp.Extension
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// EmailList is the card's e-mails.
+func (c Card) EmailList() []string {
+	var out []string
+	for _, cp := range c.ContactPoints {
+		if cp.Type == ContactEmail {
+			out = append(out, cp.Value)
+		}
+	}
+	return out
+}

@@ -148,21 +148,8 @@ func (t *xlsxTable) close() error {
 // extension) and e-mails are joined with "; ".
 func WriteCards(w io.Writer, format string, cards iter.Seq2[crmkit.Card, error]) (int, error) {
 	return writeTable(w, format, CardColumns, cards, func(c crmkit.Card) []string {
-		var phones, emails []string
-		for _, cp := range c.ContactPoints {
-			switch cp.Type {
-			case crmkit.ContactPhone:
-				v := cp.Value
-				if cp.Extension != "" {
-					v += " доб. " + cp.Extension
-				}
-				phones = append(phones, v)
-			case crmkit.ContactEmail:
-				emails = append(emails, cp.Value)
-			}
-		}
 		return []string{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName,
-			c.LegalForm, c.INN, c.KPP, strings.Join(phones, "; "), strings.Join(emails, "; "), c.Address, c.City, c.OrgID, c.Revenue}
+			c.LegalForm, c.INN, c.KPP, strings.Join(c.PhoneList(), "; "), strings.Join(c.EmailList(), "; "), c.Address, c.City, c.OrgID, c.Revenue}
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"unicode"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/normalize"
 )
 
 // synonyms maps a folded header (see FoldHeader) to its canonical field.
@@ -50,26 +51,9 @@ func init() {
 }
 
 // FoldHeader makes headers comparable: lower case, ё as е, punctuation as
-// spaces, runs of spaces as one ("Тел./факс" → "тел факс").
-func FoldHeader(h string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(h) {
-		switch {
-		case r == 'ё':
-			r = 'е'
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// spaces, runs of spaces as one ("Тел./факс" → "тел факс") — the folding of
+// name keys.
+func FoldHeader(h string) string { return normalize.FoldKey(h) }
 
 // Skip is the mapping target that drops a column.
 const Skip = "-"

@@ -51,8 +51,10 @@ func fixMixedScript(word string) (string, bool) {
 	return out, changed
 }
 
-// foldKey makes a match key of a name: lower case, ё as е, letters and
-// digits only, single spaces.
+// FoldKey makes a match key of a name or a header: lower case, ё as е,
+// letters and digits only, single spaces.
+func FoldKey(s string) string { return foldKey(s) }
+
 func foldKey(s string) string {
 	var b strings.Builder
 	space := false

@@ -175,22 +175,9 @@ func runExplain(ctx context.Context, ios *IOStreams, opts *explainOptions) error
 // cardRecord makes a golden card comparable: a record of its values,
 // cleansed again so that it has its keys.
 func cardRecord(c crmkit.Card) crmkit.Record {
-	var phones, emails []string
-	for _, cp := range c.ContactPoints {
-		switch cp.Type {
-		case crmkit.ContactPhone:
-			v := cp.Value
-			if cp.Extension != "" {
-				v += " доб. " + cp.Extension
-			}
-			phones = append(phones, v)
-		case crmkit.ContactEmail:
-			emails = append(emails, cp.Value)
-		}
-	}
 	rec := crmkit.Record{Source: "store", Key: c.PersonalID, Kind: c.Kind, Fields: map[string]string{
 		crmkit.FieldName: c.Name, crmkit.FieldINN: c.INN, crmkit.FieldKPP: c.KPP, crmkit.FieldCity: c.City,
-		crmkit.FieldPhone: strings.Join(phones, "; "), crmkit.FieldEmail: strings.Join(emails, "; ")}}
+		crmkit.FieldPhone: strings.Join(c.PhoneList(), "; "), crmkit.FieldEmail: strings.Join(c.EmailList(), "; ")}}
 	clean, _ := normalize.Record(rec, normalize.Options{})
 	return clean
 }
