@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
 	"github.com/spf13/cobra"
 )
 
@@ -47,22 +49,6 @@ Only records present in both files count.`,
 	return cmd
 }
 
-// evaluation is eval's result; --format json prints it as is.
-type evaluation struct {
-	Records        int     `json:"records"`
-	TruePairs      int     `json:"true_pairs"`
-	FoundPairs     int     `json:"found_pairs"`
-	CorrectPairs   int     `json:"correct_pairs"`
-	Precision      float64 `json:"precision"`
-	Recall         float64 `json:"recall"`
-	F1             float64 `json:"f1"`
-	Entities       int     `json:"entities"`
-	Clusters       int     `json:"clusters"`
-	ExactClusters  int     `json:"exact_clusters"`
-	UnknownInTruth int     `json:"links_not_in_truth"`
-	MissingInLinks int     `json:"truth_not_in_links"`
-}
-
 func runEval(ios *IOStreams, opts *evalOptions) error {
 	truth, err := readPairsFile(opts.truth, "source", "source_key", "entity")
 	if err != nil {
@@ -72,7 +58,7 @@ func runEval(ios *IOStreams, opts *evalOptions) error {
 	if err != nil {
 		return err
 	}
-	ev := evaluate(truth, links)
+	ev := dedupe.Evaluate(truth, links)
 	if opts.g.format == "json" {
 		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")
@@ -86,7 +72,7 @@ func runEval(ios *IOStreams, opts *evalOptions) error {
 }
 
 // readPairsFile reads (source, source_key) → label from a CSV with a header.
-func readPairsFile(path string, cols ...string) (map[[2]string]string, error) {
+func readPairsFile(path string, cols ...string) (map[crmkit.SourceKey]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -110,7 +96,7 @@ func readPairsFile(path string, cols ...string) (map[[2]string]string, error) {
 			return nil, usagef("%s: no column %q (want %v)", path, c, cols)
 		}
 	}
-	out := map[[2]string]string{}
+	out := map[crmkit.SourceKey]string{}
 	for line := 2; ; line++ {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -122,66 +108,6 @@ func readPairsFile(path string, cols ...string) (map[[2]string]string, error) {
 		if max(idx[0], idx[1], idx[2]) >= len(rec) {
 			return nil, fmt.Errorf("%s line %d: too few columns", path, line)
 		}
-		out[[2]string{rec[idx[0]], rec[idx[1]]}] = rec[idx[2]]
+		out[crmkit.SourceKey{Source: rec[idx[0]], Key: rec[idx[1]]}] = rec[idx[2]]
 	}
-}
-
-// evaluate counts pairs through cluster sizes: C(n,2) of every (cluster,
-// entity) cell is correct, of every cluster found, of every entity true.
-func evaluate(truth, links map[[2]string]string) evaluation {
-	var ev evaluation
-	cell := map[[2]string]int{}
-	byCluster, byEntity := map[string]int{}, map[string]int{}
-	entitiesOf := map[string]map[string]bool{}
-	for k, pid := range links {
-		entity, ok := truth[k]
-		if !ok {
-			ev.UnknownInTruth++
-			continue
-		}
-		ev.Records++
-		cell[[2]string{pid, entity}]++
-		byCluster[pid]++
-		byEntity[entity]++
-		if entitiesOf[pid] == nil {
-			entitiesOf[pid] = map[string]bool{}
-		}
-		entitiesOf[pid][entity] = true
-	}
-	for k := range truth {
-		if _, ok := links[k]; !ok {
-			ev.MissingInLinks++
-		}
-	}
-	pairs := func(n int) int { return n * (n - 1) / 2 }
-	for _, n := range cell {
-		ev.CorrectPairs += pairs(n)
-	}
-	for _, n := range byCluster {
-		ev.FoundPairs += pairs(n)
-	}
-	for _, n := range byEntity {
-		ev.TruePairs += pairs(n)
-	}
-	ev.Entities, ev.Clusters = len(byEntity), len(byCluster)
-	for pid, ents := range entitiesOf {
-		if len(ents) == 1 {
-			for e := range ents {
-				if byEntity[e] == byCluster[pid] {
-					ev.ExactClusters++
-				}
-			}
-		}
-	}
-	ev.Precision, ev.Recall = 1, 1
-	if ev.FoundPairs > 0 {
-		ev.Precision = float64(ev.CorrectPairs) / float64(ev.FoundPairs)
-	}
-	if ev.TruePairs > 0 {
-		ev.Recall = float64(ev.CorrectPairs) / float64(ev.TruePairs)
-	}
-	if ev.Precision+ev.Recall > 0 {
-		ev.F1 = 2 * ev.Precision * ev.Recall / (ev.Precision + ev.Recall)
-	}
-	return ev
 }
