@@ -9,16 +9,17 @@ type Config struct {
 	MaxKeyShare  int     `yaml:"max_key_share"` // a phone/e-mail/name key shared by more records is demoted (10)
 	KeepBranches bool    `yaml:"keep_branches"` // one INN with different KPPs: separate customers
 
-	INN        float64 `yaml:"inn"`         // valid INNs equal (8)
-	Phone      float64 `yaml:"phone"`       // a shared phone (4; each further one +1)
-	Demoted    float64 `yaml:"demoted"`     // a shared phone or e-mail that too many records share (1.5): evidence, never a match alone
-	Email      float64 `yaml:"email"`       // a shared personal e-mail (4)
-	RoleEmail  float64 `yaml:"role_email"`  // a shared info@-type e-mail (1)
-	Name       float64 `yaml:"name"`        // names equal or nearly so (4)
-	Initials   float64 `yaml:"initials"`    // "Иванов И.И." vs "Иванов Иван Иванович" (2.5)
-	NameDiffer float64 `yaml:"name_differ"` // clearly different names (-3)
-	BirthDate  float64 `yaml:"birth_date"`  // equal birth dates (3)
-	City       float64 `yaml:"city"`        // same city (0.5)
+	INN            float64 `yaml:"inn"`             // valid INNs equal (8)
+	Phone          float64 `yaml:"phone"`           // a shared phone (4; each further one +1)
+	Demoted        float64 `yaml:"demoted"`         // a shared phone or e-mail that too many records share (1.5): evidence, never a match alone
+	Email          float64 `yaml:"email"`           // a shared personal e-mail (4)
+	RoleEmail      float64 `yaml:"role_email"`      // a shared info@-type e-mail (1)
+	Name           float64 `yaml:"name"`            // names equal or nearly so (4)
+	Initials       float64 `yaml:"initials"`        // "Иванов И.И." vs "Иванов Иван Иванович" (2.5)
+	NameDiffer     float64 `yaml:"name_differ"`     // clearly different names (-3)
+	ContactsDiffer float64 `yaml:"contacts_differ"` // two people with phones or e-mails, none shared (-2): namesakes
+	BirthDate      float64 `yaml:"birth_date"`      // equal birth dates (3)
+	City           float64 `yaml:"city"`            // same city (0.5)
 }
 
 // withDefaults fills what the user left out.
@@ -42,6 +43,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Name, 4)
 	def(&c.Initials, 2.5)
 	def(&c.NameDiffer, -3)
+	def(&c.ContactsDiffer, -2)
 	def(&c.BirthDate, 3)
 	def(&c.City, 0.5)
 	return c

@@ -100,9 +100,9 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 	limit := 4 * cfg.MaxKeyShare
 	seen := map[[2]int]bool{}
 	var review []Pair
-	for _, members := range blocks {
-		if len(members) < 2 || len(members) > limit {
-			continue
+	for key, members := range blocks {
+		if len(members) < 2 || len(members) > limit || (isNameKey(key) && len(members) > cfg.MaxKeyShare) {
+			continue // a common name pairs everyone called so: its pairs come through other keys or not at all
 		}
 		for x := 0; x < len(members); x++ {
 			for y := x + 1; y < len(members); y++ {
@@ -245,6 +245,10 @@ func decided(decisions []crmkit.Decision, a, b crmkit.Record) bool {
 		}
 	}
 	return false
+}
+
+func isNameKey(k string) bool {
+	return strings.HasPrefix(k, "name:") || strings.HasPrefix(k, "tok:") || strings.HasPrefix(k, "tr:") || strings.HasPrefix(k, "ini:")
 }
 
 func isExactKey(k string) bool {

@@ -91,6 +91,13 @@ func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 			}
 		}
 	}
+	shared := phones > 0 || sharedEmail(a, b)
+	// Two people of one name whose contacts all differ are namesakes more
+	// often than not; companies of one name are told apart by INN instead.
+	if !shared && a.InitialsKey != "" && b.InitialsKey != "" &&
+		(len(a.Phones) > 0 || len(a.Emails) > 0) && (len(b.Phones) > 0 || len(b.Emails) > 0) {
+		c.add(cfg.ContactsDiffer, "phones and e-mails all differ")
+	}
 	compareNames(&c, a, b, cfg)
 	if d := fa[crmkit.FieldBirthDate]; d != "" && d == fb[crmkit.FieldBirthDate] {
 		c.add(cfg.BirthDate, "birth date equal")
@@ -218,4 +225,15 @@ func translit(s string) string {
 func Explain(recs []crmkit.Record, a, b int, cfg Config) Comparison {
 	_, share := blocking(recs)
 	return Compare(&recs[a], &recs[b], cfg, share)
+}
+
+func sharedEmail(a, b *crmkit.Record) bool {
+	for _, e := range a.Emails {
+		for _, f := range b.Emails {
+			if e == f {
+				return true
+			}
+		}
+	}
+	return false
 }
