@@ -195,6 +195,9 @@ func (r *Reader) malformed(dec *xml.Decoder, err error) error {
 func (r *Reader) Rows() iter.Seq2[importers.Row, error] {
 	return func(yield func(importers.Row, error) bool) {
 		emit := func(rec crmkit.Record, problems []crmkit.Problem) bool {
+			if rec.Fields == nil { // an object that could not be read: only its problem
+				return yield(importers.Row{Num: rec.Row, Problems: problems}, nil)
+			}
 			switch rec.Kind {
 			case crmkit.KindContactPerson:
 				r.info.ContactPersons++
@@ -255,7 +258,7 @@ func (r *Reader) readXML(emit func(crmkit.Record, []crmkit.Problem) bool) error 
 			}
 		}
 		return true
-	}, func(n int, p crmkit.Problem) bool { return emit(crmkit.Record{}, []crmkit.Problem{p}) })
+	}, func(n int, p crmkit.Problem) bool { return emit(crmkit.Record{Row: n}, []crmkit.Problem{p}) })
 }
 
 // walk decodes every object of interest in document order, numbering them.
