@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export/storetest"
 	"github.com/xuri/excelize/v2"
 )
@@ -656,5 +657,29 @@ func TestExplainFromStore(t *testing.T) {
 	}
 	if r := runCLI(t, "", "explain", "--store", dsn, "no/such", kuz); r.code != exitUsage {
 		t.Errorf("unknown reference: exit %d %s", r.code, r.errOut)
+	}
+}
+
+func TestRuns(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "crmkit.db")
+	for range 2 {
+		if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+	}
+	r := runCLI(t, "", "runs", "list", "--store", dsn)
+	if r.code != 0 || !strings.Contains(r.out, "run 1 ") || !strings.Contains(r.out, "run 2 ") || !strings.Contains(r.out, "9 created") {
+		t.Errorf("runs list: %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	r = runCLI(t, "", "runs", "show", "2", "--store", dsn, "--format", "json")
+	var run crmkit.Run
+	if err := json.Unmarshal([]byte(r.out), &run); err != nil || run.ID != 2 || run.CardsCreated != 0 || len(run.Files) != 3 || len(run.Files[0].SHA256) != 64 {
+		t.Errorf("runs show 2: %v %+v", err, run)
+	}
+	if r := runCLI(t, "", "runs", "show", "9", "--store", dsn); r.code != exitFailure {
+		t.Errorf("unknown run: exit %d", r.code)
+	}
+	if r := runCLI(t, "", "runs", "show", "x", "--store", dsn); r.code != exitUsage {
+		t.Errorf("bad run ID: exit %d", r.code)
 	}
 }

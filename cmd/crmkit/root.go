@@ -104,6 +104,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newEvalCmd(ios, g),
 		newReviewCmd(ios, g),
 		newExplainCmd(ios, g),
+		newRunsCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)
