@@ -81,12 +81,31 @@ func (fl *flow) add(ctx context.Context, r source, opt normalize.Options, prog *
 				continue
 			}
 			clean, problems := normalize.Record(row.Record, opt)
-			fl.Records = append(fl.Records, clean)
+			fl.Records = append(fl.Records, compact(clean))
 			fl.problems(problems)
 		}
 		prog.add(len(batch))
 	}
 	return nil
+}
+
+// compact drops what no later stage reads — unmapped columns (but a
+// contact person's org_key), the raw text of phones, fields already turned
+// into keys — because a run holds every record until clustering.
+func compact(r crmkit.Record) crmkit.Record {
+	if key := r.Extra["org_key"]; key != "" {
+		r.Extra = map[string]string{"org_key": key}
+	} else {
+		r.Extra = nil
+	}
+	for i := range r.Phones {
+		r.Phones[i].Raw = ""
+	}
+	for _, f := range []string{crmkit.FieldPhone, crmkit.FieldEmail, crmkit.FieldComment, crmkit.FieldSourceID,
+		crmkit.FieldKind, crmkit.FieldContactPerson, crmkit.FieldOrg, crmkit.FieldOGRN} {
+		delete(r.Fields, f)
+	}
+	return r
 }
 
 func (fl *flow) problems(ps []crmkit.Problem) {
