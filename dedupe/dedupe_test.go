@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/normalize"
 )
 
 // history is an in-memory Existing.
@@ -68,7 +69,7 @@ func with(r crmkit.Record, extra ...string) crmkit.Record {
 			r.MatchKeys = append(r.MatchKeys, "phone:"+v)
 		case "email":
 			r.Emails = append(r.Emails, v)
-			if !isRole(v) {
+			if !normalize.IsRoleEmail(v) {
 				r.MatchKeys = append(r.MatchKeys, "email:"+v)
 			}
 		case "inn":

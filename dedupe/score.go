@@ -7,6 +7,7 @@ import (
 
 	"github.com/agnivade/levenshtein"
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/normalize"
 )
 
 // Comparison is the verdict on one pair of records, with its reasons.
@@ -84,7 +85,7 @@ func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 			switch n := share["email:"+e]; {
 			case n > cfg.MaxKeyShare:
 				c.add(cfg.Demoted, "e-mail shared by %d records: demoted", n)
-			case isRole(e):
+			case normalize.IsRoleEmail(e):
 				c.add(cfg.RoleEmail, "office e-mail equal")
 			default:
 				c.add(cfg.Email, "e-mail equal")
@@ -111,15 +112,6 @@ func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 func isOrg(r *crmkit.Record) bool { return r.Kind == crmkit.KindOrganization }
 func isKnown(r *crmkit.Record) bool {
 	return r.Kind == crmkit.KindOrganization || r.Kind == crmkit.KindPerson
-}
-
-// roleBoxes mirror normalize's: shared office mailboxes.
-var roleBoxes = map[string]bool{"info": true, "office": true, "sales": true, "admin": true, "support": true, "mail": true,
-	"secretary": true, "reception": true, "hr": true, "buh": true, "zakaz": true, "order": true, "orders": true, "manager": true}
-
-func isRole(e string) bool {
-	at := strings.LastIndexByte(e, '@')
-	return at > 0 && roleBoxes[e[:at]]
 }
 
 // compareNames: people by their name parts (order and initials do not
