@@ -120,7 +120,6 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 				case decided(decisions, recs[a], recs[b]):
 				case c.Score >= cfg.Merge:
 					edges = append(edges, edge{a: a, b: b, score: c.Score})
-					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "merge refused"})
 				case c.Score >= cfg.Review:
 					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "grey zone"})
 				}
@@ -231,6 +230,14 @@ func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID 
 	for _, p := range review {
 		if res.IDs[p.A] != res.IDs[p.B] {
 			res.Review = append(res.Review, p)
+		}
+	}
+	// A merge the constraints refused goes to review too. Its reasons are
+	// worked out again here: few merges are refused, and keeping them for
+	// every merge would hold a comparison per merged pair of the run.
+	for _, e := range edges {
+		if !e.must && e.b < len(recs) && res.IDs[e.a] != res.IDs[e.b] {
+			res.Review = append(res.Review, Pair{A: e.a, B: e.b, Comparison: Compare(&recs[e.a], &recs[e.b], cfg, share), Note: "merge refused"})
 		}
 	}
 	return res, nil
