@@ -144,13 +144,16 @@ func cleanNames(rec *crmkit.Record) []crmkit.Problem {
 				setOrDrop(f, crmkit.FieldLegalForm, o.LegalForm)
 			}
 		case crmkit.KindPerson, crmkit.KindContactPerson:
-			if o, ps := OrgName(name); o.LegalForm == "ИП" {
-				problems = append(problems, ps...)
-				rec.NameKey, rec.InitialsKey = o.Person.Key, o.Person.InitialsKey
-				setPerson(*o.Person)
-				setOrDrop(f, crmkit.FieldName, o.Full)
-				f[crmkit.FieldLegalForm] = "ИП"
-				break
+			// Only a name that says ИП pays for the legal-form search.
+			if soleTrader.MatchString(name) {
+				if o, ps := OrgName(name); o.LegalForm == "ИП" {
+					problems = append(problems, ps...)
+					rec.NameKey, rec.InitialsKey = o.Person.Key, o.Person.InitialsKey
+					setPerson(*o.Person)
+					setOrDrop(f, crmkit.FieldName, o.Full)
+					f[crmkit.FieldLegalForm] = "ИП"
+					break
+				}
 			}
 			p, ps := PersonName(name)
 			problems = append(problems, ps...)
