@@ -17,6 +17,19 @@ type Conn interface {
 	Query(ctx context.Context, query string, args ...any) (rows Rows, done func(), err error)
 }
 
+// ApplyRun is a run's whole write, the same for both engines: record the
+// run, fold aliases, let the engine write the rows its own way, count.
+func ApplyRun(ctx context.Context, c Conn, b Batch, write func(runID int64) error) (crmkit.Run, error) {
+	runID, err := StartRun(ctx, c, b)
+	if err != nil {
+		return crmkit.Run{}, err
+	}
+	if err := write(runID); err != nil {
+		return crmkit.Run{}, err
+	}
+	return FinishRun(ctx, c, runID, b)
+}
+
 // StartRun records the run and folds the stored cards that lost a merge
 // into their survivors; it returns the run ID.
 func StartRun(ctx context.Context, c Conn, b Batch) (int64, error) {

@@ -183,15 +183,7 @@ func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]str
 
 // Apply copies the run's rows into temporary tables and merges them.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
-	c := conn{t.tx}
-	runID, err := export.StartRun(ctx, c, b)
-	if err != nil {
-		return crmkit.Run{}, err
-	}
-	if err := t.write(ctx, b, runID); err != nil {
-		return crmkit.Run{}, err
-	}
-	return export.FinishRun(ctx, c, runID, b)
+	return export.ApplyRun(ctx, conn{t.tx}, b, func(runID int64) error { return t.write(ctx, b, runID) })
 }
 
 // write loads the run's rows with COPY and merges them set-wise.

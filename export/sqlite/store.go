@@ -182,15 +182,7 @@ func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]str
 
 // Apply writes the run's cards, aliases, links and problems and records the run.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
-	c := conn{t.tx}
-	runID, err := export.StartRun(ctx, c, b)
-	if err != nil {
-		return crmkit.Run{}, err
-	}
-	if err := t.write(ctx, b, runID); err != nil {
-		return crmkit.Run{}, err
-	}
-	return export.FinishRun(ctx, c, runID, b)
+	return export.ApplyRun(ctx, conn{t.tx}, b, func(runID int64) error { return t.write(ctx, b, runID) })
 }
 
 // write inserts the run's rows with prepared statements.

@@ -78,17 +78,10 @@ func legalOrNatural(v string) string {
 	return ""
 }
 
-// The generic data dump: CatalogObject.Контрагенты with Ref, DeletionMark,
-// Code, Description, the configuration's attributes by Russian name and the
-// КонтактнаяИнформация tabular section.
-func (r *Reader) decodeDumpCounterparty(dec *xml.Decoder, t xml.StartElement) (object, error) {
-	return r.decodeDump(dec, t, crmkit.KindUnknown)
-}
-
-func (r *Reader) decodeDumpContact(dec *xml.Decoder, t xml.StartElement) (object, error) {
-	return r.decodeDump(dec, t, crmkit.KindContactPerson)
-}
-
+// decodeDump reads the generic data dump's CatalogObject.Контрагенты (or
+// contact persons): Ref, DeletionMark, Code, Description, the
+// configuration's attributes by Russian name and the КонтактнаяИнформация
+// tabular section.
 func (r *Reader) decodeDump(dec *xml.Decoder, t xml.StartElement, kind crmkit.Kind) (object, error) {
 	n, err := decodeNode(dec, t)
 	if err != nil {
@@ -127,17 +120,10 @@ func (r *Reader) decodeDump(dec *xml.Decoder, t xml.StartElement, kind crmkit.Ki
 	return o, nil
 }
 
-// "Конвертация данных" exchange file: an Объект of type
-// СправочникСсылка.Контрагенты whose Свойство elements carry the values;
-// the GUID is the {УникальныйИдентификатор} property of its Ссылка.
-func (r *Reader) decodeExchangeCounterparty(dec *xml.Decoder, t xml.StartElement) (object, error) {
-	return r.decodeExchange(dec, t, crmkit.KindUnknown)
-}
-
-func (r *Reader) decodeExchangeContact(dec *xml.Decoder, t xml.StartElement) (object, error) {
-	return r.decodeExchange(dec, t, crmkit.KindContactPerson)
-}
-
+// decodeExchange reads a "Конвертация данных" Объект of type
+// СправочникСсылка.Контрагенты (or contact persons) whose Свойство elements
+// carry the values; the GUID is the {УникальныйИдентификатор} property of
+// its Ссылка.
 func (r *Reader) decodeExchange(dec *xml.Decoder, t xml.StartElement, kind crmkit.Kind) (object, error) {
 	n, err := decodeNode(dec, t)
 	if err != nil {

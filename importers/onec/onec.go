@@ -349,21 +349,26 @@ func (r *Reader) objectDecoder(t xml.StartElement, parent string) func(*xml.Deco
 	case FormatDataDump:
 		switch t.Name.Local {
 		case "CatalogObject.Контрагенты":
-			return r.decodeDumpCounterparty
+			return r.as(r.decodeDump, crmkit.KindUnknown)
 		case "CatalogObject.КонтактныеЛица", "CatalogObject.КонтактныеЛицаКонтрагентов":
-			return r.decodeDumpContact
+			return r.as(r.decodeDump, crmkit.KindContactPerson)
 		}
 	case FormatExchange:
 		if t.Name.Local == "Объект" {
 			switch attr(t, "Тип") {
 			case "СправочникСсылка.Контрагенты":
-				return r.decodeExchangeCounterparty
+				return r.as(r.decodeExchange, crmkit.KindUnknown)
 			case "СправочникСсылка.КонтактныеЛица", "СправочникСсылка.КонтактныеЛицаКонтрагентов":
-				return r.decodeExchangeContact
+				return r.as(r.decodeExchange, crmkit.KindContactPerson)
 			}
 		}
 	}
 	return nil
+}
+
+// as fixes the kind of the records a decoder makes.
+func (r *Reader) as(decode func(*xml.Decoder, xml.StartElement, crmkit.Kind) (object, error), kind crmkit.Kind) func(*xml.Decoder, xml.StartElement) (object, error) {
+	return func(dec *xml.Decoder, t xml.StartElement) (object, error) { return decode(dec, t, kind) }
 }
 
 func objectType(t xml.StartElement) string {
