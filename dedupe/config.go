@@ -22,8 +22,8 @@ type Config struct {
 	City           float64 `yaml:"city"`            // same city (0.5)
 }
 
-// withDefaults fills what the user left out.
-func (c Config) withDefaults() Config {
+// WithDefaults fills what the user left out.
+func (c Config) WithDefaults() Config {
 	def := func(v *float64, d float64) {
 		if *v == 0 {
 			*v = d

@@ -57,7 +57,7 @@ type Pair struct {
 // Decisions win over everything: a must-link joins its two records, a
 // cannot-link keeps their clusters apart whatever the scores.
 func Assign(ctx context.Context, recs []crmkit.Record, existing Existing, newID func() string, cfg Config, decisions []crmkit.Decision) (Result, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	res := Result{IDs: make([]string, len(recs)), New: map[string]bool{}, Aliases: map[string]string{}, Demoted: map[string]int{}}
 	blocks, share := blocking(recs)
 	for k, n := range share {

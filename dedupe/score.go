@@ -36,7 +36,7 @@ type keyShare map[string]int
 
 // Compare scores two records.
 func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	var c Comparison
 	fa, fb := a.Fields, b.Fields
 	// Vetoes: things that make two records two customers whatever else they share.

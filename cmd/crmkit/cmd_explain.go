@@ -158,7 +158,8 @@ func runExplain(ctx context.Context, ios *IOStreams, opts *explainOptions) error
 		fmt.Fprintf(ios.Out, "%c: %s %s | INN %s | %s | %s | %s\n", 'A'+j, where, v.Name, v.INN, v.Phones, v.Emails, v.City)
 	}
 	fmt.Fprintf(ios.Out, "score %s\n", c.Explanation())
-	merge, review := thresholds(cfg.Dedupe)
+	d := cfg.Dedupe.WithDefaults()
+	merge, review := d.Merge, d.Review
 	switch {
 	case c.Veto != "":
 		fmt.Fprintf(ios.Out, "verdict: never one customer (%s)\n", c.Veto)
@@ -180,15 +181,4 @@ func cardRecord(c crmkit.Card) crmkit.Record {
 		crmkit.FieldPhone: strings.Join(c.PhoneList(), "; "), crmkit.FieldEmail: strings.Join(c.EmailList(), "; ")}}
 	clean, _ := normalize.Record(rec, normalize.Options{})
 	return clean
-}
-
-func thresholds(c dedupe.Config) (merge, review float64) {
-	merge, review = c.Merge, c.Review
-	if merge == 0 {
-		merge = 6
-	}
-	if review == 0 {
-		review = 3
-	}
-	return merge, review
 }
