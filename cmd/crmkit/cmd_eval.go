@@ -31,12 +31,7 @@ Only records present in both files count.`,
 		Example: `  go run ./testdata/gen -labelled 5000 -o bench/labelled
   crmkit dedupe bench/labelled/crm.csv bench/labelled/site.csv -o bench/out
   crmkit eval --truth bench/labelled/truth.csv bench/out/links.csv`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("name one links file")
-			}
-			return nil
-		},
+		Args: exactArgs(1, "name one links file"),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if opts.truth == "" {
 				return usagef("name the labelled truth file with --truth")

@@ -36,12 +36,7 @@ A and B are each one of:
 		Example: `  crmkit explain testdata/clients.xlsx:6 testdata/contacts-1251.csv:3
   crmkit explain 1c-trade/00-000018 crm/h:a6aff96aac8a356cdb5b
   crmkit explain 01a2082c-1be9-7e48-9382-d2b4ff457956 01a2082c-1be9-7e50-9da8-fa3f5d822018`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return usagef("name two records as FILE:ROW")
-			}
-			return nil
-		},
+		Args: exactArgs(2, "name two records as FILE:ROW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.refs = [2]string{args[0], args[1]}
 			return runExplain(cmd.Context(), ios, opts)

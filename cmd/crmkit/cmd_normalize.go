@@ -31,12 +31,7 @@ middle_name, gender and problems. Nothing is merged and no store is touched:
 for consultants who only want clean data. The output format follows its
 extension: .xlsx, .csv or .jsonl.` + "\n" + exitCodesHelp,
 		Example: `  crmkit normalize clients.xlsx -o clients-clean.xlsx --area-code 495`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("name one input file")
-			}
-			return nil
-		},
+		Args:    exactArgs(1, "name one input file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.output == "" {
 				return usagef("name the output file with -o OUT.xlsx or OUT.csv")

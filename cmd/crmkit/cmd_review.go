@@ -27,12 +27,7 @@ review or crmkit dedupe -o DIR): same (or да, yes, 1) makes a must-link, diffe
 (or нет, no, 0) a cannot-link between the two source records. The rules are
 stored and win over scores in every later import; a later decision on the same
 pair replaces the earlier one. Rows left empty are skipped.` + "\n" + exitCodesHelp,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usagef("name one review file")
-			}
-			return nil
-		},
+		Args: exactArgs(1, "name one review file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.file = args[0]
 			return runReviewApply(cmd.Context(), ios, opts)

@@ -119,6 +119,16 @@ func needFiles(_ *cobra.Command, args []string) error {
 	return nil
 }
 
+// exactArgs is cobra.ExactArgs as a usage error that says what to name.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s", what)
+		}
+		return nil
+	}
+}
+
 func noArgs(_ *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
