@@ -17,10 +17,6 @@ type Card struct {
 	OrgID         string // a contact person's organisation: its personal ID
 	Revenue       string // summed over the merged records, a plain decimal ("1234.5")
 	ContactPoints []ContactPoint
-	// MatchKeys are the exact keys this customer is known by (its records'
-	// INN, phones, e-mails); the store keeps them so that tomorrow's new
-	// rows find today's cards.
-	MatchKeys []string
 }
 
 // Contact point types.

@@ -26,6 +26,9 @@ type Record struct {
 	// OrgKey is the name key of the organisation a contact person works
 	// for, from the org field ("ромашка").
 	OrgKey string
+	// OrgSourceKey is the source key of the organisation a contact person
+	// belongs to, when the source says so (1C's owner reference).
+	OrgSourceKey string
 }
 
 // Get returns a canonical field value or "".

@@ -2,25 +2,25 @@ package dedupe
 
 import "github.com/crmkit/crmkit"
 
-// clusters is a union-find over records (and stored IDs after them) that
+// clusters is a union-find over records that
 // knows, per cluster, what may not be joined: its valid INNs, birth dates
 // and whether it holds people or organisations.
 type clusters struct {
 	parent, size []int
+	first        []int // the least record index of each cluster: a name for it that does not depend on union order
 	inns, births []map[string]bool
 	org, person  []bool
 	cannot       [][2]int // cannot-link decisions, by record index
 }
 
 func newClusters(recs []crmkit.Record, n int) *clusters {
-	c := &clusters{parent: make([]int, n), size: make([]int, n), inns: make([]map[string]bool, n),
+	c := &clusters{parent: make([]int, n), size: make([]int, n), first: make([]int, n), inns: make([]map[string]bool, n),
 		births: make([]map[string]bool, n), org: make([]bool, n), person: make([]bool, n)}
 	for i := range n {
-		c.parent[i] = i
+		c.parent[i], c.first[i], c.size[i] = i, i, 1
 		if i >= len(recs) {
-			continue // a stored ID: no data, and no weight in the weak-bridge rule
+			continue // no data: only the shape of the union
 		}
-		c.size[i] = 1
 		r := &recs[i]
 		if inn := r.Fields[crmkit.FieldINN]; inn != "" {
 			c.inns[i] = map[string]bool{inn: true}
@@ -82,6 +82,7 @@ func (c *clusters) union(a, b int) {
 	}
 	c.parent[b] = a
 	c.size[a] += c.size[b]
+	c.first[a] = min(c.first[a], c.first[b])
 	c.inns[a] = merge(c.inns[a], c.inns[b])
 	c.births[a] = merge(c.births[a], c.births[b])
 	c.org[a] = c.org[a] || c.org[b]

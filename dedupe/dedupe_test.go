@@ -10,34 +10,6 @@ import (
 	"github.com/crmkit/crmkit/normalize"
 )
 
-// history is an in-memory Existing.
-type history struct {
-	links map[crmkit.SourceKey]string
-	keys  map[string][]string
-}
-
-func (h history) Decisions(context.Context) ([]crmkit.Decision, error) { return nil, nil }
-
-func (h history) LinkedIDs(_ context.Context, sks []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
-	out := map[crmkit.SourceKey]string{}
-	for _, sk := range sks {
-		if id, ok := h.links[sk]; ok {
-			out[sk] = id
-		}
-	}
-	return out, nil
-}
-
-func (h history) IDsByMatchKey(_ context.Context, keys []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, k := range keys {
-		if ids, ok := h.keys[k]; ok {
-			out[k] = ids
-		}
-	}
-	return out, nil
-}
-
 func counter() func() string {
 	n := 0
 	return func() string { n++; return fmt.Sprintf("new-%d", n) }
@@ -82,13 +54,35 @@ func with(r crmkit.Record, extra ...string) crmkit.Record {
 	return r
 }
 
-func assign(t *testing.T, recs []crmkit.Record, h Existing) Result {
+// result is a files-only run, by record index.
+type result struct {
+	IDs      []string
+	Review   []ReviewPair
+	Clusters int
+	Demoted  map[string]int
+	Cards    []crmkit.Card
+}
+
+func run(t *testing.T, recs []crmkit.Record, decisions []crmkit.Decision, prio func(string) int) result {
 	t.Helper()
-	res, err := Assign(context.Background(), recs, h, counter(), Config{}, nil)
+	plan, err := Resolve(context.Background(), nil, Input{Records: recs, Decisions: decisions}, Config{}, Options{NewID: counter(), Priority: prio})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := map[crmkit.SourceKey]string{}
+	for _, l := range plan.Links {
+		id[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
+	}
+	res := result{Review: plan.Review, Clusters: len(plan.Cards), Demoted: plan.Demoted, Cards: plan.Cards}
+	for _, r := range recs {
+		res.IDs = append(res.IDs, id[crmkit.SourceKey{Source: r.Source, Key: r.Key}])
+	}
 	return res
+}
+
+func assign(t *testing.T, recs []crmkit.Record) result {
+	t.Helper()
+	return run(t, recs, nil, nil)
 }
 
 func TestFuzzyMatches(t *testing.T) {
@@ -102,7 +96,7 @@ func TestFuzzyMatches(t *testing.T) {
 		person("7", "Петров", "Пётр", "", "email=petrov@mail.example", "birth_date=1980-01-01"),
 		person("8", "Сидоров", "Олег", "", "phone=+79990000000"),
 	}
-	res := assign(t, recs, nil)
+	res := assign(t, recs)
 	same := func(a, b int) bool { return res.IDs[a] == res.IDs[b] }
 	if !same(0, 1) || !same(3, 4) || !same(5, 6) {
 		t.Errorf("duplicates not merged: %v", res.IDs)
@@ -116,7 +110,7 @@ func TestFuzzyMatches(t *testing.T) {
 	}
 	found := false
 	for _, p := range res.Review {
-		if (p.A == 2 && p.B == 3) || (p.A == 2 && p.B == 4) {
+		if p.A.Key == "3" && (p.B.Key == "4" || p.B.Key == "5") {
 			found = true
 			if !strings.Contains(p.Explanation(), "name") {
 				t.Errorf("explanation %q", p.Explanation())
@@ -135,7 +129,7 @@ func TestVetoes(t *testing.T) {
 		"person vs org":  {person("1", "Иванов", "Иван", "", "phone=+79161234567", "email=ivan@mail.example"), org("2", "Иванов", "phone=+79161234567", "email=ivan@mail.example")},
 	}
 	for name, pair := range tests {
-		res := assign(t, pair[:], nil)
+		res := assign(t, pair[:])
 		if res.IDs[0] == res.IDs[1] {
 			t.Errorf("%s: merged", name)
 		}
@@ -161,7 +155,7 @@ func TestSharedKeyDemoted(t *testing.T) {
 	for i, n := range names {
 		recs = append(recs, person(fmt.Sprint(i), n, "Андрей", "", "phone=+74950000000"))
 	}
-	res := assign(t, recs, nil)
+	res := assign(t, recs)
 	if res.Clusters != len(names) {
 		t.Errorf("%d clusters, want %d: a shared switchboard merged people", res.Clusters, len(names))
 	}
@@ -185,7 +179,7 @@ func TestWeakBridgeSplit(t *testing.T) {
 		person("x1", "Орлов", "П.", "", "phone=+79160000001", "phone=+79160000009"),
 		person("x2", "Орлова", "П.", "", "phone=+79160000002", "phone=+79160000009"),
 	}
-	res := assign(t, recs, nil)
+	res := assign(t, recs)
 	if res.IDs[0] == res.IDs[2] {
 		t.Errorf("two groups joined through a weak bridge: %v", res.IDs)
 	}
@@ -194,44 +188,23 @@ func TestWeakBridgeSplit(t *testing.T) {
 	}
 }
 
-func TestAssignReusesAndMergesStoredIDs(t *testing.T) {
-	old1 := "0190a000-0000-7000-8000-000000000001"
-	old2 := "0190b000-0000-7000-8000-000000000002"
-	h := history{
-		links: map[crmkit.SourceKey]string{{Source: "s", Key: "1"}: old2},
-		keys:  map[string][]string{"inn:7707083893": {old1}},
-	}
-	recs := []crmkit.Record{
-		org("1", "Ромашка", "phone=+79161234567"),                   // linked to old2
-		org("9", "Ромашка", "phone=+79161234567", "inn=7707083893"), // bridges old2 and old1
-		person("10", "Новиков", "Олег", "", "email=new@firm.example"),
-	}
-	res := assign(t, recs, h)
-	if res.IDs[0] != old1 || res.IDs[1] != old1 {
-		t.Errorf("the oldest stored ID must survive: %v", res.IDs)
-	}
-	if res.Aliases[old2] != old1 || len(res.Aliases) != 1 {
-		t.Errorf("aliases %v, want %s → %s", res.Aliases, old2, old1)
-	}
-	if res.IDs[2] != "new-1" || !res.New["new-1"] || res.Matched != 1 {
-		t.Errorf("new customer: ids %v new %v matched %d", res.IDs, res.New, res.Matched)
-	}
-}
-
-func TestSameSourceKeyIsOneCustomer(t *testing.T) {
+// A source key read twice is one record: its last sighting wins.
+func TestSameSourceKeyIsOneRecord(t *testing.T) {
 	recs := []crmkit.Record{org("7", "Альфа", "inn=7707083893"), org("7", "Бета")}
-	if res := assign(t, recs, nil); res.IDs[0] != res.IDs[1] {
-		t.Errorf("one source key got two IDs: %v", res.IDs)
+	res := assign(t, recs)
+	if res.IDs[0] != res.IDs[1] || res.Clusters != 1 || res.Cards[0].INN != "" {
+		t.Errorf("one source key: ids %v, cards %+v", res.IDs, res.Cards)
 	}
 }
 
 func TestCardsSurvivorship(t *testing.T) {
-	r1 := crmkit.Record{Source: "site", Kind: crmkit.KindOrganization, Fields: map[string]string{"name": "Ромашка", "city": "Москва"},
+	r1 := crmkit.Record{Source: "site", Key: "1", Kind: crmkit.KindOrganization, Fields: map[string]string{"name": "Ромашка", "city": "Москва"},
 		Phones: []crmkit.Phone{{E164: "+79161234567"}}, Emails: []string{"info@romashka.ru"}}
-	r2 := crmkit.Record{Source: "1c", Fields: map[string]string{"name": "ООО «Ромашка»", "inn": "7707083893"},
+	r2 := crmkit.Record{Source: "1c", Key: "2", Fields: map[string]string{"name": "ООО «Ромашка»", "inn": "7707083893"},
 		Phones: []crmkit.Phone{{E164: "+79161234567"}, {E164: "+74951234567", Extension: "12"}}}
 	prio := map[string]int{"1c": 1, "site": 2}
-	cards := Cards([]crmkit.Record{r1, r2}, []string{"P", "P"}, func(s string) int { return prio[s] })
+	same := []crmkit.Decision{{A: crmkit.SourceKey{Source: "site", Key: "1"}, B: crmkit.SourceKey{Source: "1c", Key: "2"}, Same: true}}
+	cards := run(t, []crmkit.Record{r1, r2}, same, func(s string) int { return prio[s] }).Cards
 	if len(cards) != 1 {
 		t.Fatalf("cards %+v", cards)
 	}
@@ -253,10 +226,7 @@ func TestDecisionsWin(t *testing.T) {
 	}
 	sk := func(k string) crmkit.SourceKey { return crmkit.SourceKey{Source: "s", Key: k} }
 	decisions := []crmkit.Decision{{A: sk("1"), B: sk("2"), Same: false}, {A: sk("3"), B: sk("4"), Same: true}}
-	res, err := Assign(context.Background(), recs, nil, counter(), Config{}, decisions)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := run(t, recs, decisions, nil)
 	if res.IDs[0] == res.IDs[1] {
 		t.Errorf("cannot-link ignored: %v", res.IDs)
 	}
@@ -269,10 +239,12 @@ func TestDecisionsWin(t *testing.T) {
 }
 
 func TestSurvivorshipCompletenessAndRevenue(t *testing.T) {
-	a := crmkit.Record{Source: "crm", Fields: map[string]string{"name": "Ромашка", "revenue": "1000.5"}}
-	b := crmkit.Record{Source: "crm", Fields: map[string]string{"name": "ООО «Ромашка»", "city": "Москва", "revenue": "-0.25"}}
-	c := crmkit.Record{Source: "crm", Fields: map[string]string{"name": "Ромашка ООО", "revenue": "99.75"}}
-	cards := Cards([]crmkit.Record{a, b, c}, []string{"P", "P", "P"}, func(string) int { return 1 })
+	a := crmkit.Record{Source: "crm", Key: "a", Fields: map[string]string{"name": "Ромашка", "revenue": "1000.5"}}
+	b := crmkit.Record{Source: "crm", Key: "b", Fields: map[string]string{"name": "ООО «Ромашка»", "city": "Москва", "revenue": "-0.25"}}
+	c := crmkit.Record{Source: "crm", Key: "c", Fields: map[string]string{"name": "Ромашка ООО", "revenue": "99.75"}}
+	sk := func(k string) crmkit.SourceKey { return crmkit.SourceKey{Source: "crm", Key: k} }
+	same := []crmkit.Decision{{A: sk("a"), B: sk("b"), Same: true}, {A: sk("b"), B: sk("c"), Same: true}}
+	cards := run(t, []crmkit.Record{a, b, c}, same, nil).Cards
 	if cards[0].Name != "ООО «Ромашка»" || cards[0].Revenue != "1100" {
 		t.Errorf("card %+v: want the most complete record's name and revenue 1000.5-0.25+99.75 = 1100", cards[0])
 	}

@@ -212,10 +212,15 @@ func translit(s string) string {
 	return b.String()
 }
 
-// Explain compares records a and b of a run as Assign would: with the key
-// shares of all the run's records.
+// Explain compares records a and b of a set as a run of the set alone
+// would: with the key shares of all its records.
 func Explain(recs []crmkit.Record, a, b int, cfg Config) Comparison {
-	_, share := blocking(recs)
+	share := keyShare{}
+	for i := range recs {
+		for _, k := range BlockKeys(&recs[i]) {
+			share[k]++
+		}
+	}
 	return Compare(&recs[a], &recs[b], cfg, share)
 }
 

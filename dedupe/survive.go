@@ -2,92 +2,126 @@ package dedupe
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/crmkit/crmkit"
 )
 
-// Cards builds the golden card of every personal ID from its records. For
-// each field the value of the most trusted source wins (lower priority
-// first), then the earlier record; every distinct phone and e-mail is kept
-// as a contact point with the source that gave it first. Cards come back in
-// the order their IDs first appear in ids.
-func Cards(recs []crmkit.Record, ids []string, priority func(source string) int) []crmkit.Card {
-	byID := map[string][]int{}
-	var order []string
-	for i, id := range ids {
-		if _, ok := byID[id]; !ok {
-			order = append(order, id)
-		}
-		byID[id] = append(byID[id], i)
-	}
-	// Organisations by source key and by name key, for contact persons.
-	orgBySource, orgByName := map[crmkit.SourceKey]string{}, map[string]string{}
-	for i, r := range recs {
-		if r.Kind == crmkit.KindOrganization {
-			orgBySource[crmkit.SourceKey{Source: r.Source, Key: r.Key}] = ids[i]
-			if r.NameKey != "" {
-				orgByName[r.NameKey] = ids[i]
-			}
-		}
-	}
-	cards := make([]crmkit.Card, 0, len(order))
-	for _, id := range order {
-		members := byID[id]
-		// The most trusted source first; among equals, the most complete
-		// record; then the later one (a later row of a later file).
-		sort.SliceStable(members, func(a, b int) bool {
-			ra, rb := &recs[members[a]], &recs[members[b]]
-			if pa, pb := priority(ra.Source), priority(rb.Source); pa != pb {
-				return pa < pb
-			}
-			if ca, cb := len(ra.Fields), len(rb.Fields); ca != cb {
-				return ca > cb
-			}
-			return members[a] > members[b]
-		})
-		c := card(id, recs, members)
-		for _, i := range members {
-			r := &recs[i]
-			if r.Kind != crmkit.KindContactPerson && r.OrgKey == "" {
-				continue
-			}
-			if org := orgBySource[crmkit.SourceKey{Source: r.Source, Key: r.Extra["org_key"]}]; org != "" && org != id {
-				c.OrgID = org
-				break
-			}
-			if org := orgByName[r.OrgKey]; org != "" && org != id {
-				c.OrgID = org
-				break
-			}
-		}
-		cards = append(cards, c)
-	}
-	return cards
+// survivor ranks a customer's records for one field: the most trusted
+// source first (lower priority), then the best value of that field (a full
+// name beats initials, ё beats е, proper case beats CAPS), then the most
+// complete record, then the most recent, then the source key — so that
+// the card depends on its records alone.
+type survivor struct {
+	priority func(string) int
 }
 
-func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
-	c := crmkit.Card{PersonalID: id}
-	first := func(field string) string {
-		for _, i := range members {
-			if v := recs[i].Fields[field]; v != "" {
-				return v
+func (s survivor) rank(members []*Stored, value func(*Stored) string) []*Stored {
+	out := make([]*Stored, 0, len(members))
+	for _, m := range members {
+		if value == nil || value(m) != "" {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if pa, pb := s.priority(a.Source), s.priority(b.Source); pa != pb {
+			return pa < pb
+		}
+		if value != nil {
+			if qa, qb := quality(value(a)), quality(value(b)); qa != qb {
+				return better(qa, qb)
 			}
+		}
+		if ca, cb := completeness(a), completeness(b); ca != cb {
+			return ca > cb
+		}
+		if ra, rb := recency(a), recency(b); ra != rb {
+			return older(rb, ra)
+		}
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		return a.Key < b.Key
+	})
+	return out
+}
+
+// quality of a written value: words of two letters or more, letters,
+// the letter ё, and not all in one case.
+func quality(v string) [4]int {
+	var q [4]int
+	upper, lower := false, false
+	for _, w := range strings.Fields(v) {
+		n := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				n++
+				upper = upper || unicode.IsUpper(r)
+				lower = lower || unicode.IsLower(r)
+			}
+			if r == 'ё' || r == 'Ё' {
+				q[2] = 1
+			}
+		}
+		if n >= 2 {
+			q[0]++
+		}
+		q[1] += n
+	}
+	if upper && lower {
+		q[3] = 1
+	}
+	return q
+}
+
+func better(a, b [4]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return false
+}
+
+func completeness(s *Stored) int { return len(s.Fields) + len(s.Phones) + len(s.Emails) }
+
+// recency: the run that wrote the record (this run is the latest), then its
+// place in that run.
+func recency(s *Stored) [2]int64 {
+	run := s.Run
+	if run == 0 {
+		run = math.MaxInt64
+	}
+	return [2]int64{run, int64(s.Ord)}
+}
+
+// card builds the golden card of one customer from all its records.
+func (s survivor) card(id string, members []*Stored) crmkit.Card {
+	c := crmkit.Card{PersonalID: id}
+	field := func(f string) func(*Stored) string { return func(m *Stored) string { return m.Fields[f] } }
+	first := func(f string) string {
+		if r := s.rank(members, field(f)); len(r) > 0 {
+			return r[0].Fields[f]
 		}
 		return ""
 	}
-	for _, i := range members {
-		if k := recs[i].Kind; k != crmkit.KindUnknown {
-			c.Kind = k
+	// The name and its parts come from one record.
+	if named := s.rank(members, field(crmkit.FieldName)); len(named) > 0 {
+		n := named[0]
+		c.Name, c.LastName, c.FirstName, c.MiddleName = n.Fields[crmkit.FieldName], n.Fields[crmkit.FieldLastName], n.Fields[crmkit.FieldFirstName], n.Fields[crmkit.FieldMiddleName]
+		c.Kind = n.Kind
+	}
+	if c.Kind == crmkit.KindUnknown {
+		for _, m := range s.rank(members, func(m *Stored) string { return string(m.Kind) }) {
+			c.Kind = m.Kind
 			break
 		}
 	}
-	c.Name = first(crmkit.FieldName)
-	c.LastName = first(crmkit.FieldLastName)
-	c.FirstName = first(crmkit.FieldFirstName)
-	c.MiddleName = first(crmkit.FieldMiddleName)
 	c.OrgName = first(crmkit.FieldOrgName)
 	if c.OrgName == "" && c.Kind == crmkit.KindOrganization {
 		c.OrgName = c.Name
@@ -100,17 +134,7 @@ func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
 	c.KPP = first(crmkit.FieldKPP)
 	c.Address = first(crmkit.FieldAddress)
 	c.City = first(crmkit.FieldCity)
-
-	keys := map[string]bool{}
-	for _, i := range members {
-		for _, k := range recs[i].MatchKeys {
-			if !keys[k] {
-				keys[k] = true
-				c.MatchKeys = append(c.MatchKeys, k)
-			}
-		}
-	}
-	c.Revenue = sumRevenue(recs, members)
+	c.Revenue = sumRevenue(members)
 	seen := map[crmkit.ContactPoint]bool{}
 	add := func(cp crmkit.ContactPoint) {
 		k := cp
@@ -120,24 +144,25 @@ func card(id string, recs []crmkit.Record, members []int) crmkit.Card {
 			c.ContactPoints = append(c.ContactPoints, cp)
 		}
 	}
-	for _, i := range members {
-		for _, p := range recs[i].Phones {
-			add(crmkit.ContactPoint{Type: crmkit.ContactPhone, Value: p.E164, Extension: p.Extension, Source: recs[i].Source})
+	for _, m := range s.rank(members, nil) {
+		for _, p := range m.Phones {
+			add(crmkit.ContactPoint{Type: crmkit.ContactPhone, Value: p.E164, Extension: p.Extension, Source: m.Source})
 		}
-		for _, e := range recs[i].Emails {
-			add(crmkit.ContactPoint{Type: crmkit.ContactEmail, Value: e, Source: recs[i].Source})
+		for _, e := range m.Emails {
+			add(crmkit.ContactPoint{Type: crmkit.ContactEmail, Value: e, Source: m.Source})
 		}
 	}
 	return c
 }
 
-// sumRevenue adds the cleansed amounts of a customer's records, in cents so
-// that sums of decimals stay exact.
-func sumRevenue(recs []crmkit.Record, members []int) string {
+// sumRevenue adds the cleansed amounts of a customer's records — each
+// source record once, however often it was read — in cents so that sums of
+// decimals stay exact.
+func sumRevenue(members []*Stored) string {
 	var cents int64
 	any := false
-	for _, i := range members {
-		v := recs[i].Fields[crmkit.FieldRevenue]
+	for _, m := range members {
+		v := m.Fields[crmkit.FieldRevenue]
 		if v == "" {
 			continue
 		}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"iter"
+	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
 )
 
 // Conn is what the steps both engines share need of a transaction. Each
@@ -15,40 +18,205 @@ import (
 type Conn interface {
 	Exec(ctx context.Context, query string, args ...any) error
 	Query(ctx context.Context, query string, args ...any) (rows Rows, done func(), err error)
+	// Load inserts rows into a table the engine's fastest way (COPY, a
+	// prepared statement).
+	Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error
 }
 
 // ApplyRun is a run's whole write, the same for both engines: record the
-// run, fold aliases, let the engine write the rows its own way, count.
-func ApplyRun(ctx context.Context, c Conn, b Batch, write func(runID int64) error) (crmkit.Run, error) {
-	runID, err := StartRun(ctx, c, b)
-	if err != nil {
-		return crmkit.Run{}, err
-	}
-	if err := write(runID); err != nil {
-		return crmkit.Run{}, err
-	}
-	return FinishRun(ctx, c, runID, b)
-}
-
-// StartRun records the run and folds the stored cards that lost a merge
-// into their survivors; it returns the run ID.
-func StartRun(ctx context.Context, c Conn, b Batch) (int64, error) {
+// run, write what its plan changes, its problems, review pairs and
+// decisions, and count.
+func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 	args, err := RunStart(b.Run)
 	if err != nil {
-		return 0, err
+		return crmkit.Run{}, err
 	}
 	var runID int64
 	if err := queryOne(ctx, c, InsertRunSQL, args, &runID); err != nil {
-		return 0, fmt.Errorf("record run: %w", err)
+		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
 	}
-	for _, alias := range SortedAliases(b.Aliases) {
-		for _, q := range FoldAliasSQL() {
-			if err := c.Exec(ctx, q, alias, b.Aliases[alias], runID); err != nil {
-				return 0, fmt.Errorf("merge card %s into %s: %w", alias, b.Aliases[alias], err)
+	var n counts
+	if b.Plan != nil {
+		if n, err = writePlan(ctx, c, runID, b.Plan); err != nil {
+			return crmkit.Run{}, err
+		}
+	}
+	err = c.Load(ctx, "problems", []string{"run_id", "file", "row_num", "field", "code", "severity", "message"},
+		loadRows(b.Problems, func(p crmkit.Problem) []any {
+			return []any{runID, p.File, p.Row, p.Field, p.Code, string(p.Severity), p.Message}
+		}))
+	if err != nil {
+		return crmkit.Run{}, fmt.Errorf("store problems: %w", err)
+	}
+	if err := WriteReviewAndDecisions(ctx, c, runID, b); err != nil {
+		return crmkit.Run{}, err
+	}
+	if err := c.Exec(ctx, FinishRunSQL, runID, time.Now().UTC().Format(time.RFC3339Nano), b.Run.Records, b.Run.Problems,
+		b.Run.Duplicates, n.created, n.updated, n.merged, n.links); err != nil {
+		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
+	}
+	rows, done, err := c.Query(ctx, SelectRunSQL, runID)
+	if err != nil {
+		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
+	}
+	defer done()
+	return FinishedRun(rows)
+}
+
+type counts struct{ created, updated, merged, links int }
+
+// The run's rows are staged in temporary tables and merged set-wise with
+// SQL both engines read alike.
+var stageTables = []string{
+	"stage_records (source TEXT, source_key TEXT, personal_id TEXT, first_id TEXT, component TEXT, file TEXT, row_num BIGINT, data TEXT, content BIGINT, ord BIGINT)",
+	"stage_keys (source TEXT, source_key TEXT, key TEXT)",
+	"stage_aliases (alias_id TEXT, personal_id TEXT)",
+	"stage_revived (alias_id TEXT)",
+	"stage_cards (personal_id TEXT, " + strings.Join(CardFields, " TEXT, ") + " TEXT)",
+	"stage_contacts (personal_id TEXT, ord BIGINT, type TEXT, value TEXT, extension TEXT, source TEXT)",
+}
+
+func stageName(def string) string { name, _, _ := strings.Cut(def, " "); return name }
+
+func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts, error) {
+	var n counts
+	for _, def := range stageTables {
+		for _, q := range []string{"DROP TABLE IF EXISTS " + stageName(def), "CREATE TEMP TABLE " + def} {
+			if err := c.Exec(ctx, q); err != nil {
+				return n, fmt.Errorf("prepare write: %w", err)
 			}
 		}
 	}
-	return runID, nil
+	var keys [][]any
+	records := make([][]any, 0, len(p.Writes))
+	for _, w := range p.Writes {
+		data, err := EncodeRecord(&w.Record)
+		if err != nil {
+			return n, err
+		}
+		content := 0
+		if w.Content {
+			content = 1
+			for _, k := range dedupe.IndexKeys(&w.Record) {
+				keys = append(keys, []any{w.Source, w.Key, k})
+			}
+		}
+		if w.Seq == 0 {
+			n.links++
+		}
+		records = append(records, []any{w.Source, w.Key, w.PersonalID, w.FirstID, w.Component, w.File, w.Row, data, content, w.Ord})
+	}
+	var aliases, revived, cards, contacts [][]any
+	for _, a := range SortedAliases(p.Aliases) {
+		aliases = append(aliases, []any{a, p.Aliases[a]})
+	}
+	for _, id := range p.Revived {
+		revived = append(revived, []any{id})
+	}
+	for _, card := range p.Cards {
+		cards = append(cards, CardValues(card))
+		for i, cp := range card.ContactPoints {
+			contacts = append(contacts, []any{card.PersonalID, i + 1, cp.Type, cp.Value, cp.Extension, cp.Source})
+		}
+	}
+	for _, s := range []struct {
+		def  string
+		rows [][]any
+	}{{stageTables[0], records}, {stageTables[1], keys}, {stageTables[2], aliases}, {stageTables[3], revived}, {stageTables[4], cards}, {stageTables[5], contacts}} {
+		name, colDefs, _ := strings.Cut(s.def, " ")
+		var cols []string
+		for _, cd := range strings.Split(strings.Trim(colDefs, "()"), ", ") {
+			col, _, _ := strings.Cut(cd, " ")
+			cols = append(cols, col)
+		}
+		if err := c.Load(ctx, name, cols, loadRows(s.rows, func(r []any) []any { return r })); err != nil {
+			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(name, "stage_"), err)
+		}
+	}
+	if err := queryOne(ctx, c, countCreatedSQL, nil, &n.created); err != nil {
+		return n, fmt.Errorf("count cards: %w", err)
+	}
+	if err := queryOne(ctx, c, countUpdatedSQL(), nil, &n.updated); err != nil {
+		return n, fmt.Errorf("count cards: %w", err)
+	}
+	n.merged = len(p.Aliases)
+	for _, q := range writePlanSQL() {
+		if err := c.Exec(ctx, q, runID); err != nil {
+			return n, fmt.Errorf("write run: %w", err)
+		}
+	}
+	for _, def := range stageTables {
+		if err := c.Exec(ctx, "DROP TABLE "+stageName(def)); err != nil {
+			return n, fmt.Errorf("write run: %w", err)
+		}
+	}
+	return n, nil
+}
+
+const (
+	sameRecord      = "s.source = r.source AND s.source_key = r.source_key"
+	countCreatedSQL = "SELECT count(*) FROM stage_cards s WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)"
+	sameContact     = "x.personal_id = p.personal_id AND x.ord = p.ord AND x.type = p.type AND x.value = p.value AND x.extension = p.extension AND x.source = p.source"
+)
+
+func cardDiffers(a, b string) string {
+	var d []string
+	for _, f := range CardFields {
+		d = append(d, fmt.Sprintf("%s.%s <> %s.%s", a, f, b, f))
+	}
+	return strings.Join(d, " OR ")
+}
+
+// countUpdatedSQL counts the staged cards that exist and change: a value
+// or a contact point.
+func countUpdatedSQL() string {
+	return `SELECT count(*) FROM stage_cards s JOIN cards c ON c.personal_id = s.personal_id WHERE ` + cardDiffers("s", "c") + `
+		OR EXISTS (SELECT 1 FROM stage_contacts x WHERE x.personal_id = s.personal_id AND NOT EXISTS (SELECT 1 FROM contact_points p WHERE ` + sameContact + `))
+		OR (SELECT count(*) FROM contact_points p WHERE p.personal_id = s.personal_id) <> (SELECT count(*) FROM stage_contacts x WHERE x.personal_id = s.personal_id)`
+}
+
+// writePlanSQL merges the staged rows; $1 is the run. Every row a run
+// replaces is kept first in record_versions or alias_versions.
+func writePlanSQL() []string {
+	var set []string
+	for _, f := range CardFields {
+		set = append(set, fmt.Sprintf("%[1]s = excluded.%[1]s", f))
+	}
+	cols := "personal_id, " + strings.Join(CardFields, ", ")
+	return []string{
+		`INSERT INTO record_versions (run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run)
+			SELECT $1, r.seq, 1, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord, r.first_run
+			FROM records r JOIN stage_records s ON ` + sameRecord,
+		`UPDATE records SET personal_id = s.personal_id, first_id = s.first_id, component = s.component, file = s.file, row_num = s.row_num,
+			data = CASE WHEN s.content = 1 THEN s.data ELSE records.data END,
+			run_id = CASE WHEN s.content = 1 THEN CAST($1 AS BIGINT) ELSE records.run_id END,
+			ord = CASE WHEN s.content = 1 THEN s.ord ELSE records.ord END
+			FROM stage_records s WHERE s.source = records.source AND s.source_key = records.source_key`,
+		`INSERT INTO records (source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
+			SELECT s.source, s.source_key, s.personal_id, s.first_id, s.component, s.file, s.row_num, s.data, $1, s.ord, $1
+			FROM stage_records s WHERE NOT EXISTS (SELECT 1 FROM records r WHERE ` + sameRecord + `) ORDER BY s.ord`,
+		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, seq, 0 FROM records WHERE first_run = $1",
+		"DELETE FROM record_keys WHERE seq IN (SELECT r.seq FROM records r JOIN stage_records s ON " + sameRecord + " WHERE s.content = 1)",
+		"INSERT INTO record_keys (key, seq) SELECT DISTINCT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord,
+
+		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, 1, a.personal_id, a.run_id FROM aliases a
+			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
+		"INSERT INTO alias_versions (run_id, alias_id, existed) SELECT $1, s.alias_id, 0 FROM stage_aliases s WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.alias_id = s.alias_id)",
+		"UPDATE aliases SET personal_id = s.personal_id, run_id = $1 FROM stage_aliases s WHERE aliases.personal_id = s.alias_id",
+		`INSERT INTO aliases (alias_id, personal_id, run_id) SELECT alias_id, personal_id, $1 FROM stage_aliases WHERE true
+			ON CONFLICT (alias_id) DO UPDATE SET personal_id = excluded.personal_id, run_id = excluded.run_id`,
+		"DELETE FROM aliases WHERE alias_id IN (SELECT alias_id FROM stage_revived)",
+
+		"DELETE FROM contact_points WHERE personal_id IN (SELECT alias_id FROM stage_aliases)",
+		"DELETE FROM cards WHERE personal_id IN (SELECT alias_id FROM stage_aliases)",
+		"INSERT INTO cards (" + cols + ") SELECT " + cols + " FROM stage_cards WHERE true ON CONFLICT (personal_id) DO UPDATE SET " +
+			strings.Join(set, ", ") + " WHERE " + cardDiffers("cards", "excluded"),
+		`DELETE FROM contact_points WHERE personal_id IN (SELECT personal_id FROM stage_cards)
+			AND NOT EXISTS (SELECT 1 FROM stage_contacts x WHERE ` + strings.ReplaceAll(sameContact, "p.", "contact_points.") + `)`,
+		`INSERT INTO contact_points (personal_id, ord, type, value, extension, source) SELECT personal_id, ord, type, value, extension, source
+			FROM stage_contacts x WHERE NOT EXISTS (SELECT 1 FROM contact_points p WHERE p.personal_id = x.personal_id AND p.ord = x.ord)`,
+		"UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id",
+	}
 }
 
 // WriteReviewAndDecisions stores the run's review pairs and decisions.
@@ -80,24 +248,9 @@ func Decisions(ctx context.Context, c Conn) ([]crmkit.Decision, error) {
 	return ScanDecisions(rows)
 }
 
-// FinishRun counts what the run changed and returns the run as recorded.
-func FinishRun(ctx context.Context, c Conn, runID int64, b Batch) (crmkit.Run, error) {
-	if err := WriteReviewAndDecisions(ctx, c, runID, b); err != nil {
-		return crmkit.Run{}, err
-	}
-	if err := c.Exec(ctx, FinishRunSQL, RunFinish(runID, b.Run)...); err != nil {
-		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
-	}
-	rows, done, err := c.Query(ctx, SelectRunSQL, runID)
-	if err != nil {
-		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
-	}
-	defer done()
-	return FinishedRun(rows)
-}
-
 // Migrate brings the schema up to date inside the caller's transaction,
-// which must keep two processes from migrating at once.
+// which must keep two processes from migrating at once. A store that gains
+// records (0005) gets their keys written.
 func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 	ms, err := Migrations(fsys, dir)
 	if err != nil {
@@ -123,8 +276,39 @@ func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 		if err := c.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2, $3)", m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
+		if m.Version == recordsVersion {
+			if err := reindex(ctx, c); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
+		}
 	}
 	return nil
+}
+
+// recordsVersion is the migration that made records the truth.
+const recordsVersion = 5
+
+// reindex writes the keys of records that have none: those an older store
+// held as links.
+func reindex(ctx context.Context, c Conn) error {
+	rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq)")
+	if err != nil {
+		return err
+	}
+	recs, err := scanStored(rows)
+	done()
+	if err != nil {
+		return err
+	}
+	return c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
+		for _, s := range recs {
+			for _, k := range dedupe.IndexKeys(&s.Record) {
+				if !yield([]any{k, s.Seq}) {
+					return
+				}
+			}
+		}
+	})
 }
 
 func queryOne(ctx context.Context, c Conn, query string, args []any, dest ...any) error {

@@ -26,55 +26,17 @@ func CardValues(c crmkit.Card) []any {
 	return []any{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName, c.LegalForm, c.INN, c.KPP, c.Address, c.City, c.OrgID, c.Revenue}
 }
 
-// CardUpsertConflict is the ON CONFLICT clause of a card insert: the run's
-// non-empty values replace stored ones, empty ones leave them, and a row
-// that would not change is not touched (so a re-run changes nothing).
-func CardUpsertConflict() string {
-	var set, changed []string
-	for _, f := range CardFields {
-		set = append(set, fmt.Sprintf("%[1]s = CASE WHEN excluded.%[1]s <> '' THEN excluded.%[1]s ELSE cards.%[1]s END", f))
-		changed = append(changed, fmt.Sprintf("(excluded.%[1]s <> '' AND excluded.%[1]s <> cards.%[1]s)", f))
-	}
-	return "ON CONFLICT (personal_id) DO UPDATE SET " + strings.Join(set, ", ") +
-		", updated_run = excluded.updated_run WHERE " + strings.Join(changed, " OR ")
-}
-
-// FoldAliasSQL moves everything of a stored card that lost a merge ($1) to
-// its survivor ($2) in run $3, and leaves an alias that still resolves.
-func FoldAliasSQL() []string {
-	var fill []string
-	for _, f := range CardFields {
-		fill = append(fill, fmt.Sprintf("%[1]s = CASE WHEN s.%[1]s = '' THEN a.%[1]s ELSE s.%[1]s END", f))
-	}
-	return []string{
-		"UPDATE cards AS s SET " + strings.Join(fill, ", ") + " FROM cards AS a WHERE s.personal_id = $2 AND a.personal_id = $1",
-		"INSERT INTO contact_points (personal_id, type, value, extension, source, run_id) SELECT CAST($2 AS TEXT), type, value, extension, source, run_id FROM contact_points WHERE personal_id = $1 ON CONFLICT DO NOTHING",
-		"DELETE FROM contact_points WHERE personal_id = $1",
-		"INSERT INTO match_keys (key, personal_id) SELECT key, CAST($2 AS TEXT) FROM match_keys WHERE personal_id = $1 ON CONFLICT DO NOTHING",
-		"DELETE FROM match_keys WHERE personal_id = $1",
-		"UPDATE links SET personal_id = $2 WHERE personal_id = $1",
-		"UPDATE aliases SET personal_id = $2 WHERE personal_id = $1",
-		"INSERT INTO aliases (alias_id, personal_id, run_id) VALUES ($1, $2, $3) ON CONFLICT (alias_id) DO UPDATE SET personal_id = excluded.personal_id",
-		"UPDATE cards SET org_id = $2 WHERE org_id = $1",
-		"DELETE FROM cards WHERE personal_id = $1",
-	}
-}
-
 // Statements of a run that both engines issue as they are.
 const (
 	InsertRunSQL = "INSERT INTO runs (started_at, command, files) VALUES ($1, $2, $3) RETURNING id"
 	FinishRunSQL = `UPDATE runs SET finished_at = $2, records = $3, problems = $4, duplicates = $5,
-		cards_created = (SELECT count(*) FROM cards WHERE created_run = $1),
-		cards_updated = (SELECT count(*) FROM cards WHERE updated_run = $1 AND created_run <> $1),
-		cards_merged = (SELECT count(*) FROM aliases WHERE run_id = $1),
-		links_created = (SELECT count(*) FROM links WHERE first_run = $1)
-		WHERE id = $1`
+		cards_created = $6, cards_updated = $7, cards_merged = $8, links_created = $9 WHERE id = $1`
 	SelectCardsSQL = `SELECT c.personal_id, c.kind, c.name, c.last_name, c.first_name, c.middle_name, c.org_name,
 		c.legal_form, c.inn, c.kpp, c.address, c.city, c.org_id, c.revenue,
 		COALESCE(p.type, ''), COALESCE(p.value, ''), COALESCE(p.extension, ''), COALESCE(p.source, '')
 		FROM cards c LEFT JOIN contact_points p ON p.personal_id = c.personal_id
-		ORDER BY c.personal_id, p.id`
-	SelectLinksSQL    = "SELECT personal_id, source, source_key, file, row_num FROM links ORDER BY file, row_num, source, source_key"
+		ORDER BY c.personal_id, p.ord`
+	SelectLinksSQL    = "SELECT personal_id, source, source_key, file, row_num FROM records ORDER BY file, row_num, source, source_key"
 	SelectProblemsSQL = `SELECT file, row_num, field, code, severity, message FROM problems
 		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(id), 0) FROM runs WHERE finished_at <> '') END
 		ORDER BY id`
@@ -101,11 +63,6 @@ func FinishedRun(rows Rows) (crmkit.Run, error) {
 		return false
 	})
 	return run, err
-}
-
-// RunFinish returns the values of FinishRunSQL.
-func RunFinish(id int64, r crmkit.Run) []any {
-	return []any{id, time.Now().UTC().Format(time.RFC3339Nano), r.Records, r.Problems, r.Duplicates}
 }
 
 // Rows is what both engines' result sets offer.
@@ -220,13 +177,6 @@ func Seq[T any](query func() (Rows, func(), error), scan func(Rows, func(T, erro
 		scan(rows, yield)
 	}
 }
-
-// UpsertLinkSQL records a sighting of a source record ($1 source, $2 key,
-// $3 personal ID, $4 file, $5 row, $6 run).
-const UpsertLinkSQL = `INSERT INTO links (source, source_key, personal_id, file, row_num, first_run, last_run)
-	VALUES ($1, $2, $3, $4, $5, $6, $6)
-	ON CONFLICT (source, source_key) DO UPDATE SET personal_id = excluded.personal_id,
-	file = excluded.file, row_num = excluded.row_num, last_run = excluded.last_run`
 
 // SortedAliases lists the aliases of a batch in a stable order.
 func SortedAliases(aliases map[string]string) []string {
@@ -360,4 +310,48 @@ func ScanReview(rows Rows, yield func(ReviewRow, error) bool) {
 // Review streams the review pairs of run runID (0: the latest that had any).
 func (t Tables) Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, error] {
 	return Seq(t.seqQuery(ctx, SelectReviewSQL, runID), ScanReview)
+}
+
+// dumpTables are the store's tables a re-import leaves as they were, with
+// their columns: everything but the run log (runs, problems, review pairs).
+var dumpTables = []struct{ name, cols string }{
+	{"records", "seq, source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run"},
+	{"record_keys", "key, seq"},
+	{"record_versions", "run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run"},
+	{"alias_versions", "run_id, alias_id, existed, personal_id, alias_run"},
+	{"cards", "personal_id, " + strings.Join(CardFields, ", ")},
+	{"contact_points", "personal_id, ord, type, value, extension, source"},
+	{"aliases", "alias_id, personal_id, run_id"},
+	{"decisions", "a_source, a_key, b_source, b_key, same, run_id"},
+	{"schema_migrations", "version, name"},
+}
+
+// Dump lists every row of the tables a re-import must leave alone, as
+// text, table by table in a fixed order: what tests compare.
+func (t Tables) Dump(ctx context.Context) ([]string, error) {
+	var out []string
+	for _, tb := range dumpTables {
+		var cols []string
+		for _, c := range strings.Split(tb.cols, ", ") {
+			cols = append(cols, "CAST("+c+" AS TEXT)")
+		}
+		rows, done, err := t.Query(ctx, "SELECT "+strings.Join(cols, " || '|' || ")+" FROM "+tb.name+" ORDER BY 1")
+		if err != nil {
+			return nil, fmt.Errorf("dump %s: %w", tb.name, err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				done()
+				return nil, fmt.Errorf("dump %s: %w", tb.name, err)
+			}
+			out = append(out, tb.name+": "+line)
+		}
+		err = rows.Err()
+		done()
+		if err != nil {
+			return nil, fmt.Errorf("dump %s: %w", tb.name, err)
+		}
+	}
+	return out, nil
 }

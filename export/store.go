@@ -33,9 +33,11 @@ type Store interface {
 // Tx is one run's transaction. Nothing of it is visible before Commit; a
 // Rollback (or a Commit that fails) leaves the store as it was.
 type Tx interface {
-	dedupe.Existing
-	// Apply writes the run's result and records the run; it returns the
-	// run as recorded, with its ID and what it changed.
+	dedupe.Index
+	// Decisions returns the must-link and cannot-link rules people made.
+	Decisions(ctx context.Context) ([]crmkit.Decision, error)
+	// Apply writes what the run changes and records the run; it returns
+	// the run as recorded, with its ID and what it changed.
 	Apply(ctx context.Context, b Batch) (crmkit.Run, error)
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
@@ -44,9 +46,7 @@ type Tx interface {
 // Batch is everything one run writes.
 type Batch struct {
 	Run       crmkit.Run
-	Cards     []crmkit.Card     // the run's golden cards; stored fields the run leaves empty stay
-	Aliases   map[string]string // stored IDs that merged into another: alias → survivor
-	Links     []crmkit.Link
+	Plan      *dedupe.Plan // the records, cards and aliases the run changes; nil for none
 	Problems  []crmkit.Problem
 	Review    []ReviewRow       // pairs a person should decide
 	Decisions []crmkit.Decision // decisions to store; they replace earlier ones on the same pair

@@ -198,3 +198,15 @@ func Slice[T any](s []T) iter.Seq2[T, error] {
 		}
 	}
 }
+
+// RowColumns are the columns of rows.csv: every input row and its customer.
+var RowColumns = []string{"file", "row", "source", "source_key", "personal_id"}
+
+// WriteRows writes one CSV line per input row, in the order read, with the
+// personal ID its source record resolved to.
+func WriteRows(w io.Writer, recs []crmkit.Record, idOf map[crmkit.SourceKey]string) error {
+	_, err := writeTable(w, FormatCSV, RowColumns, Slice(recs), func(r crmkit.Record) []string {
+		return []string{r.File, strconv.Itoa(r.Row), r.Source, r.Key, idOf[crmkit.SourceKey{Source: r.Source, Key: r.Key}]}
+	})
+	return err
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
 	"github.com/spf13/cobra"
 )
@@ -26,7 +27,9 @@ func newDedupeCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 		Short: "Run the whole flow into files only: cards.csv, links.csv, problems.csv",
 		Long: `dedupe reads, cleanses and deduplicates the files exactly as import does, but
 writes the result into DIR instead of a store: cards.csv (one golden card per
-customer), links.csv (personal_id,source,source_key,file,row) and
+customer), links.csv (personal_id,source,source_key,file,row: one line per
+source record, its last sighting), rows.csv (file,row,source,source_key,
+personal_id: every input row, also rows that repeat a source key),
 problems.csv, and review.xlsx: the pairs a person should decide, side by side,
 with a decision column to fill in (same / different) and pass back with
 --decisions. Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
@@ -68,9 +71,13 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		err := writeFileAtomic(filepath.Join(opts.outDir, "problems.csv"), problems)
 		return errors.Join(err, sum.printUnlessQuiet(ios, opts.g), errMaxErrors)
 	}
-	d, err := decide(ctx, fl, nil, cfg, opts.decisions)
+	d, _, err := decide(ctx, fl, nil, nil, cfg, opts.decisions)
 	if err != nil {
 		return err
+	}
+	idOf := map[crmkit.SourceKey]string{}
+	for _, l := range d.Links {
+		idOf[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
 	}
 	outputs := []struct {
 		name  string
@@ -84,6 +91,9 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			_, err := export.WriteLinks(w, export.FormatCSV, export.Slice(d.Links))
 			return err
 		}},
+		{"rows.csv", func(w io.Writer) error {
+			return export.WriteRows(w, fl.Records, idOf)
+		}},
 		{"problems.csv", problems},
 		{"review.xlsx", func(w io.Writer) error {
 			_, err := export.WriteReview(w, export.FormatXLSX, export.Slice(d.Review))
@@ -95,7 +105,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			return err
 		}
 	}
-	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.New), d.Merged, len(d.Links), len(d.Review)
+	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.Cards), d.Duplicates, len(d.Links), len(d.Review)
 	sum.Demoted = maskedDemoted(d.Demoted)
 	sum.Committed = true
 	return sum.printUnlessQuiet(ios, opts.g)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -40,7 +41,7 @@ nothing.` + "\n" + exitCodesHelp,
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "do everything but commit, and report what would change")
-	cmd.Flags().StringVar(&opts.decisions, "decisions", "", "a filled-in review file whose decisions this run obeys too (crmkit review apply stores them)")
+	cmd.Flags().StringVar(&opts.decisions, "decisions", "", "a filled-in review file whose decisions this run obeys and stores, as crmkit review apply does")
 	return cmd
 }
 
@@ -78,14 +79,18 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 			tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	d, err := decide(ctx, fl, tx, cfg, opts.decisions)
+	stored, err := tx.Decisions(ctx)
+	if err != nil {
+		return fmt.Errorf("read decisions: %w", err)
+	}
+	d, fromFile, err := decide(ctx, fl, tx, stored, cfg, opts.decisions)
 	if err != nil {
 		return err
 	}
 	run, err := tx.Apply(ctx, export.Batch{
 		Run: crmkit.Run{StartedAt: started, Command: "crmkit import " + strings.Join(opts.files, " "), Files: fl.Files,
-			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Merged},
-		Cards: d.Cards, Aliases: d.Aliases, Links: d.Links, Problems: fl.Problems, Review: d.Review,
+			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Duplicates},
+		Plan: d.Plan, Problems: fl.Problems, Review: d.Review, Decisions: fromFile,
 	})
 	if err != nil {
 		return err
@@ -100,8 +105,8 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		committed = true
 		sum.RunID, sum.Committed = run.ID, true
 	}
-	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = len(d.Cards), run.CardsCreated, run.CardsUpdated, run.CardsMerged
-	sum.Duplicates, sum.LinksCreated, sum.Review = d.Merged, run.LinksCreated, len(d.Review)
+	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = d.Customers, run.CardsCreated, run.CardsUpdated, run.CardsMerged
+	sum.Duplicates, sum.LinksCreated, sum.Review, sum.Split = d.Duplicates, run.LinksCreated, len(d.Review), d.Split
 	sum.Demoted = maskedDemoted(d.Demoted)
 	return sum.printUnlessQuiet(ios, opts.g)
 }

@@ -56,9 +56,20 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 	if err != nil {
 		return err
 	}
-	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file}, Decisions: decisions})
+	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
+	// The decided records' components are recomputed now, not at the next
+	// import: the store always holds what the decisions say.
+	stored, err := tx.Decisions(ctx)
 	if err != nil {
-		tx.Rollback(context.WithoutCancel(ctx))
+		return fmt.Errorf("read decisions: %w", err)
+	}
+	d, err := resolve(ctx, tx, nil, stored, decisions, cfg)
+	if err != nil {
+		return err
+	}
+	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file},
+		Plan: d.Plan, Review: d.Review, Decisions: decisions})
+	if err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -71,7 +82,8 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 		}
 	}
 	if !opts.g.quiet {
-		fmt.Fprintf(ios.Out, "stored %d decisions (%d same, %d different) as run %d\n", len(decisions), same, len(decisions)-same, run.ID)
+		fmt.Fprintf(ios.Out, "stored %d decisions (%d same, %d different) as run %d: %d cards merged, %d customers split apart\n",
+			len(decisions), same, len(decisions)-same, run.ID, run.CardsMerged, d.Split)
 	}
 	return nil
 }

@@ -89,17 +89,14 @@ func (fl *flow) add(ctx context.Context, r source, opt normalize.Options, prog *
 	return nil
 }
 
-// compact drops what no later stage reads — unmapped columns (but a
-// contact person's org_key), the raw text of phones, fields already turned
-// into keys — because a run holds every record until clustering.
+// compact drops what no later stage reads — unmapped columns, the raw
+// text of phones and the notes beside them, fields already turned into
+// keys — because a run holds every record until clustering and the store
+// keeps what is left.
 func compact(r crmkit.Record) crmkit.Record {
-	if key := r.Extra["org_key"]; key != "" {
-		r.Extra = map[string]string{"org_key": key}
-	} else {
-		r.Extra = nil
-	}
+	r.Extra = nil
 	for i := range r.Phones {
-		r.Phones[i].Raw = ""
+		r.Phones[i].Raw, r.Phones[i].Problem, r.Phones[i].Comment = "", "", ""
 	}
 	for _, f := range []string{crmkit.FieldPhone, crmkit.FieldEmail, crmkit.FieldComment, crmkit.FieldSourceID,
 		crmkit.FieldKind, crmkit.FieldContactPerson, crmkit.FieldOrg, crmkit.FieldOGRN} {
@@ -277,50 +274,41 @@ func fileSHA256(path string) (string, error) {
 
 // decision is what dedupe made of a flow.
 type decision struct {
-	dedupe.Result
-	Cards  []crmkit.Card
-	Links  []crmkit.Link
+	*dedupe.Plan
 	Review []export.ReviewRow
 }
 
-// decide clusters the records, against the store's history when there is
-// one, obeying people's decisions (the store's and a --decisions file).
-func decide(ctx context.Context, fl *flow, existing dedupe.Existing, cfg Config, decisionsFile string) (*decision, error) {
-	var decisions []crmkit.Decision
-	if existing != nil {
-		stored, err := existing.Decisions(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("read decisions: %w", err)
-		}
-		decisions = stored
-	}
+// decide matches the run's records against the store's (none into files
+// only), obeying people's decisions: the store's, and those of a
+// --decisions file, which win and which a store keeps from now on.
+func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Decision, cfg Config, decisionsFile string) (*decision, []crmkit.Decision, error) {
+	var fromFile []crmkit.Decision
 	if decisionsFile != "" {
-		fromFile, err := export.ReadDecisions(decisionsFile)
-		if err != nil {
-			return nil, err
+		var err error
+		if fromFile, err = export.ReadDecisions(decisionsFile); err != nil {
+			return nil, nil, err
 		}
-		decisions = append(decisions, fromFile...)
 	}
-	res, err := dedupe.Assign(ctx, fl.Records, existing, newPersonalID, cfg.Dedupe, decisions)
+	d, err := resolve(ctx, idx, fl.Records, stored, fromFile, cfg)
+	return d, fromFile, err
+}
+
+// resolve runs matching with the decisions in force: the new ones over
+// the stored, and the records they name recomputed.
+func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored, fresh []crmkit.Decision, cfg Config) (*decision, error) {
+	var seeds []crmkit.SourceKey
+	for _, d := range fresh {
+		seeds = append(seeds, d.A, d.B)
+	}
+	plan, err := dedupe.Resolve(ctx, idx, dedupe.Input{Records: recs, Seeds: seeds, Decisions: dedupe.MergeDecisions(stored, fresh)},
+		cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
 	if err != nil {
 		return nil, err
 	}
-	d := &decision{Result: res, Cards: dedupe.Cards(fl.Records, res.IDs, cfg.priority)}
-	// One link per source record: the last sighting wins.
-	at := map[crmkit.SourceKey]int{}
-	for i, r := range fl.Records {
-		l := crmkit.Link{PersonalID: res.IDs[i], Source: r.Source, SourceKey: r.Key, File: r.File, Row: r.Row}
-		sk := crmkit.SourceKey{Source: r.Source, Key: r.Key}
-		if j, ok := at[sk]; ok {
-			d.Links[j] = l
-			continue
-		}
-		at[sk] = len(d.Links)
-		d.Links = append(d.Links, l)
-	}
-	for _, p := range res.Review {
+	d := &decision{Plan: plan}
+	for _, p := range plan.Review {
 		d.Review = append(d.Review, export.ReviewRow{Score: p.Score, Explanation: p.Note + ": " + p.Explanation(),
-			A: export.ViewOf(fl.Records[p.A]), B: export.ViewOf(fl.Records[p.B])})
+			A: export.ViewOf(p.A), B: export.ViewOf(p.B)})
 	}
 	return d, nil
 }

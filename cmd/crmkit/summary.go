@@ -23,6 +23,7 @@ type summary struct {
 	CardsCreated   int              `json:"cards_created"`
 	CardsUpdated   int              `json:"cards_updated"`
 	CardsMerged    int              `json:"cards_merged"`
+	Split          int              `json:"cards_split"`
 	Duplicates     int              `json:"duplicates_merged"`
 	LinksCreated   int              `json:"links_created"`
 	Review         int              `json:"review_pairs"`
@@ -64,6 +65,9 @@ func (s *summary) print(w io.Writer, format string) error {
 		fmt.Fprintf(&b, "  %-28s %d\n", c, s.ProblemsByCode[c])
 	}
 	fmt.Fprintf(&b, "cards: %d (%d created, %d updated, %d merged into others)\n", s.Cards, s.CardsCreated, s.CardsUpdated, s.CardsMerged)
+	if s.Split > 0 {
+		fmt.Fprintf(&b, "customers split apart: %d\n", s.Split)
+	}
 	fmt.Fprintf(&b, "duplicates merged: %d\n", s.Duplicates)
 	fmt.Fprintf(&b, "links created: %d\n", s.LinksCreated)
 	if len(s.Demoted) > 0 {

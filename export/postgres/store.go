@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"iter"
-	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
@@ -91,6 +90,20 @@ func (c conn) Exec(ctx context.Context, q string, args ...any) error {
 	return err
 }
 
+// Load copies rows in with COPY.
+func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
+	next, stop := iter.Pull(rows)
+	defer stop()
+	_, err := c.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+		row, ok := next()
+		if !ok {
+			return nil, nil
+		}
+		return row, nil
+	}))
+	return err
+}
+
 func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
 	rows, err := c.tx.Query(ctx, q, export.ArgsFor(q, args...)...)
 	if err != nil {
@@ -115,7 +128,7 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	return &Tx{tx: tx}, nil
+	return &Tx{Index: export.Index{C: conn{tx}}, tx: tx}, nil
 }
 
 // lock takes the store's run lock for the rest of the transaction.
@@ -135,149 +148,15 @@ func (s *Store) lock(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// Tx is one run.
+// Tx is one run. It answers dedupe's questions through export.Index.
 type Tx struct {
+	export.Index
 	tx pgx.Tx
 }
 
-// Decisions implements dedupe.Existing.
-func (t *Tx) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
-	return export.Decisions(ctx, conn{t.tx})
-}
-
-// LinkedIDs implements dedupe.Existing.
-func (t *Tx) LinkedIDs(ctx context.Context, keys []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
-	sources, ks := make([]string, len(keys)), make([]string, len(keys))
-	for i, k := range keys {
-		sources[i], ks[i] = k.Source, k.Key
-	}
-	rows, err := t.tx.Query(ctx, `SELECT l.source, l.source_key, l.personal_id FROM links l
-		JOIN unnest($1::text[], $2::text[]) AS q(source, source_key) ON l.source = q.source AND l.source_key = q.source_key`, sources, ks)
-	if err != nil {
-		return nil, err
-	}
-	out := map[crmkit.SourceKey]string{}
-	var k crmkit.SourceKey
-	var id string
-	_, err = pgx.ForEachRow(rows, []any{&k.Source, &k.Key, &id}, func() error {
-		out[k] = id
-		return nil
-	})
-	return out, err
-}
-
-// IDsByMatchKey implements dedupe.Existing.
-func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]string, error) {
-	rows, err := t.tx.Query(ctx, "SELECT key, personal_id FROM match_keys WHERE key = ANY($1::text[])", keys)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]string{}
-	var k, id string
-	_, err = pgx.ForEachRow(rows, []any{&k, &id}, func() error {
-		out[k] = append(out[k], id)
-		return nil
-	})
-	return out, err
-}
-
-// Apply copies the run's rows into temporary tables and merges them.
+// Apply writes the run's plan, problems and decisions and records the run.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
-	return export.ApplyRun(ctx, conn{t.tx}, b, func(runID int64) error { return t.write(ctx, b, runID) })
-}
-
-// write loads the run's rows with COPY and merges them set-wise.
-func (t *Tx) write(ctx context.Context, b export.Batch, runID int64) error {
-	if _, err := t.tx.Exec(ctx, `
-		CREATE TEMP TABLE tmp_cards (LIKE cards INCLUDING DEFAULTS) ON COMMIT DROP;
-		CREATE TEMP TABLE tmp_contacts (personal_id TEXT, type TEXT, value TEXT, extension TEXT, source TEXT, seq BIGINT) ON COMMIT DROP;
-		CREATE TEMP TABLE tmp_keys (key TEXT, personal_id TEXT) ON COMMIT DROP;
-		CREATE TEMP TABLE tmp_links (source TEXT, source_key TEXT, personal_id TEXT, file TEXT, row_num BIGINT) ON COMMIT DROP;
-		CREATE TEMP TABLE tmp_problems (file TEXT, row_num BIGINT, field TEXT, code TEXT, severity TEXT, message TEXT) ON COMMIT DROP`); err != nil {
-		return fmt.Errorf("prepare load: %w", err)
-	}
-	cols := append([]string{"personal_id"}, export.CardFields...)
-	cardRows := func(yield func([]any) bool) {
-		for _, c := range b.Cards {
-			if !yield(append(export.CardValues(c), runID, runID)) {
-				return
-			}
-		}
-	}
-	contactRows := func(yield func([]any) bool) {
-		var seq int64
-		for _, c := range b.Cards {
-			for _, cp := range c.ContactPoints {
-				seq++
-				if !yield([]any{c.PersonalID, cp.Type, cp.Value, cp.Extension, cp.Source, seq}) {
-					return
-				}
-			}
-		}
-	}
-	keyRows := func(yield func([]any) bool) {
-		for _, c := range b.Cards {
-			for _, k := range c.MatchKeys {
-				if !yield([]any{k, c.PersonalID}) {
-					return
-				}
-			}
-		}
-	}
-	linkRows := func(yield func([]any) bool) {
-		for _, l := range b.Links {
-			if !yield([]any{l.Source, l.SourceKey, l.PersonalID, l.File, l.Row}) {
-				return
-			}
-		}
-	}
-	problemRows := func(yield func([]any) bool) {
-		for _, p := range b.Problems {
-			if !yield([]any{p.File, p.Row, p.Field, p.Code, string(p.Severity), p.Message}) {
-				return
-			}
-		}
-	}
-	for _, c := range []struct {
-		table string
-		cols  []string
-		rows  iter.Seq[[]any]
-	}{
-		{"tmp_cards", append(cols, "created_run", "updated_run"), cardRows},
-		{"tmp_contacts", []string{"personal_id", "type", "value", "extension", "source", "seq"}, contactRows},
-		{"tmp_keys", []string{"key", "personal_id"}, keyRows},
-		{"tmp_links", []string{"source", "source_key", "personal_id", "file", "row_num"}, linkRows},
-		{"tmp_problems", []string{"file", "row_num", "field", "code", "severity", "message"}, problemRows},
-	} {
-		next, stop := iter.Pull(c.rows)
-		_, err := t.tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromFunc(func() ([]any, error) {
-			row, ok := next()
-			if !ok {
-				return nil, nil
-			}
-			return row, nil
-		}))
-		stop()
-		if err != nil {
-			return fmt.Errorf("load %s: %w", strings.TrimPrefix(c.table, "tmp_"), err)
-		}
-	}
-	colList := strings.Join(cols, ", ")
-	for _, q := range []string{
-		fmt.Sprintf("INSERT INTO cards (%[1]s, created_run, updated_run) SELECT %[1]s, created_run, updated_run FROM tmp_cards %[2]s", colList, export.CardUpsertConflict()),
-		"INSERT INTO contact_points (personal_id, type, value, extension, source, run_id) SELECT personal_id, type, value, extension, source, $1 FROM tmp_contacts ORDER BY seq ON CONFLICT DO NOTHING",
-		"INSERT INTO match_keys (key, personal_id) SELECT DISTINCT key, personal_id FROM tmp_keys ON CONFLICT DO NOTHING",
-		`INSERT INTO links (source, source_key, personal_id, file, row_num, first_run, last_run)
-			SELECT source, source_key, personal_id, file, row_num, $1, $1 FROM tmp_links
-			ON CONFLICT (source, source_key) DO UPDATE SET personal_id = excluded.personal_id,
-			file = excluded.file, row_num = excluded.row_num, last_run = excluded.last_run`,
-		"INSERT INTO problems (run_id, file, row_num, field, code, severity, message) SELECT $1, file, row_num, field, code, severity, message FROM tmp_problems",
-	} {
-		if _, err := t.tx.Exec(ctx, q, export.ArgsFor(q, runID)...); err != nil {
-			return fmt.Errorf("merge run rows: %w", err)
-		}
-	}
-	return nil
+	return export.ApplyRun(ctx, t.C, b)
 }
 
 // Commit makes the run visible.

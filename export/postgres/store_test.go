@@ -11,8 +11,8 @@ import (
 )
 
 var (
-	_ export.Store    = (*Store)(nil)
-	_ dedupe.Existing = (*Tx)(nil)
+	_ export.Store = (*Store)(nil)
+	_ dedupe.Index = (*Tx)(nil)
 )
 
 func TestContract(t *testing.T) {

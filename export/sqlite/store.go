@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"iter"
 	"net/url"
 	"strings"
 	"time"
@@ -76,6 +77,21 @@ func (c conn) Exec(ctx context.Context, q string, args ...any) error {
 	return err
 }
 
+// Load inserts rows with one prepared statement.
+func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
+	stmt, err := c.tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(cols, ", "), placeholders(len(cols))))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for row := range rows {
+		if _, err := stmt.ExecContext(ctx, row...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
 	rows, err := c.tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -102,155 +118,18 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin run: %w", lockErr(err))
 	}
-	return &Tx{tx: tx}, nil
+	return &Tx{Index: export.Index{C: conn{tx}}, tx: tx}, nil
 }
 
-// Tx is one run.
+// Tx is one run. It answers dedupe's questions through export.Index.
 type Tx struct {
+	export.Index
 	tx *sql.Tx
 }
 
-// sqliteMaxVars keeps a lookup's IN list well under SQLite's parameter limit.
-const sqliteMaxVars = 900
-
-// Decisions implements dedupe.Existing.
-func (t *Tx) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
-	return export.Decisions(ctx, conn{t.tx})
-}
-
-// LinkedIDs implements dedupe.Existing.
-func (t *Tx) LinkedIDs(ctx context.Context, keys []crmkit.SourceKey) (map[crmkit.SourceKey]string, error) {
-	out := map[crmkit.SourceKey]string{}
-	for start := 0; start < len(keys); start += sqliteMaxVars / 2 {
-		chunk := keys[start:min(start+sqliteMaxVars/2, len(keys))]
-		var vals []string
-		args := make([]any, 0, 2*len(chunk))
-		for i, k := range chunk {
-			vals = append(vals, fmt.Sprintf("($%d, $%d)", 2*i+1, 2*i+2))
-			args = append(args, k.Source, k.Key)
-		}
-		rows, err := t.tx.QueryContext(ctx, "SELECT source, source_key, personal_id FROM links WHERE (source, source_key) IN (VALUES "+strings.Join(vals, ", ")+")", args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var k crmkit.SourceKey
-			var id string
-			if err := rows.Scan(&k.Source, &k.Key, &id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[k] = id
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// IDsByMatchKey implements dedupe.Existing.
-func (t *Tx) IDsByMatchKey(ctx context.Context, keys []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	for start := 0; start < len(keys); start += sqliteMaxVars {
-		chunk := keys[start:min(start+sqliteMaxVars, len(keys))]
-		marks := make([]string, len(chunk))
-		args := make([]any, len(chunk))
-		for i, k := range chunk {
-			marks[i], args[i] = fmt.Sprintf("$%d", i+1), k
-		}
-		rows, err := t.tx.QueryContext(ctx, "SELECT key, personal_id FROM match_keys WHERE key IN ("+strings.Join(marks, ", ")+")", args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var k, id string
-			if err := rows.Scan(&k, &id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[k] = append(out[k], id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// Apply writes the run's cards, aliases, links and problems and records the run.
+// Apply writes the run's plan, problems and decisions and records the run.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
-	return export.ApplyRun(ctx, conn{t.tx}, b, func(runID int64) error { return t.write(ctx, b, runID) })
-}
-
-// write inserts the run's rows with prepared statements.
-func (t *Tx) write(ctx context.Context, b export.Batch, runID int64) error {
-	cols := append([]string{"personal_id"}, export.CardFields...)
-	cardSQL := fmt.Sprintf("INSERT INTO cards (%s, created_run, updated_run) VALUES (%s, $%d, $%d) %s",
-		strings.Join(cols, ", "), placeholders(len(cols)), len(cols)+1, len(cols)+1, export.CardUpsertConflict())
-	steps := []struct {
-		sql  string
-		each func(stmt *sql.Stmt) error
-	}{
-		{cardSQL, func(stmt *sql.Stmt) error {
-			for _, c := range b.Cards {
-				if _, err := stmt.ExecContext(ctx, append(export.CardValues(c), runID)...); err != nil {
-					return fmt.Errorf("card %s: %w", c.PersonalID, err)
-				}
-			}
-			return nil
-		}},
-		{"INSERT INTO contact_points (personal_id, type, value, extension, source, run_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", func(stmt *sql.Stmt) error {
-			for _, c := range b.Cards {
-				for _, cp := range c.ContactPoints {
-					if _, err := stmt.ExecContext(ctx, c.PersonalID, cp.Type, cp.Value, cp.Extension, cp.Source, runID); err != nil {
-						return fmt.Errorf("contact of card %s: %w", c.PersonalID, err)
-					}
-				}
-			}
-			return nil
-		}},
-		{"INSERT INTO match_keys (key, personal_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", func(stmt *sql.Stmt) error {
-			for _, c := range b.Cards {
-				for _, k := range c.MatchKeys {
-					if _, err := stmt.ExecContext(ctx, k, c.PersonalID); err != nil {
-						return fmt.Errorf("match key of card %s: %w", c.PersonalID, err)
-					}
-				}
-			}
-			return nil
-		}},
-		{export.UpsertLinkSQL, func(stmt *sql.Stmt) error {
-			for _, l := range b.Links {
-				if _, err := stmt.ExecContext(ctx, l.Source, l.SourceKey, l.PersonalID, l.File, l.Row, runID); err != nil {
-					return fmt.Errorf("link %s/%s: %w", l.Source, l.SourceKey, err)
-				}
-			}
-			return nil
-		}},
-		{"INSERT INTO problems (run_id, file, row_num, field, code, severity, message) VALUES ($1, $2, $3, $4, $5, $6, $7)", func(stmt *sql.Stmt) error {
-			for _, p := range b.Problems {
-				if _, err := stmt.ExecContext(ctx, runID, p.File, p.Row, p.Field, p.Code, string(p.Severity), p.Message); err != nil {
-					return fmt.Errorf("problem: %w", err)
-				}
-			}
-			return nil
-		}},
-	}
-	for _, step := range steps {
-		stmt, err := t.tx.PrepareContext(ctx, step.sql)
-		if err != nil {
-			return err
-		}
-		err = step.each(stmt)
-		stmt.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return export.ApplyRun(ctx, t.C, b)
 }
 
 func placeholders(n int) string {

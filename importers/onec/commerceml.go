@@ -77,7 +77,7 @@ func (r *Reader) decodeCommerceML(dec *xml.Decoder, t xml.StartElement) (object,
 			c := r.newRecord(key, row, crmkit.KindContactPerson)
 			c.set(crmkit.FieldName, pname)
 			c.set(crmkit.FieldOrg, name)
-			c.extra("org_key", id)
+			c.owner(id)
 			c.extra("Отношение", p.text("Отношение"))
 			out = append(out, c.done())
 		}

@@ -59,7 +59,7 @@ func (r *Reader) decodeEDContact(dec *xml.Decoder, t xml.StartElement) (object, 
 	o.records = func(row int) []crmkit.Record {
 		b := r.newRecord(id, row, crmkit.KindContactPerson)
 		b.set(crmkit.FieldName, keys.text("Наименование"))
-		b.extra("org_key", owner)
+		b.owner(owner)
 		for _, row := range n.path("КонтактнаяИнформация").all("Строка") {
 			b.contact(row.text("ВидКонтактнойИнформации"), contactValue(row.child("ЗначенияПолей")))
 		}
@@ -98,7 +98,7 @@ func (r *Reader) decodeDump(dec *xml.Decoder, t xml.StartElement, kind crmkit.Ki
 			switch name := c.XMLName.Local; name {
 			case "Ref", "DeletionMark", "Code", "Description", "IsFolder", "Parent", "PredefinedDataName":
 			case "Owner", "Владелец", "ОбъектВладелец":
-				b.extra("org_key", c.value())
+				b.owner(c.value())
 			case "ЮрФизЛицо", "ЮридическоеФизическоеЛицо":
 				b.set(crmkit.FieldKind, legalOrNatural(c.value()))
 			case "КонтактнаяИнформация":
@@ -149,7 +149,7 @@ func (r *Reader) decodeExchange(dec *xml.Decoder, t xml.StartElement, kind crmki
 			switch name {
 			case "{УникальныйИдентификатор}", "ПометкаУдаления", "ЭтоГруппа", "Родитель":
 			case "Владелец":
-				b.extra("org_key", p.find("Значение").value())
+				b.owner(p.find("Значение").value())
 			case "ЮрФизЛицо", "ЮридическоеФизическоеЛицо":
 				b.set(crmkit.FieldKind, legalOrNatural(p.text("Значение")))
 			case "ЮрАдрес", "ФактАдрес", "ПочтовыйАдрес":

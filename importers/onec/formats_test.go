@@ -106,7 +106,7 @@ func TestCommerceMLOrdersVariants(t *testing.T) {
 			}
 			for i, key := range []string{"rep-1", "rep-2"} {
 				c := recs[i+1]
-				if c.Kind != crmkit.KindContactPerson || c.Key != key || c.Extra["org_key"] != "buyer-1" || c.Fields["org"] != "Ромашка ООО" {
+				if c.Kind != crmkit.KindContactPerson || c.Key != key || c.OrgSourceKey != "buyer-1" || c.Fields["org"] != "Ромашка ООО" {
 					t.Errorf("contact %d: %+v", i, c)
 				}
 			}
@@ -167,7 +167,7 @@ func TestEnterpriseData(t *testing.T) {
 				v.Fields["kind"] != "юр" || v.Fields["org_name"] != `ООО "Вектор"` || v.Fields["inn"] != "7830002293" {
 				t.Errorf("counterparty %+v", v)
 			}
-			if c := recs[1]; c.Kind != crmkit.KindContactPerson || c.Extra["org_key"] != v.Key || c.Fields["name"] != "Орлов Павел" {
+			if c := recs[1]; c.Kind != crmkit.KindContactPerson || c.OrgSourceKey != v.Key || c.Fields["name"] != "Орлов Павел" {
 				t.Errorf("contact person %+v", c)
 			}
 		})
@@ -208,7 +208,7 @@ func TestDataDump(t *testing.T) {
 		g.Fields["kind"] != "юр" || g.Extra["Код"] != "000000042" {
 		t.Errorf("counterparty %+v", g)
 	}
-	if c := recs[1]; c.Kind != crmkit.KindContactPerson || c.Extra["org_key"] != g.Key || c.Fields["name"] != "Кузнецова Мария" {
+	if c := recs[1]; c.Kind != crmkit.KindContactPerson || c.OrgSourceKey != g.Key || c.Fields["name"] != "Кузнецова Мария" {
 		t.Errorf("contact person %+v", c)
 	}
 }

@@ -54,7 +54,7 @@ func TestRealCommerceMLCatalogue(t *testing.T) {
 	}
 	contact := recs[3]
 	if contact.Kind != crmkit.KindContactPerson || contact.Fields["name"] != "Коновалов Александр Зиновьевич" ||
-		contact.Extra["org_key"] != uyt.Key || contact.Fields["org"] != "ТД Уют" {
+		contact.OrgSourceKey != uyt.Key || contact.Fields["org"] != "ТД Уют" {
 		t.Errorf("contact person: %+v", contact)
 	}
 }
@@ -70,7 +70,7 @@ func TestRealCommerceMLOrders(t *testing.T) {
 	if buyer.Key != "1#admin#Петров Петр" || buyer.Fields["last_name"] != "Петров" || buyer.Fields["first_name"] != "Петр" || buyer.Row != 1 {
 		t.Errorf("buyer %+v", buyer)
 	}
-	if rep.Kind != crmkit.KindContactPerson || rep.Key != "ab7399a8aa62c20e0e9f3ea53c6dac81" || rep.Extra["org_key"] != buyer.Key {
+	if rep.Kind != crmkit.KindContactPerson || rep.Key != "ab7399a8aa62c20e0e9f3ea53c6dac81" || rep.OrgSourceKey != buyer.Key {
 		t.Errorf("representative %+v", rep)
 	}
 }

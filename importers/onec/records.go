@@ -33,6 +33,14 @@ func (b *builder) set(field, v string) {
 	}
 }
 
+// owner names the organisation a contact person belongs to, by its key in
+// the same source; the first owner named wins.
+func (b *builder) owner(key string) {
+	if key = strings.TrimSpace(key); key != "" && b.rec.OrgSourceKey == "" {
+		b.rec.OrgSourceKey = key
+	}
+}
+
 func (b *builder) extra(k, v string) {
 	if v = strings.TrimSpace(v); v == "" {
 		return

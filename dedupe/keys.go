@@ -1,0 +1,106 @@
+package dedupe
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Block key prefixes beyond normalize's match keys (inn:, phone:, email:).
+const (
+	keyName     = "name:"   // the folded full name
+	keyTokens   = "tok:"    // its words sorted
+	keyTranslit = "tr:"     // written in Latin letters
+	keyInitials = "ini:"    // surname and first initial
+	keyLegacy   = "legacy:" // a record of a store from before records were kept, bound to its old card
+	keyRefSrc   = "ref:src:"
+	keyRefName  = "ref:name:"
+)
+
+// BlockKeys lists the keys a record is paired on: its exact match keys,
+// every phone and e-mail (office mailboxes and switchboards block too, and
+// add a little evidence) and its name keys. Sorted, without repeats.
+func BlockKeys(r *crmkit.Record) []string {
+	keys := append([]string(nil), r.MatchKeys...)
+	for _, e := range r.Emails {
+		keys = append(keys, "email:"+e)
+	}
+	for _, p := range r.Phones {
+		keys = append(keys, "phone:"+p.E164)
+	}
+	if r.NameKey != "" {
+		keys = append(keys, keyName+r.NameKey, keyTokens+sortedTokens(r.NameKey), keyTranslit+translit(r.NameKey))
+	}
+	if r.InitialsKey != "" {
+		keys = append(keys, keyInitials+r.InitialsKey)
+	}
+	return uniqueSorted(keys)
+}
+
+// IndexKeys are the keys a store indexes a record by: its block keys and
+// the references a contact person makes to its organisation, so that an
+// organisation that arrives later finds the people who work for it.
+func IndexKeys(r *crmkit.Record) []string {
+	keys := BlockKeys(r)
+	keys = append(keys, refKeys(r)...)
+	return uniqueSorted(keys)
+}
+
+func refKeys(r *crmkit.Record) []string {
+	var keys []string
+	if r.OrgSourceKey != "" {
+		keys = append(keys, keyRefSrc+r.Source+"/"+r.OrgSourceKey)
+	}
+	if r.OrgKey != "" {
+		keys = append(keys, keyRefName+r.OrgKey)
+	}
+	return keys
+}
+
+// referredBy are the keys under which records that point at organisation
+// r are indexed.
+func referredBy(r *crmkit.Record) []string {
+	if r.Kind != crmkit.KindOrganization {
+		return nil
+	}
+	keys := []string{keyRefSrc + r.Source + "/" + r.Key}
+	if r.NameKey != "" {
+		keys = append(keys, keyRefName+r.NameKey)
+	}
+	return keys
+}
+
+func uniqueSorted(keys []string) []string {
+	sort.Strings(keys)
+	out := keys[:0]
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func isNameKey(k string) bool {
+	return strings.HasPrefix(k, keyName) || strings.HasPrefix(k, keyTokens) || strings.HasPrefix(k, keyTranslit) || strings.HasPrefix(k, keyInitials)
+}
+
+// Key classes: how many records share a key decides what it may do, and a
+// run that moves a key from one class to another must recompute everyone
+// holding it.
+const (
+	classPaired  = iota // pairs its records, full weight
+	classDemoted        // pairs its records, evidence only (an office switchboard)
+	classIgnored        // too common to pair anyone
+)
+
+func keyClass(k string, n int, cfg Config) int {
+	switch {
+	case n > 4*cfg.MaxKeyShare, isNameKey(k) && n > cfg.MaxKeyShare:
+		return classIgnored
+	case n > cfg.MaxKeyShare:
+		return classDemoted
+	}
+	return classPaired
+}

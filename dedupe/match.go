@@ -1,0 +1,176 @@
+package dedupe
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+)
+
+// partition is how match decided a closed set of records.
+type partition struct {
+	cluster   []int // the cluster of each record: the index of its first record
+	component []int // the match component of each record: records joined by merge edges, refused or not
+	review    []Pair
+	refused   int
+}
+
+// match clusters records that form whole match components. The records
+// must come in canonical order (by source and key) and share must count
+// every key over all records of the store, not only these: then the
+// outcome depends on the records alone, never on the order they came in
+// or on which run brought them.
+//
+// Candidate pairs come from keys that are not too common; each is scored
+// with its reasons; pairs above the merge threshold are joined strongest
+// first, but never so that one customer would hold a vetoed pair (two valid
+// INNs, two birth dates, a person and an organisation) or two groups would
+// hang on a single weak link. Decisions win over everything: a must-link
+// joins its two records, a cannot-link keeps their clusters apart.
+func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
+	type edge struct {
+		a, b  int
+		score float64
+		must  bool
+	}
+	var edges []edge
+	index := make(map[crmkit.SourceKey]int, len(recs))
+	for i := range recs {
+		index[crmkit.SourceKey{Source: recs[i].Source, Key: recs[i].Key}] = i
+	}
+	var cannot [][2]int
+	decided := map[[2]int]bool{}
+	for _, d := range decisions {
+		a, okA := index[d.A]
+		b, okB := index[d.B]
+		if !okA || !okB || a == b {
+			continue
+		}
+		decided[[2]int{min(a, b), max(a, b)}] = true
+		if d.Same {
+			edges = append(edges, edge{a: min(a, b), b: max(a, b), must: true})
+		} else {
+			cannot = append(cannot, [2]int{a, b})
+		}
+	}
+
+	blocks := map[string][]int{}
+	for i := range recs {
+		for _, k := range BlockKeys(&recs[i]) {
+			blocks[k] = append(blocks[k], i)
+		}
+	}
+	seen := map[[2]int]bool{}
+	var review []Pair
+	for key, members := range blocks {
+		if len(members) < 2 {
+			continue
+		}
+		if strings.HasPrefix(key, keyLegacy) {
+			for _, m := range members[1:] { // a pre-records store's card holds until its records are seen again
+				edges = append(edges, edge{a: members[0], b: m, must: true})
+			}
+			continue
+		}
+		if keyClass(key, share[key], cfg) == classIgnored {
+			continue // a common name pairs everyone called so: its pairs come through other keys or not at all
+		}
+		for x := 0; x < len(members); x++ {
+			for y := x + 1; y < len(members); y++ {
+				a, b := members[x], members[y]
+				if seen[[2]int{a, b}] {
+					continue
+				}
+				seen[[2]int{a, b}] = true
+				c := Compare(&recs[a], &recs[b], cfg, share)
+				switch {
+				case c.Veto != "", decided[[2]int{a, b}]:
+				case c.Score >= cfg.Merge:
+					edges = append(edges, edge{a: a, b: b, score: c.Score})
+				case c.Score >= cfg.Review:
+					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "grey zone"})
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return partition{}, err
+		}
+	}
+
+	// Must-links first, then merges strongest first; ties by the records'
+	// canonical order, so that the same records always cluster the same way.
+	sort.Slice(edges, func(i, j int) bool {
+		x, y := edges[i], edges[j]
+		switch {
+		case x.must != y.must:
+			return x.must
+		case x.score != y.score:
+			return x.score > y.score
+		case x.a != y.a:
+			return x.a < y.a
+		}
+		return x.b < y.b
+	})
+	cl := newClusters(recs, len(recs))
+	cl.cannot = cannot
+	comp := newClusters(nil, len(recs))
+	pending := map[[2]int]int{}
+	p := partition{}
+	for _, e := range edges {
+		comp.union(comp.find(e.a), comp.find(e.b))
+		ra, rb := cl.find(e.a), cl.find(e.b)
+		if ra == rb {
+			continue
+		}
+		if !e.must {
+			if cl.conflict(ra, rb) || cl.forbidden(ra, rb) {
+				p.refused++
+				continue
+			}
+			if e.score < cfg.Strong && cl.size[ra] >= 2 && cl.size[rb] >= 2 {
+				k := [2]int{cl.first[ra], cl.first[rb]}
+				if k[0] > k[1] {
+					k[0], k[1] = k[1], k[0]
+				}
+				if pending[k]++; pending[k] < 2 {
+					p.refused++
+					continue // one weak link between two groups is not enough
+				}
+			}
+		}
+		cl.union(ra, rb)
+	}
+	p.cluster, p.component = make([]int, len(recs)), make([]int, len(recs))
+	for i := range recs {
+		p.cluster[i] = cl.first[cl.find(i)]
+		p.component[i] = comp.first[comp.find(i)]
+	}
+	for _, r := range review {
+		if p.cluster[r.A] != p.cluster[r.B] {
+			p.review = append(p.review, r)
+		}
+	}
+	// A merge the constraints refused goes to review too. Its reasons are
+	// worked out again here: few merges are refused, and keeping them for
+	// every merge would hold a comparison per merged pair.
+	for _, e := range edges {
+		if !e.must && p.cluster[e.a] != p.cluster[e.b] {
+			p.review = append(p.review, Pair{A: e.a, B: e.b, Comparison: Compare(&recs[e.a], &recs[e.b], cfg, share), Note: "merge refused"})
+		}
+	}
+	sort.Slice(p.review, func(i, j int) bool {
+		if p.review[i].A != p.review[j].A {
+			return p.review[i].A < p.review[j].A
+		}
+		return p.review[i].B < p.review[j].B
+	})
+	return p, nil
+}
+
+// Pair is two records of a set and what the comparison said of them.
+type Pair struct {
+	A, B int // record indexes
+	Comparison
+	Note string // why it is in review
+}

@@ -1,0 +1,508 @@
+package dedupe
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Stored is a source record as the store keeps it: the record's cleaned
+// content and where it stands.
+type Stored struct {
+	crmkit.Record
+	Seq        int64  // the store's order of first sighting; 0 for a record not stored yet
+	PersonalID string // the customer it belongs to
+	FirstID    string // the personal ID it was first given: a split gives it back
+	Component  string // its match component: the personal ID of the component's oldest customer
+	Run        int64  // the run that wrote its content; 0 for this run
+	Ord        int    // its position among that run's records
+}
+
+// Index is what dedupe needs of the store's records. A nil Index is an
+// empty store: a run into files only.
+type Index interface {
+	// BySourceKeys returns the stored records of these source keys.
+	BySourceKeys(ctx context.Context, keys []crmkit.SourceKey) ([]Stored, error)
+	// ByIndexKeys returns the stored records holding any of these keys (IndexKeys).
+	ByIndexKeys(ctx context.Context, keys []string) ([]Stored, error)
+	// ByComponents returns every stored record of these match components.
+	ByComponents(ctx context.Context, components []string) ([]Stored, error)
+	// KeyCounts returns how many stored records hold each key.
+	KeyCounts(ctx context.Context, keys []string) (map[string]int, error)
+	// Aliases returns, of these personal IDs, those that are aliases now.
+	Aliases(ctx context.Context, ids []string) (map[string]string, error)
+}
+
+// Input is what one run brings.
+type Input struct {
+	// Records are the run's records in the order read; a source key read
+	// twice is one record, and its last sighting wins.
+	Records []crmkit.Record
+	// Seeds are stored records to recompute although they did not change:
+	// the two sides of decisions made since the last run.
+	Seeds []crmkit.SourceKey
+	// Decisions are every must-link and cannot-link in force.
+	Decisions []crmkit.Decision
+}
+
+// Options are how a run names customers and ranks sources.
+type Options struct {
+	NewID    func() string           // a new personal ID, time-ordered (the oldest is the least)
+	Priority func(source string) int // survivorship: lower wins; nil ranks all sources alike
+}
+
+// Write is one stored record whose row a run changes.
+type Write struct {
+	Stored
+	Content bool // new, or its content changed: its data and keys are written anew
+}
+
+// Plan is what a run changes in the store: every record whose row changes,
+// the cards of every customer it touched, and the personal IDs that became
+// aliases or came back.
+type Plan struct {
+	Writes  []Write
+	Cards   []crmkit.Card     // the cards of every customer in the components the run touched
+	Aliases map[string]string // a personal ID that lost a merge → its survivor
+	Revived []string          // personal IDs that were aliases and are a customer again after a split
+	Links   []crmkit.Link     // each of the run's records and its customer, in the order first read
+	Review  []ReviewPair
+	Stats
+}
+
+// Stats count what a run found.
+type Stats struct {
+	Records    int            // distinct source records read
+	New        int            // of them, not stored before
+	Changed    int            // stored before with other content
+	Touched    int            // records recomputed: the run's new and changed ones and their components
+	Customers  int            // distinct customers among the run's records
+	Duplicates int            // the run's records that joined another of its records or a stored customer
+	Merged     int            // stored customers that became aliases of another
+	Split      int            // stored customers split into several
+	Refused    int            // merges refused: a vetoed pair or a single weak link
+	Demoted    map[string]int // keys shared by too many records to make a match (phone:…, email:…) → count
+}
+
+// ReviewPair is a pair a person should decide, with the records themselves.
+type ReviewPair struct {
+	A, B crmkit.Record
+	Comparison
+	Note string
+}
+
+// Resolve is one run of matching, against the store or into files only.
+// It blocks the run's new and changed records against every stored record
+// through the indexed keys, gathers the whole match components they touch,
+// clusters those with exactly the rules of a single run, and gives each
+// customer a personal ID: the oldest of its records' IDs survives, the
+// others become aliases; a part split off gets back the ID its records had
+// before they merged, or a new one. So any sequence of runs over a set of
+// records ends with the customers one run over all of them would make,
+// and the cost grows with the run's records, not with the store.
+func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) (*Plan, error) {
+	cfg = cfg.WithDefaults()
+	if idx == nil {
+		idx = emptyIndex{}
+	}
+	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{},
+		current: map[crmkit.SourceKey]*Stored{}, delta: map[string]int{}, counts: map[string]int{}}
+	if err := r.read(in); err != nil {
+		return nil, err
+	}
+	if err := r.gather(in.Decisions); err != nil {
+		return nil, err
+	}
+	return r.decide(in.Decisions)
+}
+
+type resolver struct {
+	ctx     context.Context
+	idx     Index
+	cfg     Config
+	opt     Options
+	order   []crmkit.SourceKey           // the run's source keys, first read first
+	current map[crmkit.SourceKey]*Stored // the run's records as they are now
+	before  map[crmkit.SourceKey]Stored  // the stored rows of the run's and seed records
+	fresh   []*Stored                    // the run's new and changed records
+	set     map[crmkit.SourceKey]*Stored // the records to recompute
+	delta   map[string]int               // how the run changes the count of each block key
+	counts  map[string]int               // stored counts, before the run
+	stats   Stats
+}
+
+func skOf(r *crmkit.Record) crmkit.SourceKey { return crmkit.SourceKey{Source: r.Source, Key: r.Key} }
+
+// read sorts the run's records into new, changed and unchanged.
+func (r *resolver) read(in Input) error {
+	last := map[crmkit.SourceKey]int{}
+	for i := range in.Records {
+		sk := skOf(&in.Records[i])
+		if _, ok := last[sk]; !ok {
+			r.order = append(r.order, sk)
+		}
+		last[sk] = i
+	}
+	stored, err := r.idx.BySourceKeys(r.ctx, append(append([]crmkit.SourceKey(nil), r.order...), in.Seeds...))
+	if err != nil {
+		return fmt.Errorf("look up stored records: %w", err)
+	}
+	r.before = make(map[crmkit.SourceKey]Stored, len(stored))
+	for _, s := range stored {
+		r.before[skOf(&s.Record)] = s
+	}
+	r.stats.Records = len(r.order)
+	for n, sk := range r.order {
+		cur := &Stored{Record: in.Records[last[sk]], Ord: n + 1}
+		r.current[sk] = cur
+		old, ok := r.before[sk]
+		if !ok {
+			r.stats.New++
+			r.addKeys(&cur.Record, +1)
+			r.fresh = append(r.fresh, cur)
+			r.set[sk] = cur
+			continue
+		}
+		cur.Seq, cur.PersonalID, cur.FirstID, cur.Component = old.Seq, old.PersonalID, old.FirstID, old.Component
+		if SameContent(&old.Record, &cur.Record) {
+			cur.Run, cur.Ord = old.Run, old.Ord
+			continue
+		}
+		r.stats.Changed++
+		r.addKeys(&old.Record, -1)
+		r.addKeys(&cur.Record, +1)
+		r.fresh = append(r.fresh, cur)
+		r.set[sk] = cur
+	}
+	for _, sk := range in.Seeds {
+		if s, ok := r.before[sk]; ok {
+			r.add(s)
+		}
+	}
+	return nil
+}
+
+func (r *resolver) addKeys(rec *crmkit.Record, d int) {
+	for _, k := range BlockKeys(rec) {
+		r.delta[k] += d
+	}
+}
+
+// add puts a stored record into the set, as the run has it now.
+func (r *resolver) add(s Stored) bool {
+	sk := skOf(&s.Record)
+	if _, ok := r.set[sk]; ok {
+		return false
+	}
+	if cur, ok := r.current[sk]; ok {
+		r.set[sk] = cur
+	} else {
+		r.set[sk] = &s
+	}
+	return true
+}
+
+// count fetches the stored counts of keys not yet known.
+func (r *resolver) count(keys []string) error {
+	var missing []string
+	for _, k := range keys {
+		if _, ok := r.counts[k]; !ok {
+			missing = append(missing, k)
+			r.counts[k] = 0
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	got, err := r.idx.KeyCounts(r.ctx, missing)
+	if err != nil {
+		return fmt.Errorf("count keys: %w", err)
+	}
+	for k, n := range got {
+		r.counts[k] = n
+	}
+	return nil
+}
+
+// share is the count of a key over the store as the run leaves it.
+func (r *resolver) share(k string) int { return r.counts[k] + r.delta[k] }
+
+// gather widens the set to everything the run's records may change: the
+// stored records they could pair with, everyone holding a key whose class
+// the run changes, the organisations' contact persons, and then the whole
+// match components of all of these, and the other sides of must-links.
+func (r *resolver) gather(decisions []crmkit.Decision) error {
+	keys := map[string]bool{}
+	for k := range r.delta {
+		keys[k] = true
+	}
+	for _, s := range r.fresh {
+		for _, k := range BlockKeys(&s.Record) {
+			keys[k] = true
+		}
+	}
+	all := make([]string, 0, len(keys))
+	for k := range keys {
+		all = append(all, k)
+	}
+	if err := r.count(all); err != nil {
+		return err
+	}
+	var pull []string
+	for _, k := range all {
+		before, after := r.counts[k], r.share(k)
+		moved := keyClass(k, before, r.cfg) != keyClass(k, after, r.cfg) && min(before, after) > 0
+		if moved && keyClass(k, min(before, after), r.cfg) != classIgnored ||
+			r.counts[k] > 0 && keyClass(k, after, r.cfg) != classIgnored || strings.HasPrefix(k, keyLegacy) {
+			pull = append(pull, k)
+		}
+	}
+	for _, s := range r.fresh {
+		pull = append(pull, referredBy(&s.Record)...)
+	}
+	if err := r.pull(pull); err != nil {
+		return err
+	}
+	loaded := map[string]bool{"": true}
+	for {
+		var comps []string
+		for _, s := range r.set {
+			if !loaded[s.Component] {
+				loaded[s.Component] = true
+				comps = append(comps, s.Component)
+			}
+		}
+		for sk, old := range r.before { // a changed record's old component
+			if _, ok := r.set[sk]; ok && !loaded[old.Component] {
+				loaded[old.Component] = true
+				comps = append(comps, old.Component)
+			}
+		}
+		var partners []crmkit.SourceKey
+		for _, d := range decisions {
+			_, a := r.set[d.A]
+			_, b := r.set[d.B]
+			switch {
+			case !d.Same || a == b:
+			case a:
+				partners = append(partners, d.B)
+			default:
+				partners = append(partners, d.A)
+			}
+		}
+		grew := false
+		if len(comps) > 0 {
+			sort.Strings(comps)
+			got, err := r.idx.ByComponents(r.ctx, comps)
+			if err != nil {
+				return fmt.Errorf("read match components: %w", err)
+			}
+			for _, s := range got {
+				grew = r.add(s) || grew
+			}
+		}
+		if len(partners) > 0 {
+			got, err := r.idx.BySourceKeys(r.ctx, partners)
+			if err != nil {
+				return fmt.Errorf("read decided records: %w", err)
+			}
+			for _, s := range got {
+				grew = r.add(s) || grew
+			}
+		}
+		if !grew {
+			return nil
+		}
+	}
+}
+
+func (r *resolver) pull(keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	keys = uniqueSorted(keys)
+	got, err := r.idx.ByIndexKeys(r.ctx, keys)
+	if err != nil {
+		return fmt.Errorf("find candidates: %w", err)
+	}
+	for _, s := range got {
+		r.add(s)
+	}
+	return nil
+}
+
+// decide clusters the set, names its customers and builds their cards.
+func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
+	set := make([]*Stored, 0, len(r.set))
+	for _, s := range r.set {
+		set = append(set, s)
+	}
+	sort.Slice(set, func(i, j int) bool {
+		a, b := set[i], set[j]
+		if a.Source != b.Source {
+			return a.Source < b.Source
+		}
+		return a.Key < b.Key
+	})
+	recs := make([]crmkit.Record, len(set))
+	var keys []string
+	for i, s := range set {
+		recs[i] = s.Record
+		keys = append(keys, BlockKeys(&s.Record)...)
+	}
+	if err := r.count(uniqueSorted(keys)); err != nil {
+		return nil, err
+	}
+	share := keyShare{}
+	demoted := map[string]int{}
+	for _, k := range keys {
+		n := r.share(k)
+		share[k] = n
+		if n > r.cfg.MaxKeyShare && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
+			demoted[k] = n
+		}
+	}
+	p, err := match(r.ctx, recs, share, r.cfg, decisions)
+	if err != nil {
+		return nil, err
+	}
+	r.stats.Touched = len(set)
+	r.stats.Refused = p.refused
+	r.stats.Demoted = demoted
+
+	ids, err := r.name(set, p)
+	if err != nil {
+		return nil, err
+	}
+	plan := &Plan{Aliases: ids.aliases, Revived: ids.revived}
+	label := map[int]string{} // component → the ID of its oldest customer
+	for _, c := range ids.order {
+		comp := p.component[c]
+		if _, ok := label[comp]; !ok {
+			label[comp] = ids.of[c]
+		}
+	}
+	final := map[crmkit.SourceKey]string{}
+	for i, s := range set {
+		w := *s
+		w.PersonalID = ids.of[p.cluster[i]]
+		w.Component = label[p.component[i]]
+		if w.FirstID == "" {
+			w.FirstID = w.PersonalID
+		}
+		final[skOf(&s.Record)] = w.PersonalID
+		old, stored := r.before[skOf(&s.Record)]
+		if !stored {
+			old, stored = storedRow(s)
+		}
+		content := !stored || !SameContent(&old.Record, &s.Record)
+		if content || w.PersonalID != s.PersonalID || w.Component != s.Component || w.File != old.File || w.Row != old.Row {
+			plan.Writes = append(plan.Writes, Write{Stored: w, Content: content})
+		}
+	}
+	// The run's unchanged records outside the set: another sighting at most.
+	for _, sk := range r.order {
+		cur := r.current[sk]
+		if _, ok := r.set[sk]; ok {
+			continue
+		}
+		final[sk] = cur.PersonalID
+		if old := r.before[sk]; old.File != cur.File || old.Row != cur.Row {
+			plan.Writes = append(plan.Writes, Write{Stored: *cur})
+		}
+	}
+	customers := map[string]bool{}
+	for _, sk := range r.order {
+		cur := r.current[sk]
+		id := final[sk]
+		customers[id] = true
+		plan.Links = append(plan.Links, crmkit.Link{PersonalID: id, Source: sk.Source, SourceKey: sk.Key, File: cur.File, Row: cur.Row})
+	}
+	r.stats.Customers = len(customers)
+	r.stats.Duplicates = r.stats.Records - r.stats.Customers
+	r.stats.Merged = len(ids.aliases)
+	r.stats.Split = ids.split
+
+	if plan.Cards, err = r.cards(set, p, ids, final); err != nil {
+		return nil, err
+	}
+	for _, pr := range p.review {
+		plan.Review = append(plan.Review, ReviewPair{A: recs[pr.A], B: recs[pr.B], Comparison: pr.Comparison, Note: pr.Note})
+	}
+	plan.Stats = r.stats
+	return plan, nil
+}
+
+// storedRow is the stored row of a record the set reached through the
+// store (not one of the run's): the record as it is.
+func storedRow(s *Stored) (Stored, bool) {
+	if s.Seq == 0 {
+		return Stored{}, false
+	}
+	return *s, true
+}
+
+// SameContent tells whether two versions of a record say the same: what
+// matching and cards read, not where the record was seen.
+func SameContent(a, b *crmkit.Record) bool {
+	x, y := *a, *b
+	x.File, x.Row, y.File, y.Row = "", 0, "", 0
+	x.Extra, y.Extra = nil, nil
+	return reflect.DeepEqual(normalEmpty(x), normalEmpty(y))
+}
+
+// normalEmpty makes nil and empty collections one, as a store returns them.
+func normalEmpty(r crmkit.Record) crmkit.Record {
+	if len(r.Fields) == 0 {
+		r.Fields = nil
+	}
+	if len(r.Phones) == 0 {
+		r.Phones = nil
+	}
+	if len(r.Emails) == 0 {
+		r.Emails = nil
+	}
+	if len(r.MatchKeys) == 0 {
+		r.MatchKeys = nil
+	}
+	return r
+}
+
+type emptyIndex struct{}
+
+func (emptyIndex) BySourceKeys(context.Context, []crmkit.SourceKey) ([]Stored, error) {
+	return nil, nil
+}
+func (emptyIndex) ByIndexKeys(context.Context, []string) ([]Stored, error)      { return nil, nil }
+func (emptyIndex) ByComponents(context.Context, []string) ([]Stored, error)     { return nil, nil }
+func (emptyIndex) KeyCounts(context.Context, []string) (map[string]int, error)  { return nil, nil }
+func (emptyIndex) Aliases(context.Context, []string) (map[string]string, error) { return nil, nil }
+
+// MergeDecisions puts later decisions over earlier ones: one per pair of
+// records, whichever way round it is written.
+func MergeDecisions(earlier, later []crmkit.Decision) []crmkit.Decision {
+	type pair [2]crmkit.SourceKey
+	key := func(d crmkit.Decision) pair {
+		a, b := d.A, d.B
+		if b.Source < a.Source || b.Source == a.Source && b.Key < a.Key {
+			a, b = b, a
+		}
+		return pair{a, b}
+	}
+	at := map[pair]int{}
+	var out []crmkit.Decision
+	for _, d := range append(append([]crmkit.Decision(nil), earlier...), later...) {
+		if i, ok := at[key(d)]; ok {
+			out[i] = d
+			continue
+		}
+		at[key(d)] = len(out)
+		out = append(out, d)
+	}
+	return out
+}

@@ -1,0 +1,213 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
+)
+
+// recordData is how a record's content is kept in records.data.
+type recordData struct {
+	Kind         string            `json:"kind,omitempty"`
+	Fields       map[string]string `json:"fields,omitempty"`
+	Phones       []phoneData       `json:"phones,omitempty"`
+	Emails       []string          `json:"emails,omitempty"`
+	MatchKeys    []string          `json:"match_keys,omitempty"`
+	NameKey      string            `json:"name_key,omitempty"`
+	InitialsKey  string            `json:"initials_key,omitempty"`
+	OrgKey       string            `json:"org_key,omitempty"`
+	OrgSourceKey string            `json:"org_source_key,omitempty"`
+}
+
+type phoneData struct {
+	E164      string `json:"e164"`
+	Extension string `json:"ext,omitempty"`
+	Type      string `json:"type,omitempty"`
+	Label     string `json:"label,omitempty"`
+}
+
+// EncodeRecord is the JSON of a record's content (not its identity or sighting).
+func EncodeRecord(r *crmkit.Record) (string, error) {
+	d := recordData{Kind: string(r.Kind), Fields: r.Fields, Emails: r.Emails, MatchKeys: r.MatchKeys,
+		NameKey: r.NameKey, InitialsKey: r.InitialsKey, OrgKey: r.OrgKey, OrgSourceKey: r.OrgSourceKey}
+	for _, p := range r.Phones {
+		d.Phones = append(d.Phones, phoneData{E164: p.E164, Extension: p.Extension, Type: p.Type, Label: p.Label})
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("encode record %s/%s: %w", r.Source, r.Key, err)
+	}
+	return string(b), nil
+}
+
+// decodeRecord fills a record's content from its JSON.
+func decodeRecord(data string, r *crmkit.Record) error {
+	var d recordData
+	if err := json.Unmarshal([]byte(data), &d); err != nil {
+		return fmt.Errorf("record %s/%s: %w", r.Source, r.Key, err)
+	}
+	r.Kind, r.Emails, r.MatchKeys = crmkit.Kind(d.Kind), d.Emails, d.MatchKeys
+	r.NameKey, r.InitialsKey, r.OrgKey, r.OrgSourceKey = d.NameKey, d.InitialsKey, d.OrgKey, d.OrgSourceKey
+	for k, v := range d.Fields {
+		if v == "" {
+			continue
+		}
+		if r.Fields == nil {
+			r.Fields = map[string]string{}
+		}
+		r.Fields[k] = v
+	}
+	for _, p := range d.Phones {
+		r.Phones = append(r.Phones, crmkit.Phone{E164: p.E164, Extension: p.Extension, Type: p.Type, Label: p.Label})
+	}
+	return nil
+}
+
+const recordCols = "r.seq, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord"
+
+func scanStored(rows Rows) ([]dedupe.Stored, error) {
+	var out []dedupe.Stored
+	for rows.Next() {
+		var s dedupe.Stored
+		var data string
+		if err := rows.Scan(&s.Seq, &s.Source, &s.Key, &s.PersonalID, &s.FirstID, &s.Component, &s.File, &s.Row, &data, &s.Run, &s.Ord); err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		if err := decodeRecord(data, &s.Record); err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Index answers dedupe's questions about stored records through one
+// transaction of either engine. Lists of keys travel through a temporary
+// table, which both engines join well whatever the list's length.
+type Index struct{ C Conn }
+
+var _ dedupe.Index = Index{}
+
+func (x Index) withKeys(ctx context.Context, keys [][]any, query string) ([]dedupe.Stored, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	if err := x.stage(ctx, keys); err != nil {
+		return nil, err
+	}
+	rows, done, err := x.C.Query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return scanStored(rows)
+}
+
+// stage fills the temporary lookup table q_keys (k1, k2).
+func (x Index) stage(ctx context.Context, keys [][]any) error {
+	for _, q := range []string{"CREATE TEMP TABLE IF NOT EXISTS q_keys (k1 TEXT NOT NULL, k2 TEXT NOT NULL)", "DELETE FROM q_keys"} {
+		if err := x.C.Exec(ctx, q); err != nil {
+			return fmt.Errorf("prepare lookup: %w", err)
+		}
+	}
+	return x.C.Load(ctx, "q_keys", []string{"k1", "k2"}, func(yield func([]any) bool) {
+		for _, k := range keys {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+}
+
+func single(keys []string) [][]any {
+	out := make([][]any, len(keys))
+	for i, k := range keys {
+		out[i] = []any{k, ""}
+	}
+	return out
+}
+
+// BySourceKeys implements dedupe.Index.
+func (x Index) BySourceKeys(ctx context.Context, keys []crmkit.SourceKey) ([]dedupe.Stored, error) {
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{k.Source, k.Key}
+	}
+	return x.withKeys(ctx, rows, "SELECT "+recordCols+" FROM records r WHERE EXISTS (SELECT 1 FROM q_keys q WHERE q.k1 = r.source AND q.k2 = r.source_key)")
+}
+
+// ByIndexKeys implements dedupe.Index.
+func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored, error) {
+	return x.withKeys(ctx, single(keys), "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_keys k JOIN q_keys q ON q.k1 = k.key)")
+}
+
+// ByComponents implements dedupe.Index.
+func (x Index) ByComponents(ctx context.Context, comps []string) ([]dedupe.Stored, error) {
+	return x.withKeys(ctx, single(comps), "SELECT "+recordCols+" FROM records r WHERE r.component IN (SELECT k1 FROM q_keys)")
+}
+
+// KeyCounts implements dedupe.Index.
+func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, error) {
+	return queryMap(ctx, x, keys, "SELECT k.key, count(*) FROM record_keys k JOIN q_keys q ON q.k1 = k.key GROUP BY k.key", func(rows Rows, out map[string]int) error {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		out[k] = n
+		return nil
+	})
+}
+
+// Aliases implements dedupe.Index.
+func (x Index) Aliases(ctx context.Context, ids []string) (map[string]string, error) {
+	return queryMap(ctx, x, ids, "SELECT a.alias_id, a.personal_id FROM aliases a JOIN q_keys q ON q.k1 = a.alias_id", func(rows Rows, out map[string]string) error {
+		var a, p string
+		if err := rows.Scan(&a, &p); err != nil {
+			return err
+		}
+		out[a] = p
+		return nil
+	})
+}
+
+func queryMap[V any](ctx context.Context, x Index, keys []string, query string, scan func(Rows, map[string]V) error) (map[string]V, error) {
+	out := map[string]V{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	if err := x.stage(ctx, single(keys)); err != nil {
+		return nil, err
+	}
+	rows, done, err := x.C.Query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	for rows.Next() {
+		if err := scan(rows, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// Decisions reads every stored decision.
+func (x Index) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
+	return Decisions(ctx, x.C)
+}
+
+// loadRows adapts a slice to Conn.Load.
+func loadRows[T any](items []T, row func(T) []any) iter.Seq[[]any] {
+	return func(yield func([]any) bool) {
+		for _, it := range items {
+			if !yield(row(it)) {
+				return
+			}
+		}
+	}
+}
