@@ -65,9 +65,9 @@ SELECT l.source, l.source_key, l.personal_id, l.personal_id, l.personal_id, l.fi
         'fields', json_object('name', c.name, 'last_name', c.last_name, 'first_name', c.first_name, 'middle_name', c.middle_name,
             'org_name', c.org_name, 'legal_form', c.legal_form, 'inn', c.inn, 'kpp', c.kpp, 'address', c.address, 'city', c.city,
             'revenue', c.revenue),
-        'phones', (SELECT json_group_array(json_object('e164', p.value, 'ext', p.extension)) FROM contact_points p
-            WHERE p.personal_id = l.personal_id AND p.type = 'phone'),
-        'emails', (SELECT json_group_array(p.value) FROM contact_points p WHERE p.personal_id = l.personal_id AND p.type = 'email'),
+        'phones', json((SELECT json_group_array(json_object('e164', p.value, 'ext', p.extension)) FROM contact_points p
+            WHERE p.personal_id = l.personal_id AND p.type = 'phone')),
+        'emails', json((SELECT json_group_array(p.value) FROM contact_points p WHERE p.personal_id = l.personal_id AND p.type = 'email')),
         'match_keys', CASE WHEN c.inn <> '' THEN json_array('legacy:' || l.personal_id, 'inn:' || c.inn) ELSE json_array('legacy:' || l.personal_id) END)
     ELSE json_object('kind', COALESCE(c.kind, ''), 'match_keys', json_array('legacy:' || l.personal_id)) END,
     l.last_run, 0, l.first_run
