@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/crmkit/crmkit"
-	"github.com/crmkit/crmkit/normalize"
 )
 
 // corpus is a labelled set of cleansed records: which entity each record
@@ -50,15 +49,7 @@ func newCorpus(seed uint64, entities int) corpus {
 	emit := func(entity string, fields map[string]string) *crmkit.Record {
 		keyN++
 		source := []string{"crm", "site"}[rnd.IntN(2)]
-		raw := crmkit.Record{Source: source, Key: fmt.Sprintf("%s-%05d", source, keyN), File: source + ".csv", Row: keyN + 1, Fields: fields}
-		rec, _ := normalize.Record(raw, normalize.Options{Phone: normalize.PhoneOptions{Region: "RU"}})
-		rec.Extra = nil
-		for i := range rec.Phones {
-			rec.Phones[i].Raw, rec.Phones[i].Problem, rec.Phones[i].Comment = "", "", ""
-		}
-		for _, f := range []string{crmkit.FieldPhone, crmkit.FieldEmail} {
-			delete(rec.Fields, f)
-		}
+		rec := cleanRecord(crmkit.Record{Source: source, Key: fmt.Sprintf("%s-%05d", source, keyN), File: source + ".csv", Row: keyN + 1, Fields: fields})
 		c.records = append(c.records, rec)
 		c.entities[crmkit.SourceKey{Source: rec.Source, Key: rec.Key}] = entity
 		return &c.records[len(c.records)-1]
@@ -66,16 +57,7 @@ func newCorpus(seed uint64, entities int) corpus {
 	// changed re-cleanses a record with other fields: its earlier version.
 	changed := func(i int, fields map[string]string) {
 		r := c.records[i]
-		raw := crmkit.Record{Source: r.Source, Key: r.Key, File: "old-" + r.File, Row: r.Row, Fields: fields}
-		rec, _ := normalize.Record(raw, normalize.Options{Phone: normalize.PhoneOptions{Region: "RU"}})
-		rec.Extra = nil
-		for i := range rec.Phones {
-			rec.Phones[i].Raw, rec.Phones[i].Problem, rec.Phones[i].Comment = "", "", ""
-		}
-		for _, f := range []string{crmkit.FieldPhone, crmkit.FieldEmail} {
-			delete(rec.Fields, f)
-		}
-		c.earlier = append(c.earlier, rec)
+		c.earlier = append(c.earlier, cleanRecord(crmkit.Record{Source: r.Source, Key: r.Key, File: "old-" + r.File, Row: r.Row, Fields: fields}))
 	}
 	personName := func(last, first, middle string) string {
 		switch rnd.IntN(4) {

@@ -44,8 +44,12 @@ func clean(source, key string, row int, fields ...string) crmkit.Record {
 		k, v, _ := strings.Cut(kv, "=")
 		f[k] = v
 	}
-	rec, _ := normalize.Record(crmkit.Record{Source: source, Key: key, File: source + ".csv", Row: row, Fields: f},
-		normalize.Options{Phone: normalize.PhoneOptions{Region: "RU"}})
+	return cleanRecord(crmkit.Record{Source: source, Key: key, File: source + ".csv", Row: row, Fields: f})
+}
+
+// cleanRecord cleanses a raw record and keeps what a run keeps of it.
+func cleanRecord(raw crmkit.Record) crmkit.Record {
+	rec, _ := normalize.Record(raw, normalize.Options{Phone: normalize.PhoneOptions{Region: "RU"}})
 	rec.Extra = nil
 	for i := range rec.Phones {
 		rec.Phones[i].Raw, rec.Phones[i].Problem, rec.Phones[i].Comment = "", "", ""
