@@ -15,7 +15,8 @@ type Run struct {
 	CardsUpdated int
 	CardsMerged  int // stored cards that became aliases of another
 	LinksCreated int
-	Duplicates   int // records folded into another record of the run
+	Duplicates   int   // records folded into another record of the run
+	UndoneBy     int64 // the run that undid this one; 0 if none
 }
 
 // RunFile is one input file of a run, with its checksum so that a later

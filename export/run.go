@@ -51,6 +51,14 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 	if err := WriteReviewAndDecisions(ctx, c, runID, b); err != nil {
 		return crmkit.Run{}, err
 	}
+	if err := writeSightings(ctx, c, runID, b.Rows); err != nil {
+		return crmkit.Run{}, err
+	}
+	for _, id := range b.Undoes {
+		if err := c.Exec(ctx, "UPDATE runs SET undone_by = $1 WHERE id = $2", runID, id); err != nil {
+			return crmkit.Run{}, fmt.Errorf("record undo: %w", err)
+		}
+	}
 	if err := c.Exec(ctx, FinishRunSQL, runID, time.Now().UTC().Format(time.RFC3339Nano), b.Run.Records, b.Run.Problems,
 		b.Run.Duplicates, n.created, n.updated, n.merged, n.links); err != nil {
 		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
@@ -231,9 +239,47 @@ func WriteReviewAndDecisions(ctx context.Context, c Conn, runID int64, b Batch) 
 		}
 	}
 	for _, d := range b.Decisions {
+		if err := c.Exec(ctx, VersionDecisionSQL, DecisionArgs(d, runID)...); err != nil {
+			return fmt.Errorf("store decision: %w", err)
+		}
 		if err := c.Exec(ctx, UpsertDecisionSQL, DecisionArgs(d, runID)...); err != nil {
 			return fmt.Errorf("store decision: %w", err)
 		}
+	}
+	return nil
+}
+
+// writeSightings keeps, for each file the run read, which source record
+// each of its rows was: the run's rows replace the file's earlier ones.
+func writeSightings(ctx context.Context, c Conn, runID int64, rows []crmkit.Record) error {
+	type sighting struct {
+		file     string
+		row      int
+		src, key string
+	}
+	seen, read := map[sighting]bool{}, map[string]bool{}
+	var files []string
+	var load [][]any
+	for _, r := range rows {
+		s := sighting{r.File, r.Row, r.Source, r.Key}
+		if seen[s] {
+			continue
+		}
+		if !read[r.File] {
+			read[r.File] = true
+			files = append(files, r.File)
+		}
+		seen[s] = true
+		load = append(load, []any{r.File, r.Row, r.Source, r.Key, runID})
+	}
+	for _, f := range files {
+		if err := c.Exec(ctx, "DELETE FROM sightings WHERE file = $1", f); err != nil {
+			return fmt.Errorf("store rows of %s: %w", f, err)
+		}
+	}
+	if err := c.Load(ctx, "sightings", []string{"file", "row_num", "source", "source_key", "run_id"},
+		loadRows(load, func(r []any) []any { return r })); err != nil {
+		return fmt.Errorf("store rows: %w", err)
 	}
 	return nil
 }

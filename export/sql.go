@@ -36,12 +36,16 @@ const (
 		COALESCE(p.type, ''), COALESCE(p.value, ''), COALESCE(p.extension, ''), COALESCE(p.source, '')
 		FROM cards c LEFT JOIN contact_points p ON p.personal_id = c.personal_id
 		ORDER BY c.personal_id, p.ord`
-	SelectLinksSQL    = "SELECT personal_id, source, source_key, file, row_num FROM records ORDER BY file, row_num, source, source_key"
+	SelectLinksSQL = "SELECT personal_id, source, source_key, file, row_num FROM records ORDER BY file, row_num, source, source_key"
+	// SelectRowsSQL: every row the latest run of each file read, with the
+	// customer its record belongs to now.
+	SelectRowsSQL = `SELECT COALESCE(r.personal_id, ''), s.source, s.source_key, s.file, s.row_num FROM sightings s
+		LEFT JOIN records r ON r.source = s.source AND r.source_key = s.source_key ORDER BY s.file, s.row_num, s.source, s.source_key`
 	SelectProblemsSQL = `SELECT file, row_num, field, code, severity, message FROM problems
 		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(id), 0) FROM runs WHERE finished_at <> '') END
 		ORDER BY id`
 	selectRun = `SELECT id, started_at, finished_at, command, files, records, problems, duplicates,
-		cards_created, cards_merged, links_created, cards_updated FROM runs `
+		cards_created, cards_merged, links_created, cards_updated, undone_by FROM runs `
 	SelectRunsSQL = selectRun + "WHERE finished_at <> '' ORDER BY id"
 	SelectRunSQL  = selectRun + "WHERE id = $1"
 )
@@ -128,7 +132,7 @@ func ScanRuns(rows Rows, yield func(crmkit.Run, error) bool) {
 		var r crmkit.Run
 		var started, finished, files string
 		if err := rows.Scan(&r.ID, &started, &finished, &r.Command, &files, &r.Records, &r.Problems, &r.Duplicates,
-			&r.CardsCreated, &r.CardsMerged, &r.LinksCreated, &r.CardsUpdated); err != nil {
+			&r.CardsCreated, &r.CardsMerged, &r.LinksCreated, &r.CardsUpdated, &r.UndoneBy); err != nil {
 			yield(r, fmt.Errorf("read runs: %w", err))
 			return
 		}
@@ -221,6 +225,11 @@ func (t Tables) Links(ctx context.Context) iter.Seq2[crmkit.Link, error] {
 	return Seq(t.seqQuery(ctx, SelectLinksSQL), ScanLinks)
 }
 
+// Rows streams every row the latest run of each file read, by file and row.
+func (t Tables) Rows(ctx context.Context) iter.Seq2[crmkit.Link, error] {
+	return Seq(t.seqQuery(ctx, SelectRowsSQL), ScanLinks)
+}
+
 // Problems streams the problems of run runID (0: the latest run).
 func (t Tables) Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error] {
 	return Seq(t.seqQuery(ctx, SelectProblemsSQL, runID), ScanProblems)
@@ -236,6 +245,14 @@ const (
 	InsertReviewSQL   = "INSERT INTO review_pairs (run_id, score, explanation, a, b) VALUES ($1, $2, $3, $4, $5)"
 	UpsertDecisionSQL = `INSERT INTO decisions (a_source, a_key, b_source, b_key, same, run_id) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (a_source, a_key, b_source, b_key) DO UPDATE SET same = excluded.same, run_id = excluded.run_id`
+	// VersionDecisionSQL keeps the decision a run replaces (or that there
+	// was none), once per run, for runs undo.
+	VersionDecisionSQL = `INSERT INTO decision_versions (run_id, a_source, a_key, b_source, b_key, existed, same, decision_run)
+		SELECT CAST($6 AS BIGINT), q.a_source, q.a_key, q.b_source, q.b_key, CASE WHEN d.run_id IS NULL THEN 0 ELSE 1 END,
+			COALESCE(d.same, 0), COALESCE(d.run_id, 0)
+		FROM (SELECT CAST($1 AS TEXT) AS a_source, CAST($2 AS TEXT) AS a_key, CAST($3 AS TEXT) AS b_source, CAST($4 AS TEXT) AS b_key, CAST($5 AS BIGINT) AS same_now) q
+		LEFT JOIN decisions d ON d.a_source = q.a_source AND d.a_key = q.a_key AND d.b_source = q.b_source AND d.b_key = q.b_key
+		WHERE true ON CONFLICT DO NOTHING`
 	SelectDecisionsSQL = "SELECT a_source, a_key, b_source, b_key, same FROM decisions ORDER BY a_source, a_key, b_source, b_key"
 	SelectReviewSQL    = `SELECT score, explanation, a, b FROM review_pairs
 		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(run_id), 0) FROM review_pairs) END ORDER BY id`
@@ -313,7 +330,8 @@ func (t Tables) Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, er
 }
 
 // dumpTables are the store's tables a re-import leaves as they were, with
-// their columns: everything but the run log (runs, problems, review pairs).
+// their columns: everything but the run log (runs, problems, review pairs,
+// the rows each file had when it was last read).
 var dumpTables = []struct{ name, cols string }{
 	{"records", "seq, source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run"},
 	{"record_keys", "key, seq"},
@@ -323,6 +341,7 @@ var dumpTables = []struct{ name, cols string }{
 	{"contact_points", "personal_id, ord, type, value, extension, source"},
 	{"aliases", "alias_id, personal_id, run_id"},
 	{"decisions", "a_source, a_key, b_source, b_key, same, run_id"},
+	{"decision_versions", "run_id, a_source, a_key, b_source, b_key, existed, same, decision_run"},
 	{"schema_migrations", "version, name"},
 }
 

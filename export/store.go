@@ -22,6 +22,9 @@ type Store interface {
 	Begin(ctx context.Context) (Tx, error)
 	Cards(ctx context.Context) iter.Seq2[crmkit.Card, error]
 	Links(ctx context.Context) iter.Seq2[crmkit.Link, error]
+	// Rows streams every input row the latest run of its file read, with
+	// its source record and customer.
+	Rows(ctx context.Context) iter.Seq2[crmkit.Link, error]
 	// Problems of one run; runID 0 means the latest run.
 	Problems(ctx context.Context, runID int64) iter.Seq2[crmkit.Problem, error]
 	Runs(ctx context.Context) iter.Seq2[crmkit.Run, error]
@@ -39,6 +42,9 @@ type Tx interface {
 	// Apply writes what the run changes and records the run; it returns
 	// the run as recorded, with its ID and what it changed.
 	Apply(ctx context.Context, b Batch) (crmkit.Run, error)
+	// Undo takes back run id (0: the latest) before Apply records the
+	// undo; see export.Undo.
+	Undo(ctx context.Context, id int64, force bool) (Undone, error)
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }
@@ -50,4 +56,8 @@ type Batch struct {
 	Problems  []crmkit.Problem
 	Review    []ReviewRow       // pairs a person should decide
 	Decisions []crmkit.Decision // decisions to store; they replace earlier ones on the same pair
+	// Rows are every row the run read, as records (only the file, row and
+	// source key are kept): export rows answers for each.
+	Rows   []crmkit.Record
+	Undoes []int64 // the runs this run undid (Undo)
 }

@@ -202,11 +202,10 @@ func Slice[T any](s []T) iter.Seq2[T, error] {
 // RowColumns are the columns of rows.csv: every input row and its customer.
 var RowColumns = []string{"file", "row", "source", "source_key", "personal_id"}
 
-// WriteRows writes one CSV line per input row, in the order read, with the
-// personal ID its source record resolved to.
-func WriteRows(w io.Writer, recs []crmkit.Record, idOf map[crmkit.SourceKey]string) error {
-	_, err := writeTable(w, FormatCSV, RowColumns, Slice(recs), func(r crmkit.Record) []string {
-		return []string{r.File, strconv.Itoa(r.Row), r.Source, r.Key, idOf[crmkit.SourceKey{Source: r.Source, Key: r.Key}]}
+// WriteRows writes one line per input row: its file, row, source record
+// and customer.
+func WriteRows(w io.Writer, format string, rows iter.Seq2[crmkit.Link, error]) (int, error) {
+	return writeTable(w, format, RowColumns, rows, func(l crmkit.Link) []string {
+		return []string{l.File, strconv.Itoa(l.Row), l.Source, l.SourceKey, l.PersonalID}
 	})
-	return err
 }

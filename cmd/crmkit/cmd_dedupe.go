@@ -92,7 +92,15 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			return err
 		}},
 		{"rows.csv", func(w io.Writer) error {
-			return export.WriteRows(w, fl.Records, idOf)
+			_, err := export.WriteRows(w, export.FormatCSV, func(yield func(crmkit.Link, error) bool) {
+				for _, r := range fl.Records {
+					if !yield(crmkit.Link{File: r.File, Row: r.Row, Source: r.Source, SourceKey: r.Key,
+						PersonalID: idOf[crmkit.SourceKey{Source: r.Source, Key: r.Key}]}, nil) {
+						return
+					}
+				}
+			})
+			return err
 		}},
 		{"problems.csv", problems},
 		{"review.xlsx", func(w io.Writer) error {

@@ -18,16 +18,19 @@ type exportOptions struct {
 }
 
 // exportTables are the tables export can write.
-var exportTables = []string{"cards", "links", "problems", "review"}
+var exportTables = []string{"cards", "links", "rows", "problems", "review"}
 
 func newExportCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 	opts := &exportOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "export cards|links|problems|review -o FILE",
-		Short: "Write cards, links, problems or pairs to review from the CRM store to a file",
+		Use:   "export cards|links|rows|problems|review -o FILE",
+		Short: "Write cards, links, input rows, problems or pairs to review from the CRM store to a file",
 		Long: `export writes one table of the CRM store. The format follows the file's
 extension: .csv, .jsonl or .xlsx; "-o -" writes CSV to standard output.
-links columns: personal_id,source,source_key,file,row. problems are those of
+links columns: personal_id,source,source_key,file,row (one per source record,
+at its last sighting). rows columns: file,row,source,source_key,personal_id:
+every row of each file as its latest run read it, so that two rows with the
+same content (one source record) are each answered. problems are those of
 the latest run unless --run names another; review is the pairs of the latest
 run that had any, side by side with a decision column for crmkit review apply.` + "\n" + exitCodesHelp,
 		Example: `  crmkit export cards -o cards.xlsx
@@ -35,14 +38,14 @@ run that had any, side by side with a decision column for crmkit review apply.` 
 		ValidArgs: exportTables,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("name one table: cards, links, problems or review")
+				return usagef("name one table: cards, links, rows, problems or review")
 			}
 			for _, t := range exportTables {
 				if args[0] == t {
 					return nil
 				}
 			}
-			return usagef("unknown table %q: cards, links, problems or review", args[0])
+			return usagef("unknown table %q: cards, links, rows, problems or review", args[0])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.output == "" {
@@ -78,6 +81,8 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 			return export.WriteCards(w, format, store.Cards(ctx))
 		case "links":
 			return export.WriteLinks(w, format, store.Links(ctx))
+		case "rows":
+			return export.WriteRows(w, format, store.Rows(ctx))
 		case "review":
 			return export.WriteReview(w, format, store.Review(ctx, opts.runID))
 		default:

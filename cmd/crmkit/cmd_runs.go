@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
+	"github.com/crmkit/crmkit/export"
 	"github.com/spf13/cobra"
 )
 
@@ -39,11 +42,103 @@ func newRunsCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 			return runRuns(cmd.Context(), ios, g, store, id)
 		},
 	}
-	for _, c := range []*cobra.Command{list, show} {
+	var force bool
+	undo := &cobra.Command{
+		Use:   "undo [ID]",
+		Short: "Take back a run exactly: the latest one, or run ID",
+		Long: `undo takes back a run exactly: the records, merges and decisions it replaced
+are restored, the records it added are removed, and the cards of the customers
+it touched are recomputed from their records. The undo is recorded as a run of
+its own, and "runs list" shows which run undid which. Only the latest run can
+be undone unless --force, which undoes the runs after it first, latest first.
+An undo cannot be undone: import the files again to redo a run.`,
+		Example: `  crmkit runs undo                 # the latest run
+  crmkit runs undo 7 --force       # run 7 and every run after it`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return usagef("name at most one run ID")
+			}
+			if len(args) == 1 {
+				if id, err := strconv.ParseInt(args[0], 10, 64); err != nil || id < 1 {
+					return usagef("run ID %q: a number from 1", args[0])
+				}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var id int64
+			if len(args) == 1 {
+				id, _ = strconv.ParseInt(args[0], 10, 64)
+			}
+			return runUndo(cmd.Context(), ios, g, store, id, force)
+		},
+	}
+	undo.Flags().BoolVar(&force, "force", false, "undo the runs after ID first")
+	for _, c := range []*cobra.Command{list, show, undo} {
 		addStoreFlags(c, store)
 		cmd.AddCommand(c)
 	}
 	return cmd
+}
+
+// runUndo takes back run id (0: the latest) and the runs after it with
+// force, then recomputes the cards of what they touched, in one transaction.
+func runUndo(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOptions, id int64, force bool) error {
+	cfg, err := loadConfig(g.configPath)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, so.resolve(cfg), so.lockWait)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	tx, err := store.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
+	u, err := tx.Undo(ctx, id, force)
+	if err != nil {
+		return err
+	}
+	decisions, err := tx.Decisions(ctx)
+	if err != nil {
+		return fmt.Errorf("read decisions: %w", err)
+	}
+	plan, err := dedupe.Resolve(ctx, tx, dedupe.Input{Seeds: u.Seeds, Decisions: decisions}, cfg.Dedupe,
+		dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, r := range u.Runs {
+		ids = append(ids, strconv.FormatInt(r, 10))
+	}
+	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit runs undo " + strings.Join(ids, " ")},
+		Plan: plan, Undoes: u.Runs})
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	if g.format == "json" {
+		enc := json.NewEncoder(ios.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Run      int64   `json:"run"`
+			Undone   []int64 `json:"undone"`
+			Restored int     `json:"records_restored"`
+			Removed  int     `json:"records_removed"`
+			Cards    int     `json:"cards_recomputed"`
+		}{run.ID, u.Runs, u.Restored, u.Removed, len(plan.Cards)})
+	}
+	if !g.quiet {
+		fmt.Fprintf(ios.Out, "undid run %s as run %d: %d records restored, %d removed; %d cards recomputed\n",
+			strings.Join(ids, ", "), run.ID, u.Restored, u.Removed, len(plan.Cards))
+	}
+	return nil
 }
 
 // runRuns lists every run (id 0) or shows one.
@@ -81,6 +176,9 @@ func runRuns(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 		fmt.Fprintf(ios.Out, "run %d  %s  %s\n", r.ID, r.StartedAt.Local().Format(time.DateTime), r.Command)
 		fmt.Fprintf(ios.Out, "  %d records, %d problems; cards %d created, %d updated, %d merged into others; %d links created; %d duplicates merged\n",
 			r.Records, r.Problems, r.CardsCreated, r.CardsUpdated, r.CardsMerged, r.LinksCreated, r.Duplicates)
+		if r.UndoneBy != 0 {
+			fmt.Fprintf(ios.Out, "  undone by run %d\n", r.UndoneBy)
+		}
 		if id != 0 {
 			for _, f := range r.Files {
 				fmt.Fprintf(ios.Out, "  %s  %d records  sha256 %s\n", f.Path, f.Records, f.SHA256)

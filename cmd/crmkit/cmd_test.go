@@ -683,3 +683,46 @@ func TestRuns(t *testing.T) {
 		t.Errorf("bad run ID: exit %d", r.code)
 	}
 }
+
+func TestRunsUndo(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		base := []string{"import", "--config", sampleConfig, "--store", dsn, "-q"}
+		if r := runCLI(t, "", append(base, sampleFiles[0])...); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		cards, rows := exportTable(t, dsn, "cards"), exportTable(t, dsn, "rows")
+		if len(rows) < 2 || rows[0][0] != "file" || rows[1][4] == "" {
+			t.Fatalf("export rows after one file: %v", rows)
+		}
+		if r := runCLI(t, "", append(base, sampleFiles[1:]...)...); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		if got := exportTable(t, dsn, "rows"); len(got) <= len(rows) {
+			t.Fatalf("export rows after three files: %d rows, before %d", len(got), len(rows))
+		}
+		if r := runCLI(t, "", "runs", "undo", "1", "--store", dsn); r.code != exitFailure || !strings.Contains(r.errOut, "--force") {
+			t.Errorf("undo of run 1 with run 2 after it: exit %d: %s", r.code, r.errOut)
+		}
+		r := runCLI(t, "", "runs", "undo", "--store", dsn, "--format", "json")
+		var got struct {
+			Run     int64   `json:"run"`
+			Undone  []int64 `json:"undone"`
+			Removed int     `json:"records_removed"`
+		}
+		if err := json.Unmarshal([]byte(r.out), &got); r.code != 0 || err != nil || got.Run != 3 || len(got.Undone) != 1 || got.Undone[0] != 2 || got.Removed == 0 {
+			t.Fatalf("runs undo: exit %d %v %+v: %s", r.code, err, got, r.errOut)
+		}
+		if after := exportTable(t, dsn, "cards"); !equalRows(after, cards) {
+			t.Errorf("cards after undo:\n%v\nwant\n%v", after, cards)
+		}
+		if after := exportTable(t, dsn, "rows"); !equalRows(after, rows) {
+			t.Errorf("rows after undo:\n%v\nwant\n%v", after, rows)
+		}
+		if r := runCLI(t, "", "runs", "list", "--store", dsn); !strings.Contains(r.out, "undone by run 3") {
+			t.Errorf("runs list does not say which run undid run 2:\n%s", r.out)
+		}
+		if r := runCLI(t, "", "runs", "undo", "3", "--store", dsn); r.code != exitFailure || !strings.Contains(r.errOut, "is an undo") {
+			t.Errorf("undo of an undo: exit %d: %s", r.code, r.errOut)
+		}
+	})
+}

@@ -159,6 +159,11 @@ func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
 	return export.ApplyRun(ctx, t.C, b)
 }
 
+// Undo takes back a run; see export.Undo.
+func (t *Tx) Undo(ctx context.Context, id int64, force bool) (export.Undone, error) {
+	return export.Undo(ctx, t.C, id, force)
+}
+
 // Commit makes the run visible.
 func (t *Tx) Commit(ctx context.Context) error { return t.tx.Commit(ctx) }
 

@@ -140,6 +140,11 @@ func placeholders(n int) string {
 	return strings.Join(p, ", ")
 }
 
+// Undo takes back a run; see export.Undo.
+func (t *Tx) Undo(ctx context.Context, id int64, force bool) (export.Undone, error) {
+	return export.Undo(ctx, t.C, id, force)
+}
+
 // Commit makes the run visible.
 func (t *Tx) Commit(context.Context) error { return t.tx.Commit() }
 

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("SurvivorshipAcrossRuns", func(t *testing.T) { testSurvivorship(t, open) })
 	t.Run("DecisionsAcrossRuns", func(t *testing.T) { testDecisions(t, open(t)) })
 	t.Run("SplitKeepsOldestID", func(t *testing.T) { testSplit(t, open(t)) })
+	t.Run("UndoRestoresExactly", func(t *testing.T) { testUndo(t, open) })
 }
 
 // clean cleanses one raw record as a run would.
@@ -100,7 +101,11 @@ func resolve(ctx context.Context, tx export.Tx, recs []crmkit.Record, fresh []cr
 		seeds = append(seeds, d.A, d.B)
 	}
 	return dedupe.Resolve(ctx, tx, dedupe.Input{Records: recs, Seeds: seeds, Decisions: dedupe.MergeDecisions(stored, fresh)},
-		dedupe.Config{}, dedupe.Options{NewID: func() string { return uuid.Must(uuid.NewV7()).String() }, Priority: priority})
+		dedupe.Config{}, options())
+}
+
+func options() dedupe.Options {
+	return dedupe.Options{NewID: func() string { return uuid.Must(uuid.NewV7()).String() }, Priority: priority}
 }
 
 func collect[T any](t *testing.T, seq func(yield func(T, error) bool)) []T {
