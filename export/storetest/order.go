@@ -203,3 +203,47 @@ func testSplit(t *testing.T, open Opener) {
 		t.Errorf("%d cards after the split, want 2", n)
 	}
 }
+
+// personINN makes a valid 12-digit INN from a number.
+func personINN(n int) string {
+	d := fmt.Sprintf("77%08d", n)
+	check := func(d string, w []int) string {
+		sum := 0
+		for i, c := range d {
+			sum += int(c-'0') * w[i]
+		}
+		return fmt.Sprint(sum % 11 % 10)
+	}
+	d += check(d, []int{7, 2, 4, 10, 3, 5, 9, 4, 6, 8})
+	return d + check(d, []int{3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8})
+}
+
+// A new record that finds one record of a stored customer through a key
+// must be clustered with the whole customer, also the records it shares
+// no key with: here B, whose INN forbids X, is reached only through the
+// stored component (the name is too common to pull anyone).
+func testComponentExpansion(t *testing.T, open func(t *testing.T) Opener) {
+	const name = "Орлов Павел Игоревич"
+	var stored []crmkit.Record
+	for i := range 12 { // namesakes: the name key is ignored
+		stored = append(stored, clean("crm", fmt.Sprintf("n%02d", i), 10+i, "name="+name, fmt.Sprintf("phone=+7916555%04d", i)))
+	}
+	a := clean("crm", "a", 2, "name="+name, "phone=+79160000001", "email=orlov@mail.example")
+	b := clean("crm", "b", 3, "name="+name, "phone=+79160000001", "inn="+personINN(1))
+	x := clean("crm", "x", 4, "name="+name, "email=orlov@mail.example", "inn="+personINN(2))
+	stored = append(stored, a, b)
+
+	whole := open(t)(t, time.Second)
+	importRecords(t, whole, append(slices.Clone(stored), x), nil)
+	want := partition(t, whole)
+	ids := linksOf(t, whole)
+	if ids[crmkit.SourceKey{Source: "crm", Key: "b"}] == ids[crmkit.SourceKey{Source: "crm", Key: "x"}] {
+		t.Fatalf("one run made one customer of two INNs: %v", want)
+	}
+	s := open(t)(t, time.Second)
+	importRecords(t, s, stored, nil)
+	importRecords(t, s, []crmkit.Record{x}, nil)
+	if got := partition(t, s); !slices.Equal(got, want) {
+		t.Errorf("the customers differ from one run's:\n%s", diffLines(joinLines(want), joinLines(got)))
+	}
+}

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("SurvivorshipAcrossRuns", func(t *testing.T) { testSurvivorship(t, open) })
 	t.Run("DecisionsAcrossRuns", func(t *testing.T) { testDecisions(t, open(t)) })
 	t.Run("SplitKeepsOldestID", func(t *testing.T) { testSplit(t, open(t)) })
+	t.Run("ComponentExpansion", func(t *testing.T) { testComponentExpansion(t, open) })
 	t.Run("UndoRestoresExactly", func(t *testing.T) { testUndo(t, open) })
 }
 
