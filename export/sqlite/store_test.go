@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -28,4 +29,57 @@ func TestContract(t *testing.T) {
 			return s
 		}
 	})
+}
+
+// A store the previous release wrote is migrated in place by the next run.
+func TestMigrationFromV4(t *testing.T) {
+	storetest.Migration(t, func(t *testing.T, upTo int, statements []string) storetest.Opener {
+		path := filepath.Join(t.TempDir(), "crmkit.db")
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		legacySchema(t, upTo, statements, func(q string, args ...any) error {
+			_, err := db.Exec(q, args...)
+			return err
+		})
+		return func(t *testing.T, wait time.Duration) export.Store {
+			s, err := Open(context.Background(), path, wait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	})
+}
+
+// legacySchema applies this engine's migrations up to version upTo, as the
+// release that had them did, then the statements.
+func legacySchema(t *testing.T, upTo int, statements []string, exec func(q string, args ...any) error) {
+	t.Helper()
+	ms, err := export.Migrations(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version > upTo {
+			break
+		}
+		if err := exec(m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+		if err := exec("INSERT INTO schema_migrations VALUES ($1, $2, '2026-10-01T00:00:00Z')", m.Version, m.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range statements {
+		if err := exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
 }
