@@ -1,0 +1,523 @@
+package dedupe
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/crmkit/crmkit"
+)
+
+// Fellegi–Sunter match weights (../shared/DESIGN.md §5). Each field of a
+// pair is compared at one of a few levels; each level has an m
+// probability (of that level among pairs that are one customer) and a u
+// probability (among pairs that are not). A level's weight is log2(m/u),
+// a pair's weight the prior's log-odds plus the sum over its fields, and
+// its match probability follows from that. m is estimated by expectation–
+// maximisation over the data's own candidate pairs, u from random pairs:
+// no labels needed.
+
+// Null is the level of a field that one side of the pair lacks: it says
+// nothing, and weighs 0.
+const Null = -1
+
+// A comparator compares one field of two records at a level.
+type comparator struct {
+	name   string
+	levels []string // best first; the last is "different"
+	// compare returns the level, and for a level whose weight depends on
+	// how common the value is (term frequency), the value.
+	compare func(a, b *crmkit.Record) (level int, value string)
+	tf      int // the level that term frequency adjusts (exact), or -1
+}
+
+// comparators are the fields compared, in the order of a comparison vector.
+var comparators = []comparator{
+	{name: "person_name", levels: []string{"exact", "reordered or transliterated", "close", "initials compatible", "surname differs, first name and patronymic agree", "different"},
+		compare: comparePersonNames, tf: 0},
+	{name: "org_name", levels: []string{"exact", "transliterated or reordered", "close", "partly", "different"}, compare: compareOrgNames, tf: 0},
+	{name: "birth_date", levels: []string{"exact", "day and month swapped", "one digit off", "same year", "different"}, compare: compareDates, tf: -1},
+	{name: "address", levels: []string{"exact", "close", "partly", "different"}, compare: compareAddresses, tf: -1},
+	{name: "city", levels: []string{"exact", "close", "different"}, compare: compareCities, tf: 0},
+	{name: "inn", levels: []string{"exact", "different"}, compare: compareField(crmkit.FieldINN), tf: -1},
+	{name: "phone", levels: []string{"shared", "different"}, compare: comparePhones, tf: 0},
+	{name: "email", levels: []string{"shared", "different"}, compare: compareEmails, tf: 0},
+}
+
+// Vector is a pair's comparison levels, one per comparator (Null: missing).
+type Vector []int8
+
+// compareAll is the comparison vector of a pair, with the values whose
+// term frequency adjusts their weight.
+func compareAll(a, b *crmkit.Record) (Vector, []string) {
+	v := make(Vector, len(comparators))
+	vals := make([]string, len(comparators))
+	for i, c := range comparators {
+		l, val := c.compare(a, b)
+		v[i] = int8(l)
+		if l == c.tf {
+			vals[i] = val
+		}
+	}
+	return v, vals
+}
+
+func comparePersonNames(a, b *crmkit.Record) (int, string) {
+	if !isPersonLike(a) || !isPersonLike(b) || a.NameKey == "" || b.NameKey == "" {
+		return Null, ""
+	}
+	ka, kb := a.NameKey, b.NameKey
+	switch {
+	case ka == kb:
+		return 0, ka
+	case sortedTokens(ka) == sortedTokens(kb) || translit(ka) == translit(kb):
+		return 1, ""
+	case ratio(ka, kb) >= 0.85 || ratio(translit(ka), translit(kb)) >= 0.85:
+		return 2, ""
+	case a.InitialsKey != "" && a.InitialsKey == b.InitialsKey && !firstNamesDiffer(a, b):
+		return 3, ""
+	}
+	fa, fb := a.Fields, b.Fields
+	first := func(f map[string]string) string { return foldWord(f[crmkit.FieldFirstName]) }
+	middle := func(f map[string]string) string { return foldWord(f[crmkit.FieldMiddleName]) }
+	if first(fa) != "" && first(fa) == first(fb) && middle(fa) != "" && middle(fa) == middle(fb) &&
+		len([]rune(first(fa))) > 1 && len([]rune(middle(fa))) > 1 {
+		return 4, ""
+	}
+	return 5, ""
+}
+
+func isPersonLike(r *crmkit.Record) bool {
+	return r.Kind == crmkit.KindPerson || r.Kind == crmkit.KindContactPerson
+}
+
+func compareOrgNames(a, b *crmkit.Record) (int, string) {
+	if a.Kind != crmkit.KindOrganization || b.Kind != crmkit.KindOrganization || a.NameKey == "" || b.NameKey == "" {
+		return Null, ""
+	}
+	ka, kb := a.NameKey, b.NameKey
+	switch r := max(ratio(ka, kb), ratio(translit(ka), translit(kb)), tokenSet(ka, kb)); {
+	case ka == kb:
+		return 0, ka
+	case translit(ka) == translit(kb) || sortedTokens(ka) == sortedTokens(kb):
+		return 1, ""
+	case r >= 0.85:
+		return 2, ""
+	case r >= 0.6:
+		return 3, ""
+	}
+	return 4, ""
+}
+
+// compareDates compares ISO dates (YYYY-MM-DD).
+func compareDates(a, b *crmkit.Record) (int, string) {
+	da, db := a.Fields[crmkit.FieldBirthDate], b.Fields[crmkit.FieldBirthDate]
+	if da == "" || db == "" {
+		return Null, ""
+	}
+	switch {
+	case da == db:
+		return 0, ""
+	case len(da) == 10 && len(db) == 10 && da[:4] == db[:4] && da[5:7] == db[8:10] && da[8:10] == db[5:7]:
+		return 1, ""
+	case len(da) == len(db) && levenshtein.ComputeDistance(da, db) == 1:
+		return 2, ""
+	case len(da) >= 4 && len(db) >= 4 && da[:4] == db[:4]:
+		return 3, ""
+	}
+	return 4, ""
+}
+
+func compareAddresses(a, b *crmkit.Record) (int, string) {
+	ta, tb := addressTokens(a.Fields[crmkit.FieldAddress]), addressTokens(b.Fields[crmkit.FieldAddress])
+	if len(ta) == 0 || len(tb) == 0 {
+		return Null, ""
+	}
+	s := tokenSetSimilarity(ta, tb)
+	switch {
+	case s >= 0.99:
+		return 0, ""
+	case s >= 0.7:
+		return 1, ""
+	case s >= 0.4:
+		return 2, ""
+	}
+	return 3, ""
+}
+
+// addressWords are the words an address is written with that do not tell
+// two addresses apart.
+var addressWords = map[string]bool{"ул": true, "улица": true, "д": true, "дом": true, "кв": true, "квартира": true,
+	"пр": true, "пр-т": true, "проспект": true, "пер": true, "переулок": true, "г": true, "город": true, "корп": true,
+	"к": true, "стр": true, "строение": true, "офис": true, "оф": true, "пом": true, "шоссе": true, "ш": true,
+	"street": true, "st": true, "road": true, "rd": true, "avenue": true, "ave": true, "place": true, "pl": true}
+
+// addressTokens splits an address into lower-case words and numbers,
+// without the words every address has.
+func addressTokens(s string) []string {
+	var out []string
+	for _, t := range strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(s, "ё", "е")), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	}) {
+		t = strings.Trim(t, "-")
+		if t != "" && !addressWords[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// tokenSetSimilarity: words in common (a word with one typo counts) over
+// the longer list.
+func tokenSetSimilarity(a, b []string) float64 {
+	used := make([]bool, len(b))
+	common := 0.0
+	for _, x := range a {
+		best, at := 0.0, -1
+		for j, y := range b {
+			if used[j] {
+				continue
+			}
+			s := 0.0
+			switch {
+			case x == y:
+				s = 1
+			case len([]rune(x)) >= 4 && !isNumber(x) && !isNumber(y) && ratio(x, y) >= 0.75:
+				s = 0.8
+			}
+			if s > best {
+				best, at = s, j
+			}
+		}
+		if at >= 0 {
+			used[at] = true
+			common += best
+		}
+	}
+	return common / float64(max(len(a), len(b)))
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func compareCities(a, b *crmkit.Record) (int, string) {
+	ca, cb := foldWord(a.Fields[crmkit.FieldCity]), foldWord(b.Fields[crmkit.FieldCity])
+	if ca == "" || cb == "" {
+		return Null, ""
+	}
+	switch {
+	case ca == cb:
+		return 0, ca
+	case ratio(ca, cb) >= 0.8:
+		return 1, ""
+	}
+	return 2, ""
+}
+
+func compareField(f string) func(a, b *crmkit.Record) (int, string) {
+	return func(a, b *crmkit.Record) (int, string) {
+		va, vb := a.Fields[f], b.Fields[f]
+		switch {
+		case va == "" || vb == "":
+			return Null, ""
+		case va == vb:
+			return 0, va
+		}
+		return 1, ""
+	}
+}
+
+// comparePhones: a phone both have (the rarest such phone, for its term
+// frequency), or none. Several shared values are joined by newlines.
+func comparePhones(a, b *crmkit.Record) (int, string) {
+	if len(a.Phones) == 0 || len(b.Phones) == 0 {
+		return Null, ""
+	}
+	var shared []string
+	for _, p := range a.Phones {
+		for _, q := range b.Phones {
+			if p.E164 == q.E164 && (p.Extension == "" || q.Extension == "" || p.Extension == q.Extension) {
+				shared = append(shared, "phone:"+p.E164)
+			}
+		}
+	}
+	if len(shared) == 0 {
+		return 1, ""
+	}
+	sort.Strings(shared)
+	return 0, strings.Join(shared, "\n")
+}
+
+func compareEmails(a, b *crmkit.Record) (int, string) {
+	if len(a.Emails) == 0 || len(b.Emails) == 0 {
+		return Null, ""
+	}
+	var shared []string
+	for _, e := range a.Emails {
+		for _, f := range b.Emails {
+			if e == f {
+				shared = append(shared, "email:"+e)
+			}
+		}
+	}
+	if len(shared) == 0 {
+		return 1, ""
+	}
+	sort.Strings(shared)
+	return 0, strings.Join(shared, "\n")
+}
+
+func foldWord(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(strings.ToLower(s), "ё", "е"))
+}
+
+// Params are the estimated probabilities of a model: the prior that a
+// candidate pair is one customer, and m and u of every level.
+type Params struct {
+	Lambda float64              `json:"lambda" yaml:"lambda"`
+	M      map[string][]float64 `json:"m" yaml:"m"`
+	U      map[string][]float64 `json:"u" yaml:"u"`
+	// TF is, per comparator, how often each value is held, as a share of
+	// records (term frequency): an exact match on a rare value weighs more
+	// than on a common one.
+	TF map[string]map[string]float64 `json:"tf,omitempty" yaml:"tf,omitempty"`
+}
+
+// floor keeps probabilities off zero, so that weights stay finite.
+const floor = 1e-6
+
+// Weight is the log2 Bayes factor of comparator i at level l, adjusted by
+// the term frequency of val (the exact level's value) when known.
+func (p *Params) Weight(i, l int, val string) float64 {
+	if l == Null {
+		return 0
+	}
+	c := comparators[i]
+	m, u := max(p.M[c.name][l], floor), max(p.U[c.name][l], floor)
+	if val != "" && l == c.tf {
+		if f, ok := p.tfOf(c.name, val); ok {
+			// The chance that two records that are not one customer both
+			// hold this value is its frequency, not the average u.
+			u = max(f, floor)
+		}
+	}
+	return math.Log2(m / u)
+}
+
+// tfOf is the term frequency of a value; several values (shared phones)
+// take the rarest.
+func (p *Params) tfOf(comp, val string) (float64, bool) {
+	tf := p.TF[comp]
+	if tf == nil {
+		return 0, false
+	}
+	best, ok := 1.0, false
+	for _, v := range strings.Split(val, "\n") {
+		if f, has := tf[v]; has && f < best {
+			best, ok = f, true
+		}
+	}
+	return best, ok
+}
+
+// Score is a pair's match weight: the prior's log-odds and each field's
+// weight, with the match probability.
+func (p *Params) Score(v Vector, vals []string) (weight, prob float64) {
+	weight = math.Log2(max(p.Lambda, floor) / max(1-p.Lambda, floor))
+	for i, l := range v {
+		weight += p.Weight(i, int(l), vals[i])
+	}
+	return weight, Probability(weight)
+}
+
+// Probability turns a match weight into a match probability.
+func Probability(w float64) float64 { return 1 / (1 + math.Exp2(-w)) }
+
+// EstimateU estimates u: the share of each level among random pairs of
+// records, which are almost all pairs of two customers. It also counts
+// term frequencies.
+func EstimateU(recs []*crmkit.Record, pairs int, seed uint64) (map[string][]float64, map[string]map[string]float64) {
+	u := map[string][]float64{}
+	counts := make([][]float64, len(comparators))
+	for i, c := range comparators {
+		counts[i] = make([]float64, len(c.levels))
+	}
+	tf := termFrequencies(recs)
+	if len(recs) >= 2 {
+		rnd := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+		for range pairs {
+			i, j := rnd.IntN(len(recs)), rnd.IntN(len(recs)-1)
+			if j >= i {
+				j++
+			}
+			v, _ := compareAll(recs[i], recs[j])
+			for f, l := range v {
+				if l != Null {
+					counts[f][l]++
+				}
+			}
+		}
+	}
+	for i, c := range comparators {
+		u[c.name] = normalise(counts[i], len(c.levels), false)
+	}
+	return u, tf
+}
+
+// termFrequencies counts, for the comparators with a term-frequency level,
+// the share of records holding each value.
+func termFrequencies(recs []*crmkit.Record) map[string]map[string]float64 {
+	tf := map[string]map[string]float64{}
+	n := map[string]float64{}
+	add := func(comp, v string) {
+		if v == "" {
+			return
+		}
+		if tf[comp] == nil {
+			tf[comp] = map[string]float64{}
+		}
+		tf[comp][v]++
+	}
+	for _, r := range recs {
+		if isPersonLike(r) && r.NameKey != "" {
+			add("person_name", r.NameKey)
+			n["person_name"]++
+		}
+		if r.Kind == crmkit.KindOrganization && r.NameKey != "" {
+			add("org_name", r.NameKey)
+			n["org_name"]++
+		}
+		if c := foldWord(r.Fields[crmkit.FieldCity]); c != "" {
+			add("city", c)
+			n["city"]++
+		}
+		if len(r.Phones) > 0 {
+			n["phone"]++
+		}
+		for _, p := range r.Phones {
+			add("phone", "phone:"+p.E164)
+		}
+		if len(r.Emails) > 0 {
+			n["email"]++
+		}
+		for _, e := range r.Emails {
+			add("email", "email:"+e)
+		}
+	}
+	for comp, vals := range tf {
+		for v, c := range vals {
+			vals[v] = c / n[comp]
+		}
+	}
+	return tf
+}
+
+// normalise turns counts into probabilities; with none counted, an even
+// spread (or, for m, one that favours the best levels).
+func normalise(counts []float64, levels int, favourBest bool) []float64 {
+	out := make([]float64, levels)
+	total := 0.0
+	for _, c := range counts {
+		total += c
+	}
+	if total == 0 {
+		for l := range out {
+			out[l] = 1 / float64(levels)
+			if favourBest {
+				out[l] = math.Exp2(-float64(l + 1))
+			}
+		}
+		return out
+	}
+	for l := range out {
+		out[l] = counts[l] / total
+	}
+	return out
+}
+
+// EM estimates λ and m from the comparison vectors of candidate pairs,
+// with u fixed (EstimateU). It starts from m favouring the best levels
+// and λ = 0.5 of the pairs, and stops when no probability moves by more
+// than 1e-6 or after 200 rounds.
+func EM(vectors []Vector, u map[string][]float64) (lambda float64, m map[string][]float64) {
+	// Identical vectors are counted once.
+	type group struct {
+		v Vector
+		n float64
+	}
+	idx := map[string]int{}
+	var groups []group
+	for _, v := range vectors {
+		k := string(toBytes(v))
+		if i, ok := idx[k]; ok {
+			groups[i].n++
+			continue
+		}
+		idx[k] = len(groups)
+		groups = append(groups, group{v, 1})
+	}
+	m = map[string][]float64{}
+	for _, c := range comparators {
+		m[c.name] = normalise(nil, len(c.levels), true)
+	}
+	lambda = 0.5
+	if len(groups) == 0 {
+		return lambda, m
+	}
+	for range 200 {
+		counts := make([][]float64, len(comparators))
+		for i, c := range comparators {
+			counts[i] = make([]float64, len(c.levels))
+		}
+		sumP, total := 0.0, 0.0
+		for _, g := range groups {
+			lm, lu := math.Log(lambda), math.Log(1-lambda)
+			for i, l := range g.v {
+				if l == Null {
+					continue
+				}
+				c := comparators[i].name
+				lm += math.Log(max(m[c][l], floor))
+				lu += math.Log(max(u[c][l], floor))
+			}
+			p := 1 / (1 + math.Exp(lu-lm))
+			sumP += p * g.n
+			total += g.n
+			for i, l := range g.v {
+				if l != Null {
+					counts[i][l] += p * g.n
+				}
+			}
+		}
+		moved := math.Abs(sumP/total - lambda)
+		lambda = min(max(sumP/total, floor), 1-floor)
+		for i, c := range comparators {
+			next := normalise(counts[i], len(c.levels), true)
+			for l := range next {
+				moved = max(moved, math.Abs(next[l]-m[c.name][l]))
+			}
+			m[c.name] = next
+		}
+		if moved < 1e-6 {
+			break
+		}
+	}
+	return lambda, m
+}
+
+func toBytes(v Vector) []byte {
+	b := make([]byte, len(v))
+	for i, l := range v {
+		b[i] = byte(l)
+	}
+	return b
+}

@@ -1,0 +1,190 @@
+package dedupe
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/normalize"
+)
+
+func comparatorIndex(t *testing.T, name string) int {
+	t.Helper()
+	for i, c := range comparators {
+		if c.name == name {
+			return i
+		}
+	}
+	t.Fatalf("no comparator %s", name)
+	return -1
+}
+
+func cleaned(kind crmkit.Kind, fields ...string) *crmkit.Record {
+	r := crmkit.Record{Source: "t", Key: "k", Kind: kind, Fields: map[string]string{}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		r.Fields[fields[i]] = fields[i+1]
+	}
+	n, _ := normalize.Record(r, normalize.Options{Phone: normalize.PhoneOptions{Region: "RU"}})
+	return &n
+}
+
+// Every level of every comparator, reached by a pair people would bring.
+func TestComparisonLevels(t *testing.T) {
+	p, o := crmkit.KindPerson, crmkit.KindOrganization
+	name := crmkit.FieldName
+	cases := []struct {
+		comp  string
+		a, b  *crmkit.Record
+		level int
+	}{
+		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, name, "ИВАНОВ ИВАН ПЕТРОВИЧ"), 0},
+		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, name, "Ivanov Ivan Petrovich"), 1},
+		{"person_name", cleaned(p, name, "Константинопольский Иван Петрович"), cleaned(p, name, "Константинопольскии Иван Петрович"), 2},
+		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, name, "Иванов И. П."), 3},
+		{"person_name", cleaned(p, name, "Смирнова Анна Сергеевна"), cleaned(p, name, "Кузнецова Анна Сергеевна"), 4},
+		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, name, "Сидоров Пётр Олегович"), 5},
+		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, crmkit.FieldCity, "Тверь"), Null},
+		{"org_name", cleaned(o, name, "ООО «Ромашка»"), cleaned(o, name, "Ромашка ООО"), 0},
+		{"org_name", cleaned(o, name, "ООО «Ромашка»"), cleaned(o, name, "Romashka LLC"), 1},
+		{"org_name", cleaned(o, name, "ООО «Ромашка-Трейд»"), cleaned(o, name, "ООО «Ромашко-Трейд»"), 2},
+		{"org_name", cleaned(o, name, "ООО «Ромашка Трейд Групп»"), cleaned(o, name, "ООО «Ромашка Трейд»"), 3},
+		{"org_name", cleaned(o, name, "ООО «Ромашка»"), cleaned(o, name, "ООО «Вектор»"), 4},
+		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "1980-05-12"), 0},
+		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "03.05.1980"), cleaned(p, crmkit.FieldBirthDate, "05.03.1980"), 1},
+		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "12.05.1981"), 2},
+		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "27.11.1980"), 3},
+		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "27.11.1975"), 4},
+		{"address", cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5, кв. 12"), cleaned(p, crmkit.FieldAddress, "Ленина улица 5 квартира 12"), 0},
+		{"address", cleaned(p, crmkit.FieldAddress, "г. Москва, ул. Ленина, д. 5, кв. 12"), cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5, кв. 12"), 1},
+		{"address", cleaned(p, crmkit.FieldAddress, "12 Miller Street Apartment 4"), cleaned(p, crmkit.FieldAddress, "12 Miler St"), 2},
+		{"address", cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5"), cleaned(p, crmkit.FieldAddress, "пр. Мира, д. 17"), 3},
+		{"city", cleaned(p, crmkit.FieldCity, "Тверь"), cleaned(p, crmkit.FieldCity, "ТВЕРЬ"), 0},
+		{"city", cleaned(p, crmkit.FieldCity, "Екатеринбург"), cleaned(p, crmkit.FieldCity, "Екатеринбур"), 1},
+		{"city", cleaned(p, crmkit.FieldCity, "Тверь"), cleaned(p, crmkit.FieldCity, "Москва"), 2},
+		{"inn", cleaned(o, crmkit.FieldINN, "7707083893"), cleaned(o, crmkit.FieldINN, "7707083893"), 0},
+		{"inn", cleaned(o, crmkit.FieldINN, "7707083893"), cleaned(o, crmkit.FieldINN, "7736012343"), 1},
+		{"phone", cleaned(p, crmkit.FieldPhone, "8 (916) 123-45-67"), cleaned(p, crmkit.FieldPhone, "+7 916 1234567, 8 495 000 00 01"), 0},
+		{"phone", cleaned(p, crmkit.FieldPhone, "8 (916) 123-45-67"), cleaned(p, crmkit.FieldPhone, "+7 916 1234568"), 1},
+		{"email", cleaned(p, crmkit.FieldEmail, "Ivan@Mail.example"), cleaned(p, crmkit.FieldEmail, "ivan@mail.example"), 0},
+		{"email", cleaned(p, crmkit.FieldEmail, "ivan@mail.example"), cleaned(p, crmkit.FieldEmail, "petr@mail.example"), 1},
+	}
+	for _, c := range cases {
+		i := comparatorIndex(t, c.comp)
+		got, _ := comparators[i].compare(c.a, c.b)
+		if got != c.level {
+			t.Errorf("%s %v | %v: level %d, want %d", c.comp, c.a.Fields, c.b.Fields, got, c.level)
+		}
+		if back, _ := comparators[i].compare(c.b, c.a); back != got {
+			t.Errorf("%s %v | %v: level %d one way, %d the other", c.comp, c.a.Fields, c.b.Fields, got, back)
+		}
+	}
+}
+
+// EM recovers the λ and m of a mixture it was built from, given u.
+func TestEMRecoversKnownMixture(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	wantLambda := 0.2
+	m, u := map[string][]float64{}, map[string][]float64{}
+	for _, c := range comparators {
+		n := len(c.levels)
+		mm, uu := make([]float64, n), make([]float64, n)
+		for l := range n { // matches agree mostly, non-matches mostly differ
+			mm[l] = math.Exp2(-float64(2*l + 1))
+			uu[l] = math.Exp2(-float64(2*(n-1-l) + 1))
+		}
+		m[c.name], u[c.name] = normaliseSum(mm), normaliseSum(uu)
+	}
+	draw := func(p []float64) int8 {
+		x := rnd.Float64()
+		for l, q := range p {
+			if x < q {
+				return int8(l)
+			}
+			x -= q
+		}
+		return int8(len(p) - 1)
+	}
+	var vectors []Vector
+	for range 40000 {
+		match := rnd.Float64() < wantLambda
+		v := make(Vector, len(comparators))
+		for i, c := range comparators {
+			switch {
+			case rnd.IntN(5) == 0:
+				v[i] = Null // a field missing on one side
+			case match:
+				v[i] = draw(m[c.name])
+			default:
+				v[i] = draw(u[c.name])
+			}
+		}
+		vectors = append(vectors, v)
+	}
+	lambda, got := EM(vectors, u)
+	if math.Abs(lambda-wantLambda) > 0.01 {
+		t.Errorf("λ %.4f, want %.2f", lambda, wantLambda)
+	}
+	for _, c := range comparators {
+		for l := range c.levels {
+			if d := math.Abs(got[c.name][l] - m[c.name][l]); d > 0.02 {
+				t.Errorf("m[%s][%d] = %.4f, want %.4f", c.name, l, got[c.name][l], m[c.name][l])
+			}
+		}
+	}
+}
+
+func normaliseSum(p []float64) []float64 {
+	s := 0.0
+	for _, x := range p {
+		s += x
+	}
+	for i := range p {
+		p[i] /= s
+	}
+	return p
+}
+
+// An exact match on a rare name weighs more than on a common one, and
+// both weigh what m over the value's frequency says.
+func TestTermFrequencyAdjustment(t *testing.T) {
+	var recs []*crmkit.Record
+	for range 50 {
+		recs = append(recs, cleaned(crmkit.KindPerson, crmkit.FieldName, "Иванов Иван Иванович", crmkit.FieldCity, "Москва"))
+	}
+	recs = append(recs, cleaned(crmkit.KindPerson, crmkit.FieldName, "Остроградский Мирон Авдеевич", crmkit.FieldCity, "Москва"))
+	for i := range 49 {
+		recs = append(recs, cleaned(crmkit.KindPerson, crmkit.FieldName, lastNamesForTest[i%len(lastNamesForTest)]+" Пётр Олегович", crmkit.FieldCity, "Тверь"))
+	}
+	u, tf := EstimateU(recs, 5000, 1)
+	p := &Params{Lambda: 0.01, M: map[string][]float64{}, U: u, TF: tf}
+	for _, c := range comparators {
+		p.M[c.name] = normalise(nil, len(c.levels), true)
+	}
+	i := comparatorIndex(t, "person_name")
+	_, common := compareAll(recs[0], recs[1])
+	_, rare := compareAll(recs[50], recs[50])
+	wCommon, wRare := p.Weight(i, 0, common[i]), p.Weight(i, 0, rare[i])
+	if !(wRare > wCommon+4) {
+		t.Errorf("exact name weights: rare %.2f, common %.2f", wRare, wCommon)
+	}
+	if want := math.Log2(p.M["person_name"][0] / 0.5); math.Abs(wCommon-want) > 1e-9 {
+		t.Errorf("common name weight %.4f, want log2(m/0.5) = %.4f", wCommon, want)
+	}
+	if want := math.Log2(p.M["person_name"][0] / 0.01); math.Abs(wRare-want) > 1e-9 {
+		t.Errorf("rare name weight %.4f, want log2(m/0.01) = %.4f", wRare, want)
+	}
+	// Without a term frequency the level's own u counts.
+	if w := p.Weight(i, 0, ""); math.Abs(w-math.Log2(p.M["person_name"][0]/u["person_name"][0])) > 1e-9 {
+		t.Errorf("weight without term frequency %.4f", w)
+	}
+	if p.Weight(i, Null, "") != 0 {
+		t.Errorf("a missing field weighs something")
+	}
+	w, prob := p.Score(Vector{0, Null, Null, Null, 0, Null, Null, Null}, []string{rare[i], "", "", "", "москва", "", "", ""})
+	if math.Abs(prob-Probability(w)) > 1e-12 || prob <= 0 || prob >= 1 {
+		t.Errorf("score %.3f, probability %.5f", w, prob)
+	}
+}
+
+var lastNamesForTest = []string{"Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев"}
