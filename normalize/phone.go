@@ -72,6 +72,7 @@ func Phones(raw string, opt PhoneOptions) ([]crmkit.Phone, []crmkit.Problem) {
 		return nil, nil
 	}
 	p := phoneParser{opt: opt, region: region, cc: phonenumbers.GetCountryCodeForRegion(region)}
+	s = joinSlashedAreaCodes(s)
 	runs := phoneRun.FindAllStringIndex(s, -1)
 	for i, r := range runs {
 		text := s[r[0]:r[1]]
@@ -111,6 +112,27 @@ func Phones(raw string, opt PhoneOptions) ([]crmkit.Phone, []crmkit.Problem) {
 		p.problem(PhoneNoNumber, crmkit.SeverityWarning, "no phone number in %q", crmkit.MaskText(strings.TrimSpace(s)))
 	}
 	return dedupePhones(p.phones), p.problems
+}
+
+// joinSlashedAreaCodes reads "310/246-1501" as one number: a slash
+// separates two numbers only when the part before it is long enough to be
+// one; a short part (an area code) belongs to the number after it.
+func joinSlashedAreaCodes(s string) string {
+	if !strings.Contains(s, "/") {
+		return s
+	}
+	runs := phoneRun.FindAllStringIndex(s, -1)
+	b := []byte(s)
+	for i := 0; i+1 < len(runs); i++ {
+		gap := s[runs[i][1]:runs[i+1][0]]
+		if strings.TrimSpace(gap) != "/" {
+			continue
+		}
+		if n := len(digitsOf(s[runs[i][0]:runs[i][1]])); n >= 2 && n <= 4 && len(digitsOf(s[runs[i+1][0]:runs[i+1][1]])) >= 5 {
+			b[runs[i][1]+strings.Index(gap, "/")] = ' '
+		}
+	}
+	return string(b)
 }
 
 type phoneParser struct {

@@ -90,6 +90,28 @@ func TestPhones(t *testing.T) {
 	}
 }
 
+// A slash after a part too short to be a number joins it to the number
+// after it ("310/246-1501", as US lists write area codes); between two
+// whole numbers it still separates them.
+func TestPhonesSlashedAreaCode(t *testing.T) {
+	for _, tt := range []struct{ raw, region, want string }{
+		{"310/246-1501", "US", "+13102461501"},
+		{"310 / 246-1501", "US", "+13102461501"},
+		{"310/246-1501, 212/555-0100", "US", "+13102461501;+12125550100"},
+		{"495/123-45-67", "RU", "+74951234567"},
+		{"8 (495) 123-45-67 / 8 (916) 765-43-21", "RU", "+74951234567;+79167654321"},
+	} {
+		phones, problems := Phones(tt.raw, PhoneOptions{Region: tt.region})
+		var got []string
+		for _, p := range phones {
+			got = append(got, p.E164)
+		}
+		if g := strings.Join(got, ";"); g != tt.want || len(problems) > 0 {
+			t.Errorf("Phones(%q, %s) = %q %v, want %q", tt.raw, tt.region, g, problems, tt.want)
+		}
+	}
+}
+
 func TestPhonesMessagesAreMasked(t *testing.T) {
 	_, problems := Phones("123-45-67", PhoneOptions{})
 	if len(problems) != 1 {
