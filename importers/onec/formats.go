@@ -129,6 +129,19 @@ func (r *Reader) decodeExchange(dec *xml.Decoder, t xml.StartElement, kind crmki
 	if err != nil {
 		return object{}, err
 	}
+	props, order := exchangeProps(n)
+	id := props["{УникальныйИдентификатор}"].text("Значение")
+	o := object{key: id, deleted: truthy(props["ПометкаУдаления"].text("Значение"))}
+	o.records = func(row int) []crmkit.Record {
+		return []crmkit.Record{r.exchangeRecord(props, order, id, kind, row)}
+	}
+	return o, nil
+}
+
+// exchangeProps indexes the Свойство elements of an Объект, those of its
+// Ссылка first, by Имя (a later one of the same name wins), keeping their
+// order.
+func exchangeProps(n *node) (map[string]*node, []string) {
 	props := map[string]*node{}
 	var order []string
 	for _, group := range []*node{n.child("Ссылка"), n} {
@@ -140,25 +153,34 @@ func (r *Reader) decodeExchange(dec *xml.Decoder, t xml.StartElement, kind crmki
 			props[name] = p
 		}
 	}
-	id := props["{УникальныйИдентификатор}"].text("Значение")
-	o := object{key: id, deleted: truthy(props["ПометкаУдаления"].text("Значение"))}
-	o.records = func(row int) []crmkit.Record {
-		b := r.newRecord(id, row, kind)
-		for _, name := range order {
-			p := props[name]
-			switch name {
-			case "{УникальныйИдентификатор}", "ПометкаУдаления", "ЭтоГруппа", "Родитель":
-			case "Владелец":
-				b.owner(p.find("Значение").value())
-			case "ЮрФизЛицо", "ЮридическоеФизическоеЛицо":
-				b.set(crmkit.FieldKind, legalOrNatural(p.text("Значение")))
-			case "ЮрАдрес", "ФактАдрес", "ПочтовыйАдрес":
-				b.set(crmkit.FieldAddress, p.text("Значение"))
-			default:
-				b.property(name, p.text("Значение"))
+	return props, order
+}
+
+// exchangeRecord builds the record of an Объект, or of a reference a
+// document makes, from its properties.
+func (r *Reader) exchangeRecord(props map[string]*node, order []string, id string, kind crmkit.Kind, row int) crmkit.Record {
+	b := r.newRecord(id, row, kind)
+	for _, name := range order {
+		p := props[name]
+		switch name {
+		case "{УникальныйИдентификатор}", "ПометкаУдаления", "ЭтоГруппа", "Родитель":
+		case "Владелец":
+			if ref := p.child("Ссылка"); ref != nil {
+				owner, _ := exchangeProps(ref)
+				b.owner(owner["{УникальныйИдентификатор}"].text("Значение"))
+				b.set(crmkit.FieldOrg, owner["Наименование"].text("Значение"))
 			}
+			b.owner(p.find("Значение").value())
+		case "ЮрФизЛицо", "ЮридическоеФизическоеЛицо":
+			b.set(crmkit.FieldKind, legalOrNatural(p.text("Значение")))
+		case "ЮрАдрес", "ФактАдрес", "ПочтовыйАдрес":
+			b.set(crmkit.FieldAddress, p.text("Значение"))
+		default:
+			if _, isRef := exchangeRefTypes[p.attr("Тип")]; isRef {
+				continue // a reference of its own, read as such
+			}
+			b.property(name, p.text("Значение"))
 		}
-		return []crmkit.Record{b.done()}
 	}
-	return o, nil
+	return b.done()
 }

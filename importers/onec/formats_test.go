@@ -83,7 +83,8 @@ func TestCommerceMLOrdersVariants(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			info, recs := readRecords(t, path, Options{Source: "shop"})
 			if info.Format != FormatCommerceML || info.Version != "2.10" || info.FoldedRepeats != 1 || info.Deleted != 1 ||
-				info.Counterparties != 1 || info.ContactPersons != 2 || info.Objects["Контрагент"] != 3 {
+				info.Counterparties != 1 || info.ContactPersons != 2 || info.Objects["Документ"] != 3 || len(info.Objects) != 1 ||
+				info.References != 3 || info.CounterpartiesFromDocuments != 1 || info.ContactPersonsFromDocuments != 2 {
 				t.Errorf("info %+v", info)
 			}
 			if len(recs) != 3 {

@@ -43,12 +43,18 @@ type Options struct {
 type Info struct {
 	Format         string         `json:"format"`
 	Version        string         `json:"version,omitempty"`
-	Objects        map[string]int `json:"objects"` // objects by type, as the file names them
+	Objects        map[string]int `json:"objects"` // the file's objects (catalogue items, documents, …) by type, as the file names them
 	Counterparties int            `json:"counterparties"`
 	ContactPersons int            `json:"contact_persons"`
-	Deleted        int            `json:"deleted"`        // skipped (or read, with IncludeDeleted)
-	FoldedRepeats  int            `json:"folded_repeats"` // sightings of a counterparty seen before
-	Records        int            `json:"records"`
+	// Of those, the ones only documents describe: no catalogue object
+	// of the file has their key.
+	CounterpartiesFromDocuments int `json:"counterparties_from_documents"`
+	ContactPersonsFromDocuments int `json:"contact_persons_from_documents"`
+	References                  int `json:"references"`            // counterparty and contact person references read inside documents
+	UnresolvedReferences        int `json:"unresolved_references"` // keys documents name without any property that no object of the file describes
+	Deleted                     int `json:"deleted"`               // skipped (or read, with IncludeDeleted)
+	FoldedRepeats               int `json:"folded_repeats"`        // sightings of a counterparty seen before
+	Records                     int `json:"records"`
 }
 
 // ErrMalformed marks a file that is not well-formed or not a 1C format.
@@ -221,38 +227,94 @@ func (r *Reader) Rows() iter.Seq2[importers.Row, error] {
 	}
 }
 
-// object is one decoded 1C object: its stable key, whether it is marked for
-// deletion, and what it becomes.
+// object is one decoded 1C object, or a reference a document makes to
+// one: its stable key, whether it is marked for deletion, and what it
+// becomes.
 type object struct {
-	key     string
-	deleted bool
-	records func(row int) []crmkit.Record // the counterparty, then its contact persons
+	key      string
+	kind     crmkit.Kind // of the reference, for messages
+	deleted  bool
+	document string                        // the type of the document naming it; "" for an object of its own (a catalogue's)
+	bare     bool                          // the document gives its key and nothing else: there is nothing to record from it
+	records  func(row int) []crmkit.Record // the counterparty, then its contact persons
 }
 
-// readXML streams the file twice: the first pass finds the last sighting
-// of every key (orders repeat their buyer), the second emits each object
-// there — "last sighting wins" in bounded memory.
+// decodeFunc decodes one element of interest into its objects: one, or
+// several when a reference holds another (a contact person and its owner),
+// none for an empty reference.
+type decodeFunc func(*xml.Decoder, xml.StartElement) ([]object, error)
+
+// one adapts a decoder of a single object.
+func one(decode func(*xml.Decoder, xml.StartElement) (object, error)) decodeFunc {
+	return func(dec *xml.Decoder, t xml.StartElement) ([]object, error) {
+		o, err := decode(dec, t)
+		if err != nil {
+			return nil, err
+		}
+		return []object{o}, nil
+	}
+}
+
+// readXML streams the file twice: the first pass finds the one sighting of
+// every key that is emitted, the second emits each object there, in bounded
+// memory (an entry per key). A catalogue object wins over the references
+// documents make to its key; among references the last sighting wins
+// (orders repeat their buyer). A key a document names without any property
+// is a record only if the file describes it elsewhere; otherwise it is a
+// warning, never a silent loss.
 func (r *Reader) readXML(emit func(crmkit.Record, []crmkit.Problem) bool) error {
-	last := map[string]int{}
+	type sighting struct {
+		n         int
+		catalogue bool
+	}
+	chosen := map[string]sighting{}
+	bare := map[string]int{} // keys named without properties → their last sighting
 	if err := r.walk(func(n int, o object) bool {
-		if prev, seen := last[o.key]; seen && prev != n {
+		if o.bare {
+			bare[o.key] = n
+			return true
+		}
+		prev, seen := chosen[o.key]
+		if seen {
 			r.info.FoldedRepeats++
 		}
-		last[o.key] = n
+		if !seen || o.document == "" || !prev.catalogue {
+			chosen[o.key] = sighting{n: n, catalogue: o.document == ""}
+		}
 		return true
 	}, nil); err != nil {
 		return err
 	}
+	for key := range bare {
+		if _, described := chosen[key]; described {
+			delete(bare, key)
+		}
+	}
+	r.info.UnresolvedReferences = len(bare)
 	clear(r.info.Objects)
-	r.info.Deleted = 0
+	r.info.Deleted, r.info.References = 0, 0
 	return r.walk(func(n int, o object) bool {
-		if last[o.key] != n {
+		if o.bare {
+			if last, unresolved := bare[o.key]; !unresolved || last != n {
+				return true
+			}
+			return emit(crmkit.Record{Row: n}, []crmkit.Problem{{File: r.path, Row: n, Code: "onec.unresolved_reference", Severity: crmkit.SeverityWarning,
+				Message: fmt.Sprintf("%s names %s %s without any property, and the file does not describe it: no record", o.document, kindNoun(o.kind), o.key)}})
+		}
+		if chosen[o.key].n != n {
 			return true
 		}
 		if o.deleted && !r.opt.IncludeDeleted {
 			return true
 		}
 		for _, rec := range o.records(n) {
+			if o.document != "" {
+				if rec.Kind == crmkit.KindContactPerson {
+					r.info.ContactPersonsFromDocuments++
+				} else {
+					r.info.CounterpartiesFromDocuments++
+				}
+			}
 			if !emit(rec, nil) {
 				return false
 			}
@@ -261,7 +323,17 @@ func (r *Reader) readXML(emit func(crmkit.Record, []crmkit.Problem) bool) error 
 	}, func(n int, p crmkit.Problem) bool { return emit(crmkit.Record{Row: n}, []crmkit.Problem{p}) })
 }
 
-// walk decodes every object of interest in document order, numbering them.
+func kindNoun(k crmkit.Kind) string {
+	if k == crmkit.KindContactPerson {
+		return "contact person"
+	}
+	return "counterparty"
+}
+
+// walk decodes every object of interest in document order, numbering them:
+// a catalogue's objects, and inside documents the counterparties and
+// contact persons they reference, at any depth. It counts the file's
+// objects by type on the way.
 func (r *Reader) walk(visit func(n int, o object) bool, bad func(n int, p crmkit.Problem) bool) error {
 	rc, dec, err := r.decoder()
 	if err != nil {
@@ -270,6 +342,7 @@ func (r *Reader) walk(visit func(n int, o object) bool, bad func(n int, p crmkit
 	defer rc.Close()
 	var stack []string
 	n := 0
+	docDepth, docType := 0, "" // the document being read: its depth (0: none) and its type
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -293,73 +366,141 @@ func (r *Reader) walk(visit func(n int, o object) bool, bad func(n int, p crmkit
 				}
 				continue
 			}
-			decode := r.objectDecoder(t, parent)
+			if docDepth == 0 {
+				if r.isObject(t, parent, len(stack)) {
+					r.info.Objects[objectType(t)]++
+				}
+				if r.isDocument(t) {
+					docDepth, docType = len(stack)+1, objectType(t)
+				}
+			}
+			decode := r.objectDecoder(t, parent, docDepth > 0)
 			if decode == nil {
 				stack = append(stack, t.Name.Local)
 				continue
 			}
-			n++
-			r.info.Objects[objectType(t)]++
 			line, _ := dec.InputPos()
-			o, derr := decode(dec, t)
+			objs, derr := decode(dec, t)
 			if derr != nil {
 				var se *xml.SyntaxError
 				if errors.As(derr, &se) {
 					return r.malformed(dec, derr)
 				}
 				// A bad object is a Problem; the rest is read.
+				n++
 				if bad != nil && !bad(n, crmkit.Problem{File: r.path, Row: n, Code: "onec.bad_object", Severity: crmkit.SeverityError,
 					Message: fmt.Sprintf("%s at line %d: %v", objectType(t), line, derr)}) {
 					return nil
 				}
 				continue
 			}
-			if o.deleted {
-				r.info.Deleted++
-			}
-			if o.key == "" {
-				o.key = fmt.Sprintf("#%d", n)
-			}
-			if !visit(n, o) {
-				return nil
+			for _, o := range objs {
+				n++
+				if docDepth > 0 {
+					o.document = docType
+					r.info.References++
+				}
+				if o.deleted {
+					r.info.Deleted++
+				}
+				if o.key == "" {
+					o.key = fmt.Sprintf("#%d", n)
+				}
+				if !visit(n, o) {
+					return nil
+				}
 			}
 		case xml.EndElement:
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 			}
+			if len(stack) < docDepth {
+				docDepth, docType = 0, ""
+			}
 		}
 	}
 }
 
+// isObject tells an element that is one object of the file — a catalogue
+// item, a document, a CommerceML catalogue or offer package — to count it
+// by type. References inside documents are not objects.
+func (r *Reader) isObject(t xml.StartElement, parent string, depth int) bool {
+	switch r.format {
+	case FormatCommerceML:
+		switch t.Name.Local {
+		case "Документ":
+			return true
+		case "Контрагент":
+			return parent == "Контрагенты"
+		case "Контрагенты", "Контейнер": // containers of the objects above
+			return false
+		}
+		return depth == 1
+	case FormatEnterpriseData:
+		return parent == "Body"
+	case FormatDataDump:
+		return parent == "Data"
+	case FormatExchange:
+		return depth == 1 && t.Name.Local == "Объект"
+	}
+	return false
+}
+
+// isDocument tells an element that is a document: the counterparties it
+// names are references.
+func (r *Reader) isDocument(t xml.StartElement) bool {
+	switch r.format {
+	case FormatCommerceML:
+		return t.Name.Local == "Документ"
+	case FormatEnterpriseData:
+		return strings.HasPrefix(t.Name.Local, "Документ.")
+	case FormatDataDump:
+		return strings.HasPrefix(t.Name.Local, "DocumentObject.")
+	case FormatExchange:
+		return t.Name.Local == "Объект" && strings.HasPrefix(attr(t, "Тип"), "ДокументСсылка.")
+	}
+	return false
+}
+
 // objectDecoder picks the decoder of an element that is an object of
-// interest in this format, nil for any other element.
-func (r *Reader) objectDecoder(t xml.StartElement, parent string) func(*xml.Decoder, xml.StartElement) (object, error) {
+// interest in this format (inDocument: a reference a document makes), nil
+// for any other element.
+func (r *Reader) objectDecoder(t xml.StartElement, parent string, inDocument bool) decodeFunc {
 	switch r.format {
 	case FormatCommerceML:
 		if t.Name.Local == "Контрагент" && parent == "Контрагенты" {
-			return r.decodeCommerceML
+			return one(r.decodeCommerceML)
 		}
 	case FormatEnterpriseData:
+		if inDocument {
+			return r.refDecoder(t)
+		}
 		switch t.Name.Local {
 		case "Справочник.Контрагенты":
-			return r.decodeEDCounterparty
+			return one(r.decodeEDCounterparty)
 		case "Справочник.КонтактныеЛица", "Справочник.КонтактныеЛицаПартнеров":
-			return r.decodeEDContact
+			return one(r.decodeEDContact)
 		}
 	case FormatDataDump:
+		if inDocument {
+			return r.refDecoder(t)
+		}
 		switch t.Name.Local {
 		case "CatalogObject.Контрагенты":
-			return r.as(r.decodeDump, crmkit.KindUnknown)
+			return one(r.as(r.decodeDump, crmkit.KindUnknown))
 		case "CatalogObject.КонтактныеЛица", "CatalogObject.КонтактныеЛицаКонтрагентов":
-			return r.as(r.decodeDump, crmkit.KindContactPerson)
+			return one(r.as(r.decodeDump, crmkit.KindContactPerson))
 		}
 	case FormatExchange:
+		if inDocument {
+			if kind, ok := exchangeRefTypes[attr(t, "Тип")]; ok && t.Name.Local == "Свойство" {
+				return r.decodeExchangeRef(kind)
+			}
+			return nil
+		}
 		if t.Name.Local == "Объект" {
-			switch attr(t, "Тип") {
-			case "СправочникСсылка.Контрагенты":
-				return r.as(r.decodeExchange, crmkit.KindUnknown)
-			case "СправочникСсылка.КонтактныеЛица", "СправочникСсылка.КонтактныеЛицаКонтрагентов":
-				return r.as(r.decodeExchange, crmkit.KindContactPerson)
+			if kind, ok := exchangeRefTypes[attr(t, "Тип")]; ok {
+				return one(r.as(r.decodeExchange, kind))
 			}
 		}
 	}
