@@ -216,3 +216,31 @@ func checkInfo(t *testing.T, got, want Info) {
 		t.Errorf("info\n got %+v\nwant %+v", got, want)
 	}
 }
+
+// CommerceML: a buyer of the catalogue also named by documents, before and
+// after it, is the catalogue's record; a buyer only documents name counts
+// as from documents.
+func TestCommerceMLCatalogueWinsOverDocuments(t *testing.T) {
+	const doc = `<?xml version="1.0" encoding="UTF-8"?>
+<КоммерческаяИнформация ВерсияСхемы="2.08">
+  <Контейнер><Документ><Ид>1</Ид><ХозОперация>Заказ товара</ХозОперация>
+    <Контрагенты><Контрагент><Ид>k-1</Ид><Наименование>Лотос (заказ 1)</Наименование></Контрагент></Контрагенты>
+  </Документ></Контейнер>
+  <Контрагенты><Контрагент><Ид>k-1</Ид><Наименование>Лотос</Наименование><ИНН>7707083893</ИНН></Контрагент></Контрагенты>
+  <Контейнер><Документ><Ид>2</Ид><ХозОперация>Заказ товара</ХозОперация>
+    <Контрагенты><Контрагент><Ид>k-1</Ид><Наименование>Лотос (заказ 2)</Наименование></Контрагент>
+      <Контрагент><Ид>k-2</Ид><Фамилия>Орлова</Фамилия><Имя>Вера</Имя><Наименование>Орлова Вера</Наименование></Контрагент></Контрагенты>
+  </Документ></Контейнер>
+</КоммерческаяИнформация>`
+	path := write(t, "orders.xml", doc)
+	info, recs, problems := readAll(t, path)
+	checkInfo(t, info, Info{Format: FormatCommerceML, Version: "2.08", Objects: map[string]int{"Документ": 2, "Контрагент": 1},
+		Counterparties: 2, CounterpartiesFromDocuments: 1, References: 3, FoldedRepeats: 2, Records: 2})
+	checkRecords(t, path, recs, []wantRecord{
+		{row: 2, key: "k-1", fields: map[string]string{"name": "Лотос", "inn": "7707083893"}},
+		{row: 4, key: "k-2", fields: map[string]string{"name": "Орлова Вера", "last_name": "Орлова", "first_name": "Вера"}},
+	})
+	if len(problems) != 0 {
+		t.Errorf("problems %+v", problems)
+	}
+}

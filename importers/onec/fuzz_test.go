@@ -17,6 +17,22 @@ func FuzzReaders(f *testing.F) {
 		`<ФайлОбмена><Объект Тип="СправочникСсылка.Контрагенты"><Ссылка/></Объект></ФайлОбмена>`} {
 		f.Add([]byte(s))
 	}
+	// Counterparties only documents name: references at any depth, with and
+	// without a namespace prefix, bare GUIDs, typed exchange properties.
+	for name, prefix := range map[string]string{"documents-enterprisedata.xml": "bd", "documents-datadump.xml": "v8", "documents-exchange.xml": "x"} {
+		doc, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(doc)
+		f.Add([]byte(withPrefix(string(doc), prefix, "urn:fuzz")))
+	}
+	for _, s := range []string{
+		`<Message><Body><Документ.Х><Контрагент>00000000-0000-0000-0000-000000000000</Контрагент><Контрагент>Иванов</Контрагент><КонтактноеЛицо><Ссылка>1</Ссылка><ОбъектВладелец/></КонтактноеЛицо></Документ.Х></Body></Message>`,
+		`<ФайлОбмена><Объект Тип="ДокументСсылка.Х"><Свойство Тип="СправочникСсылка.КонтактныеЛица"><Ссылка><Свойство Имя="Владелец" Тип="СправочникСсылка.Контрагенты"><Ссылка/></Свойство></Ссылка></Свойство></Объект></ФайлОбмена>`,
+	} {
+		f.Add([]byte(s))
+	}
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "in.xml")
