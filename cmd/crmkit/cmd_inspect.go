@@ -250,8 +250,13 @@ func (rep tableReport) print(w io.Writer) {
 		if o.Version != "" {
 			fmt.Fprintf(w, " %s", o.Version)
 		}
-		fmt.Fprintf(w, "\n  objects: %s\n  counterparties %d, contact persons %d, deleted %d (skipped unless --include-deleted), repeats folded %d",
-			codeCounts(o.Objects), o.Counterparties, o.ContactPersons, o.Deleted, o.FoldedRepeats)
+		objects := codeCounts(o.Objects)
+		if objects == "" {
+			objects = "none"
+		}
+		fmt.Fprintf(w, "\n  objects: %s\n  counterparties %d (%d from documents), contact persons %d (%d from documents), references in documents %d (%d to keys the file does not describe), deleted %d (skipped unless --include-deleted), repeats folded %d",
+			objects, o.Counterparties, o.CounterpartiesFromDocuments, o.ContactPersons, o.ContactPersonsFromDocuments,
+			o.References, o.UnresolvedReferences, o.Deleted, o.FoldedRepeats)
 	}
 	if rep.Encoding != "" {
 		fmt.Fprintf(w, ", encoding %s (confidence %.2f), delimiter %q", rep.Encoding, rep.EncodingConfidence, rep.Delimiter)
