@@ -102,7 +102,7 @@ func (r *Reader) refObjects(n *node, kind crmkit.Kind) []object {
 				b.contact(row.text("ВидКонтактнойИнформации"), contactValue(row.child("ЗначенияПолей")))
 			}
 			for _, row := range c.all("Row") {
-				b.contact(row.text("Тип")+row.text("Вид"), row.text("Представление"))
+				b.contact(firstText(row, "Тип", "Вид"), row.text("Представление"))
 			}
 		case len(c.Children) > 0: // a reference of its own, such as СтранаРегистрации: what a person reads of it
 			b.extra(name, firstText(c, "Наименование", "Description", "Код", "Code"))
