@@ -94,4 +94,3 @@ func Migration(t *testing.T, legacy Legacy) {
 		t.Errorf("the same import again changed the migrated store:\n%s", diffLines(before, after))
 	}
 }
-
