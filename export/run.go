@@ -84,6 +84,15 @@ var stageTables = []string{
 	"stage_contacts (personal_id TEXT, ord BIGINT, type TEXT, value TEXT, extension TEXT, source TEXT)",
 }
 
+var stageIndexes = []string{
+	"CREATE INDEX stage_records_key ON stage_records (source, source_key)",
+	"CREATE INDEX stage_keys_key ON stage_keys (source, source_key)",
+	"CREATE INDEX stage_aliases_id ON stage_aliases (alias_id)",
+	"CREATE INDEX stage_revived_id ON stage_revived (alias_id)",
+	"CREATE INDEX stage_cards_id ON stage_cards (personal_id)",
+	"CREATE INDEX stage_contacts_id ON stage_contacts (personal_id, ord)",
+}
+
 func stageName(def string) string { name, _, _ := strings.Cut(def, " "); return name }
 
 func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts, error) {
@@ -139,6 +148,13 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		}
 		if err := c.Load(ctx, name, cols, loadRows(s.rows, func(r []any) []any { return r })); err != nil {
 			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(name, "stage_"), err)
+		}
+	}
+	// The merge below joins the staged rows with each other and with the
+	// store: without indexes a run into a full store is quadratic.
+	for _, q := range stageIndexes {
+		if err := c.Exec(ctx, q); err != nil {
+			return n, fmt.Errorf("prepare write: %w", err)
 		}
 	}
 	if err := queryOne(ctx, c, countCreatedSQL, nil, &n.created); err != nil {
