@@ -219,9 +219,9 @@ func writePlanSQL() []string {
 		`INSERT INTO records (source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
 			SELECT s.source, s.source_key, s.personal_id, s.first_id, s.component, s.file, s.row_num, s.data, $1, s.ord, $1
 			FROM stage_records s WHERE NOT EXISTS (SELECT 1 FROM records r WHERE ` + sameRecord + `) ORDER BY s.ord`,
-		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, seq, 0 FROM records WHERE first_run = $1",
+		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, r.seq, 0 FROM records r JOIN stage_records s ON " + sameRecord + " WHERE r.first_run = $1",
 		"DELETE FROM record_keys WHERE seq IN (SELECT r.seq FROM records r JOIN stage_records s ON " + sameRecord + " WHERE s.content = 1)",
-		"INSERT INTO record_keys (key, seq) SELECT DISTINCT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord,
+		"INSERT INTO record_keys (key, seq) SELECT DISTINCT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " ORDER BY 1, 2",
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, 1, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
