@@ -11,6 +11,7 @@ type clusters struct {
 	inns, births []map[string]bool
 	org, person  []bool
 	cannot       [][2]int // cannot-link decisions, by record index
+	lenientDates bool     // a mistyped birth date is not a second one (matching with a model)
 }
 
 func newClusters(recs []crmkit.Record, n int) *clusters {
@@ -46,12 +47,26 @@ func (c *clusters) find(i int) int {
 // dates, or a person and an organisation (other than an ИП with its own
 // INN) into one customer.
 func (c *clusters) conflict(a, b int) bool {
-	if differ(c.inns[a], c.inns[b]) || differ(c.births[a], c.births[b]) {
+	if differ(c.inns[a], c.inns[b]) || c.datesDiffer(c.births[a], c.births[b]) {
 		return true
 	}
 	mixed := (c.org[a] && c.person[b]) || (c.person[a] && c.org[b])
 	sameINN := len(c.inns[a]) == 1 && len(c.inns[b]) == 1 && !differ(c.inns[a], c.inns[b])
 	return mixed && !sameINN
+}
+
+func (c *clusters) datesDiffer(x, y map[string]bool) bool {
+	if !c.lenientDates {
+		return differ(x, y)
+	}
+	for k := range x {
+		for l := range y {
+			if datesClash(k, l, true) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // forbidden: a cannot-link decision holds one record of each cluster.

@@ -1,5 +1,7 @@
 package dedupe
 
+import "math"
+
 // Config holds the weights and thresholds of matching; the zero value of a
 // field means its default. It is the `dedupe:` section of crmkit.yaml.
 type Config struct {
@@ -20,6 +22,14 @@ type Config struct {
 	ContactsDiffer float64 `yaml:"contacts_differ"` // two people with phones or e-mails, none shared (-2): namesakes
 	BirthDate      float64 `yaml:"birth_date"`      // equal birth dates (3)
 	City           float64 `yaml:"city"`            // same city (0.5)
+
+	// With a model (match weights learned from the data, see Train), the
+	// thresholds are match probabilities; the hand-set weights above are
+	// used only without one.
+	MatchProbability  float64 `yaml:"match_probability"`  // merge at or above (0.999)
+	ReviewProbability float64 `yaml:"review_probability"` // review from (0.5)
+	StrongProbability float64 `yaml:"strong_probability"` // may join two groups on one link alone (0.99999)
+	Model             *Params `yaml:"-"`                  // the model in use; nil: the hand-set weights
 }
 
 // WithDefaults fills what the user left out.
@@ -46,5 +56,14 @@ func (c Config) WithDefaults() Config {
 	def(&c.ContactsDiffer, -2)
 	def(&c.BirthDate, 3)
 	def(&c.City, 0.5)
+	def(&c.MatchProbability, 0.999)
+	def(&c.ReviewProbability, 0.5)
+	def(&c.StrongProbability, 0.99999)
+	if c.Model != nil {
+		c.Merge, c.Review, c.Strong = logit(c.MatchProbability), logit(c.ReviewProbability), logit(c.StrongProbability)
+	}
 	return c
 }
+
+// logit is the match weight of a probability.
+func logit(p float64) float64 { return math.Log2(p / (1 - p)) }

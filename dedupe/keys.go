@@ -13,6 +13,7 @@ const (
 	keyTokens   = "tok:"    // its words sorted
 	keyTranslit = "tr:"     // written in Latin letters
 	keyInitials = "ini:"    // surname and first initial
+	keyBirth    = "dob:"    // birth date with the surname, the first name or the city: a typo in one still meets its pair
 	keyLegacy   = "legacy:" // a record of a store from before records were kept, bound to its old card
 	keyRefSrc   = "ref:src:"
 	keyRefName  = "ref:name:"
@@ -34,6 +35,13 @@ func BlockKeys(r *crmkit.Record) []string {
 	}
 	if r.InitialsKey != "" {
 		keys = append(keys, keyInitials+r.InitialsKey)
+	}
+	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
+		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + foldWord(r.Fields[crmkit.FieldCity])} {
+			if v != "" && v != "@" {
+				keys = append(keys, keyBirth+d+"|"+v)
+			}
+		}
 	}
 	return uniqueSorted(keys)
 }
@@ -83,7 +91,8 @@ func uniqueSorted(keys []string) []string {
 }
 
 func isNameKey(k string) bool {
-	return strings.HasPrefix(k, keyName) || strings.HasPrefix(k, keyTokens) || strings.HasPrefix(k, keyTranslit) || strings.HasPrefix(k, keyInitials)
+	return strings.HasPrefix(k, keyName) || strings.HasPrefix(k, keyTokens) || strings.HasPrefix(k, keyTranslit) ||
+		strings.HasPrefix(k, keyInitials) || strings.HasPrefix(k, keyBirth)
 }
 
 // Key classes: how many records share a key decides what it may do, and a
@@ -97,7 +106,9 @@ const (
 
 func keyClass(k string, n int, cfg Config) int {
 	switch {
-	case n > 4*cfg.MaxKeyShare, isNameKey(k) && n > cfg.MaxKeyShare:
+	case n > 4*cfg.MaxKeyShare, isNameKey(k) && n > cfg.MaxKeyShare && cfg.Model == nil:
+		// With a model a common name weighs little by its term frequency,
+		// so it may pair as many records as a phone.
 		return classIgnored
 	case n > cfg.MaxKeyShare:
 		return classDemoted

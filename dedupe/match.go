@@ -114,6 +114,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 	})
 	cl := newClusters(recs, len(recs))
 	cl.cannot = cannot
+	cl.lenientDates = cfg.Model != nil
 	comp := newClusters(nil, len(recs))
 	pending := map[[2]int]int{}
 	p := partition{}

@@ -12,7 +12,8 @@ import (
 
 // Comparison is the verdict on one pair of records, with its reasons.
 type Comparison struct {
-	Score   float64
+	Score       float64 // the match weight: with a model, log2 of the odds that the pair is one customer
+	Probability float64 // with a model, the match probability; 0 without one
 	Veto    string   // why the pair can never be one customer; "" when it can
 	Reasons []string // "ИНН equal +8.0", "name 0.93 +3.7", "phone shared by 212 records: ignored"
 }
@@ -22,6 +23,9 @@ func (c Comparison) Explanation() string {
 	s := strings.Join(c.Reasons, "; ")
 	if c.Veto != "" {
 		s = "VETO " + c.Veto + "; " + s
+	}
+	if c.Probability > 0 {
+		return fmt.Sprintf("%.1f (match probability %s): %s", c.Score, formatProbability(c.Probability), s)
 	}
 	return fmt.Sprintf("%.1f: %s", c.Score, s)
 }
@@ -38,21 +42,13 @@ type keyShare map[string]int
 func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 	cfg = cfg.WithDefaults()
 	var c Comparison
-	fa, fb := a.Fields, b.Fields
-	// Vetoes: things that make two records two customers whatever else they share.
-	innA, innB := fa[crmkit.FieldINN], fb[crmkit.FieldINN]
-	switch {
-	case innA != "" && innB != "" && innA != innB:
-		c.Veto = "two different valid INNs"
-	case isOrg(a) != isOrg(b) && isKnown(a) && isKnown(b) && !(innA != "" && innA == innB):
-		c.Veto = "a person and an organisation"
-	case a.Kind == crmkit.KindContactPerson && b.Kind == crmkit.KindOrganization, b.Kind == crmkit.KindContactPerson && a.Kind == crmkit.KindOrganization:
-		c.Veto = "a contact person and an organisation"
-	case fa[crmkit.FieldBirthDate] != "" && fb[crmkit.FieldBirthDate] != "" && fa[crmkit.FieldBirthDate] != fb[crmkit.FieldBirthDate]:
-		c.Veto = "different birth dates"
-	case cfg.KeepBranches && innA != "" && innA == innB && fa[crmkit.FieldKPP] != "" && fb[crmkit.FieldKPP] != "" && fa[crmkit.FieldKPP] != fb[crmkit.FieldKPP]:
-		c.Veto = "branches of one INN (different KPP) are kept apart"
+	c.Veto = veto(a, b, cfg)
+	if cfg.Model != nil {
+		compareWeights(&c, a, b, cfg, share)
+		return c
 	}
+	fa, fb := a.Fields, b.Fields
+	innA, innB := fa[crmkit.FieldINN], fb[crmkit.FieldINN]
 	if innA != "" && innA == innB {
 		c.add(cfg.INN, "ИНН equal")
 	}
@@ -107,6 +103,85 @@ func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
 		c.add(cfg.City, "city equal")
 	}
 	return c
+}
+
+// veto says why two records can never be one customer, whatever else
+// they share: two valid INNs, a person and an organisation, two birth
+// dates (with a model: two dates that are not one date mistyped).
+func veto(a, b *crmkit.Record, cfg Config) string {
+	fa, fb := a.Fields, b.Fields
+	innA, innB := fa[crmkit.FieldINN], fb[crmkit.FieldINN]
+	switch {
+	case innA != "" && innB != "" && innA != innB:
+		return "two different valid INNs"
+	case isOrg(a) != isOrg(b) && isKnown(a) && isKnown(b) && !(innA != "" && innA == innB):
+		return "a person and an organisation"
+	case a.Kind == crmkit.KindContactPerson && b.Kind == crmkit.KindOrganization, b.Kind == crmkit.KindContactPerson && a.Kind == crmkit.KindOrganization:
+		return "a contact person and an organisation"
+	case datesClash(fa[crmkit.FieldBirthDate], fb[crmkit.FieldBirthDate], cfg.Model != nil):
+		return "different birth dates"
+	case cfg.KeepBranches && innA != "" && innA == innB && fa[crmkit.FieldKPP] != "" && fb[crmkit.FieldKPP] != "" && fa[crmkit.FieldKPP] != fb[crmkit.FieldKPP]:
+		return "branches of one INN (different KPP) are kept apart"
+	}
+	return ""
+}
+
+// datesClash: two birth dates that cannot be one person's. Leniently (with
+// a model, which weighs a mistyped date), a date with two digits swapped
+// or one digit off is not a clash.
+func datesClash(a, b string, lenient bool) bool {
+	if a == "" || b == "" || a == b {
+		return false
+	}
+	return !lenient
+}
+
+// compareWeights scores a pair with the model: each field's level and its
+// weight, over the prior odds of a candidate pair. A phone or e-mail that
+// too many records share, or an office mailbox, weighs no more than the
+// hand-set evidence of one: it may support a match, never make one alone.
+func compareWeights(c *Comparison, a, b *crmkit.Record, cfg Config, share keyShare) {
+	m := cfg.Model
+	v, vals := compareAll(a, b)
+	c.Score = logit(min(max(m.Lambda, floor), 1-floor))
+	for i, l := range v {
+		if l == Null {
+			continue
+		}
+		comp := comparators[i]
+		w := m.Weight(i, int(l), vals[i])
+		note := ""
+		if l == 0 && (comp.name == "phone" || comp.name == "email") {
+			n := 0
+			role := comp.name == "email"
+			for _, k := range strings.Split(vals[i], "\n") {
+				if share[k] > n {
+					n = share[k]
+				}
+				if !strings.HasPrefix(k, "email:") || !normalize.IsRoleEmail(strings.TrimPrefix(k, "email:")) {
+					role = false
+				}
+			}
+			switch {
+			case n > cfg.MaxKeyShare && w > cfg.Demoted:
+				w, note = cfg.Demoted, fmt.Sprintf(", shared by %d records: demoted", n)
+			case role && w > cfg.RoleEmail:
+				w, note = cfg.RoleEmail, ", an office mailbox"
+			}
+		}
+		c.add(w, "%s %s%s", comp.label(), comp.levels[l], note)
+	}
+	c.Probability = Probability(c.Score)
+}
+
+func formatProbability(p float64) string {
+	switch {
+	case p >= 0.99999:
+		return ">0.99999"
+	case p < 0.00001:
+		return "<0.00001"
+	}
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.5f", p), "0"), ".")
 }
 
 func isOrg(r *crmkit.Record) bool { return r.Kind == crmkit.KindOrganization }

@@ -34,6 +34,23 @@ type comparator struct {
 	tf      int // the level that term frequency adjusts (exact), or -1
 }
 
+// label is how explanations name the field.
+func (c comparator) label() string {
+	switch c.name {
+	case "person_name":
+		return "name"
+	case "org_name":
+		return "organisation name"
+	case "birth_date":
+		return "birth date"
+	case "inn":
+		return "ИНН"
+	case "email":
+		return "e-mail"
+	}
+	return c.name
+}
+
 // comparators are the fields compared, in the order of a comparison vector.
 var comparators = []comparator{
 	{name: "person_name", levels: []string{"exact", "reordered or transliterated", "close", "initials compatible", "surname differs, first name and patronymic agree", "different"},
@@ -520,4 +537,61 @@ func toBytes(v Vector) []byte {
 		b[i] = byte(l)
 	}
 	return b
+}
+
+// Train estimates a model from records: u from random pairs, λ and m by EM
+// over the candidate pairs their block keys make (keys too common to pair
+// anyone left out, as in matching), term frequencies of the values held by
+// at least five records. The same records give the same model.
+func Train(recs []crmkit.Record, cfg Config) *Params {
+	cfg = cfg.WithDefaults()
+	share := keyShare{}
+	blocks := map[string][]int{}
+	for i := range recs {
+		for _, k := range BlockKeys(&recs[i]) {
+			share[k]++
+			blocks[k] = append(blocks[k], i)
+		}
+	}
+	keys := make([]string, 0, len(blocks))
+	for k, m := range blocks {
+		if len(m) > 1 && keyClass(k, share[k], cfg) != classIgnored && !strings.HasPrefix(k, keyLegacy) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	const maxPairs = 2_000_000
+	seen := map[[2]int]bool{}
+	var vectors []Vector
+	for _, k := range keys {
+		m := blocks[k]
+		for x := range m {
+			for y := x + 1; y < len(m) && len(vectors) < maxPairs; y++ {
+				p := [2]int{min(m[x], m[y]), max(m[x], m[y])}
+				if seen[p] {
+					continue
+				}
+				seen[p] = true
+				v, _ := compareAll(&recs[p[0]], &recs[p[1]])
+				vectors = append(vectors, v)
+			}
+		}
+	}
+	ptrs := make([]*crmkit.Record, len(recs))
+	for i := range recs {
+		ptrs[i] = &recs[i]
+	}
+	u, tf := EstimateU(ptrs, 200_000, 1)
+	for comp, vals := range tf {
+		for v, f := range vals {
+			if f*float64(len(recs)) < 5 {
+				delete(vals, v)
+			}
+		}
+		if len(vals) == 0 {
+			delete(tf, comp)
+		}
+	}
+	lambda, m := EM(vectors, u)
+	return &Params{Lambda: lambda, M: m, U: u, TF: tf}
 }
