@@ -12,10 +12,10 @@ import (
 
 // Comparison is the verdict on one pair of records, with its reasons.
 type Comparison struct {
-	Score       float64 // the match weight: with a model, log2 of the odds that the pair is one customer
-	Probability float64 // with a model, the match probability; 0 without one
-	Veto    string   // why the pair can never be one customer; "" when it can
-	Reasons []string // "ИНН equal +8.0", "name 0.93 +3.7", "phone shared by 212 records: ignored"
+	Score       float64  // the match weight: with a model, log2 of the odds that the pair is one customer
+	Probability float64  // with a model, the match probability; 0 without one
+	Veto        string   // why the pair can never be one customer; "" when it can
+	Reasons     []string // "ИНН equal +8.0", "name 0.93 +3.7", "phone shared by 212 records: ignored"
 }
 
 // Explanation is the reasons in one line.
