@@ -1,6 +1,9 @@
 package dedupe
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Config holds the weights and thresholds of matching; the zero value of a
 // field means its default. It is the `dedupe:` section of crmkit.yaml.
@@ -23,6 +26,10 @@ type Config struct {
 	BirthDate      float64 `yaml:"birth_date"`      // equal birth dates (3)
 	City           float64 `yaml:"city"`            // same city (0.5)
 
+	// Weights: "learned" (the default) estimates match weights from the
+	// data (Train) and stores them with the store; "fixed" scores with the
+	// hand-set weights above.
+	Weights string `yaml:"weights"`
 	// With a model (match weights learned from the data, see Train), the
 	// thresholds are match probabilities; the hand-set weights above are
 	// used only without one.
@@ -64,6 +71,25 @@ func (c Config) WithDefaults() Config {
 	}
 	return c
 }
+
+// Check rejects values no run could use.
+func (c Config) Check() error {
+	if c.Weights != "" && c.Weights != "learned" && c.Weights != "fixed" {
+		return fmt.Errorf("weights %q: learned or fixed", c.Weights)
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{{"match_probability", c.MatchProbability}, {"review_probability", c.ReviewProbability}, {"strong_probability", c.StrongProbability}} {
+		if p.v != 0 && (p.v <= 0 || p.v >= 1) {
+			return fmt.Errorf("%s %v: a probability between 0 and 1", p.name, p.v)
+		}
+	}
+	return nil
+}
+
+// Learned tells whether runs score with a model estimated from the data.
+func (c Config) Learned() bool { return c.Weights != "fixed" }
 
 // logit is the match weight of a probability.
 func logit(p float64) float64 { return math.Log2(p / (1 - p)) }

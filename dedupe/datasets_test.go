@@ -120,8 +120,8 @@ func weightsPartition(recs []crmkit.Record, blockKeys func(*crmkit.Record) []str
 	for i, p := range pairs {
 		vectors[i], values[i] = compareAll(ptrs[p.a], ptrs[p.b])
 	}
-	lambda, m := EM(vectors, u)
-	params := &Params{Lambda: lambda, M: m, U: u, TF: tf}
+	lambda, m, uc := EM(vectors, u)
+	params := &Params{Lambda: lambda, M: m, U: uc, URandom: u, TF: tf}
 	cl := newClusters(nil, len(recs))
 	for i, p := range pairs {
 		if _, prob := params.Score(vectors[i], values[i]); prob >= threshold {

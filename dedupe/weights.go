@@ -31,7 +31,8 @@ type comparator struct {
 	// compare returns the level, and for a level whose weight depends on
 	// how common the value is (term frequency), the value.
 	compare func(a, b *crmkit.Record) (level int, value string)
-	tf      int // the level that term frequency adjusts (exact), or -1
+	tf      int       // the level that term frequency adjusts (exact), or -1
+	m0      []float64 // m before any data: how often one customer's two records agree at each level
 }
 
 // label is how explanations name the field.
@@ -54,14 +55,14 @@ func (c comparator) label() string {
 // comparators are the fields compared, in the order of a comparison vector.
 var comparators = []comparator{
 	{name: "person_name", levels: []string{"exact", "reordered or transliterated", "close", "initials compatible", "surname differs, first name and patronymic agree", "different"},
-		compare: comparePersonNames, tf: 0},
-	{name: "org_name", levels: []string{"exact", "transliterated or reordered", "close", "partly", "different"}, compare: compareOrgNames, tf: 0},
-	{name: "birth_date", levels: []string{"exact", "day and month swapped", "one digit off", "same year", "different"}, compare: compareDates, tf: -1},
-	{name: "address", levels: []string{"exact", "close", "partly", "different"}, compare: compareAddresses, tf: -1},
-	{name: "city", levels: []string{"exact", "close", "different"}, compare: compareCities, tf: 0},
-	{name: "inn", levels: []string{"exact", "different"}, compare: compareField(crmkit.FieldINN), tf: -1},
-	{name: "phone", levels: []string{"shared", "different"}, compare: comparePhones, tf: 0},
-	{name: "email", levels: []string{"shared", "different"}, compare: compareEmails, tf: 0},
+		compare: comparePersonNames, tf: 0, m0: []float64{0.7, 0.05, 0.1, 0.08, 0.02, 0.05}},
+	{name: "org_name", levels: []string{"exact", "transliterated or reordered", "close", "partly", "different"}, compare: compareOrgNames, tf: 0, m0: []float64{0.7, 0.1, 0.1, 0.05, 0.05}},
+	{name: "birth_date", levels: []string{"exact", "day and month swapped", "one digit off", "same year", "different"}, compare: compareDates, tf: -1, m0: []float64{0.9, 0.02, 0.03, 0.01, 0.04}},
+	{name: "address", levels: []string{"exact", "close", "partly", "different"}, compare: compareAddresses, tf: -1, m0: []float64{0.5, 0.2, 0.15, 0.15}},
+	{name: "city", levels: []string{"exact", "close", "different"}, compare: compareCities, tf: 0, m0: []float64{0.85, 0.05, 0.1}},
+	{name: "inn", levels: []string{"exact", "different"}, compare: compareField(crmkit.FieldINN), tf: -1, m0: []float64{0.99, 0.01}},
+	{name: "phone", levels: []string{"shared", "different"}, compare: comparePhones, tf: 0, m0: []float64{0.8, 0.2}},
+	{name: "email", levels: []string{"shared", "different"}, compare: compareEmails, tf: 0, m0: []float64{0.7, 0.3}},
 }
 
 // Vector is a pair's comparison levels, one per comparator (Null: missing).
@@ -303,6 +304,8 @@ type Params struct {
 	Lambda float64              `json:"lambda" yaml:"lambda"`
 	M      map[string][]float64 `json:"m" yaml:"m"`
 	U      map[string][]float64 `json:"u" yaml:"u"`
+	// URandom is u among random pairs: term frequencies are relative to it.
+	URandom map[string][]float64 `json:"u_random" yaml:"u_random"`
 	// TF is, per comparator, how often each value is held, as a share of
 	// records (term frequency): an exact match on a rare value weighs more
 	// than on a common one.
@@ -320,14 +323,15 @@ func (p *Params) Weight(i, l int, val string) float64 {
 	}
 	c := comparators[i]
 	m, u := max(p.M[c.name][l], floor), max(p.U[c.name][l], floor)
-	if val != "" && l == c.tf {
+	w := math.Log2(m / u)
+	if val != "" && l == c.tf && len(p.URandom[c.name]) > l {
 		if f, ok := p.tfOf(c.name, val); ok {
-			// The chance that two records that are not one customer both
-			// hold this value is its frequency, not the average u.
-			u = max(f, floor)
+			// Agreeing on a value rarer than the average agreement at this
+			// level says more; on a commoner one, less.
+			w += math.Log2(max(p.URandom[c.name][l], floor) / max(f, floor))
 		}
 	}
-	return math.Log2(m / u)
+	return w
 }
 
 // tfOf is the term frequency of a value; several values (shared phones)
@@ -461,11 +465,16 @@ func normalise(counts []float64, levels int, favourBest bool) []float64 {
 	return out
 }
 
-// EM estimates λ and m from the comparison vectors of candidate pairs,
-// with u fixed (EstimateU). It starts from m favouring the best levels
-// and λ = 0.5 of the pairs, and stops when no probability moves by more
-// than 1e-6 or after 200 rounds.
-func EM(vectors []Vector, u map[string][]float64) (lambda float64, m map[string][]float64) {
+// EM estimates λ, m and u from the comparison vectors of candidate pairs:
+// a mixture of two classes, the pairs that are one customer and those
+// that are not. Candidate pairs share a key, so the pairs that are not one
+// customer among them agree more often than random pairs do (colleagues
+// behind one switchboard, namesakes): u is estimated among them too,
+// starting from u0 (random pairs, EstimateU), with m starting from the
+// levels one customer's records usually agree at (m0) and λ from a third;
+// all three have a prior worth a few pairs. It stops when no probability moves by
+// more than 1e-6, or after 500 rounds.
+func EM(vectors []Vector, u0 map[string][]float64) (lambda float64, m, u map[string][]float64) {
 	// Identical vectors are counted once.
 	type group struct {
 		v Vector
@@ -482,18 +491,19 @@ func EM(vectors []Vector, u map[string][]float64) (lambda float64, m map[string]
 		idx[k] = len(groups)
 		groups = append(groups, group{v, 1})
 	}
-	m = map[string][]float64{}
+	m, u = map[string][]float64{}, map[string][]float64{}
 	for _, c := range comparators {
-		m[c.name] = normalise(nil, len(c.levels), true)
+		m[c.name] = append([]float64(nil), c.m0...)
+		u[c.name] = append([]float64(nil), u0Of(u0, c)...)
 	}
-	lambda = 0.5
+	lambda = lambda0
 	if len(groups) == 0 {
-		return lambda, m
+		return lambda, m, u
 	}
-	for range 200 {
-		counts := make([][]float64, len(comparators))
+	for range 500 {
+		countsM, countsU := make([][]float64, len(comparators)), make([][]float64, len(comparators))
 		for i, c := range comparators {
-			counts[i] = make([]float64, len(c.levels))
+			countsM[i], countsU[i] = make([]float64, len(c.levels)), make([]float64, len(c.levels))
 		}
 		sumP, total := 0.0, 0.0
 		for _, g := range groups {
@@ -511,24 +521,64 @@ func EM(vectors []Vector, u map[string][]float64) (lambda float64, m map[string]
 			total += g.n
 			for i, l := range g.v {
 				if l != Null {
-					counts[i][l] += p * g.n
+					countsM[i][l] += p * g.n
+					countsU[i][l] += (1 - p) * g.n
 				}
 			}
 		}
-		moved := math.Abs(sumP/total - lambda)
-		lambda = min(max(sumP/total, floor), 1-floor)
+		// A prior worth a few pairs (m0, u0, λ0) keeps a small input's
+		// estimate sensible; a large one outweighs it.
+		next := (sumP + prior*lambda0) / (total + prior)
+		moved := math.Abs(next - lambda)
+		lambda = min(max(next, floor), 1-floor)
 		for i, c := range comparators {
-			next := normalise(counts[i], len(c.levels), true)
-			for l := range next {
-				moved = max(moved, math.Abs(next[l]-m[c.name][l]))
+			nm, nu := make([]float64, len(c.levels)), make([]float64, len(c.levels))
+			tm, tu := sum(countsM[i]), sum(countsU[i])
+			for l := range nm {
+				nm[l] = (countsM[i][l] + prior*c.m0[l]) / (tm + prior)
+				nu[l] = (countsU[i][l] + prior*u0Of(u0, c)[l]) / (tu + prior)
 			}
-			m[c.name] = next
+			for l := range nm {
+				moved = max(moved, math.Abs(nm[l]-m[c.name][l]), math.Abs(nu[l]-u[c.name][l]))
+			}
+			m[c.name], u[c.name] = nm, nu
 		}
 		if moved < 1e-6 {
 			break
 		}
 	}
-	return lambda, m
+	// The class that agrees more on the best levels is the one of pairs
+	// that are one customer.
+	agree := 0.0
+	for _, c := range comparators {
+		agree += m[c.name][0] - u[c.name][0]
+	}
+	if agree < 0 {
+		return 1 - lambda, u, m
+	}
+	return lambda, m, u
+}
+
+// The prior of EM: worth this many pairs, with a prior share of pairs
+// that are one customer among candidate pairs.
+const (
+	prior   = 20.0
+	lambda0 = 0.3
+)
+
+func u0Of(u0 map[string][]float64, c comparator) []float64 {
+	if u := u0[c.name]; len(u) == len(c.levels) {
+		return u
+	}
+	return normalise(nil, len(c.levels), false)
+}
+
+func sum(xs []float64) float64 {
+	t := 0.0
+	for _, x := range xs {
+		t += x
+	}
+	return t
 }
 
 func toBytes(v Vector) []byte {
@@ -539,9 +589,15 @@ func toBytes(v Vector) []byte {
 	return b
 }
 
+// MinTrainRecords is how many records a model is estimated from at least:
+// fewer say too little about how a source's duplicates differ, and runs
+// score with the hand-set weights.
+const MinTrainRecords = 1000
+
 // Train estimates a model from records: u from random pairs, λ and m by EM
-// over the candidate pairs their block keys make (keys too common to pair
-// anyone left out, as in matching), term frequencies of the values held by
+// over the candidate pairs their block keys make (keys shared by more
+// records than max_key_share left out, and pairs a veto keeps apart), term
+// frequencies of the values held by
 // at least five records. The same records give the same model.
 func Train(recs []crmkit.Record, cfg Config) *Params {
 	cfg = cfg.WithDefaults()
@@ -555,7 +611,7 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	}
 	keys := make([]string, 0, len(blocks))
 	for k, m := range blocks {
-		if len(m) > 1 && keyClass(k, share[k], cfg) != classIgnored && !strings.HasPrefix(k, keyLegacy) {
+		if len(m) > 1 && keyClass(k, share[k], cfg) == classPaired && !strings.HasPrefix(k, keyLegacy) {
 			keys = append(keys, k)
 		}
 	}
@@ -572,6 +628,9 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 					continue
 				}
 				seen[p] = true
+				if veto(&recs[p[0]], &recs[p[1]], Config{Model: &Params{}}) != "" {
+					continue // never one customer whatever the weights: not part of the mixture
+				}
 				v, _ := compareAll(&recs[p[0]], &recs[p[1]])
 				vectors = append(vectors, v)
 			}
@@ -592,6 +651,6 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 			delete(tf, comp)
 		}
 	}
-	lambda, m := EM(vectors, u)
-	return &Params{Lambda: lambda, M: m, U: u, TF: tf}
+	lambda, m, uc := EM(vectors, u)
+	return &Params{Lambda: lambda, M: m, U: uc, URandom: u, TF: tf}
 }

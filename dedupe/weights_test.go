@@ -121,14 +121,23 @@ func TestEMRecoversKnownMixture(t *testing.T) {
 		}
 		vectors = append(vectors, v)
 	}
-	lambda, got := EM(vectors, u)
+	// u starts from an even spread, as far from the truth as random pairs
+	// are from candidate pairs.
+	start := map[string][]float64{}
+	for _, c := range comparators {
+		start[c.name] = normalise(nil, len(c.levels), false)
+	}
+	lambda, gotM, gotU := EM(vectors, start)
 	if math.Abs(lambda-wantLambda) > 0.01 {
 		t.Errorf("λ %.4f, want %.2f", lambda, wantLambda)
 	}
 	for _, c := range comparators {
 		for l := range c.levels {
-			if d := math.Abs(got[c.name][l] - m[c.name][l]); d > 0.02 {
-				t.Errorf("m[%s][%d] = %.4f, want %.4f", c.name, l, got[c.name][l], m[c.name][l])
+			if d := math.Abs(gotM[c.name][l] - m[c.name][l]); d > 0.02 {
+				t.Errorf("m[%s][%d] = %.4f, want %.4f", c.name, l, gotM[c.name][l], m[c.name][l])
+			}
+			if d := math.Abs(gotU[c.name][l] - u[c.name][l]); d > 0.02 {
+				t.Errorf("u[%s][%d] = %.4f, want %.4f", c.name, l, gotU[c.name][l], u[c.name][l])
 			}
 		}
 	}
@@ -157,7 +166,7 @@ func TestTermFrequencyAdjustment(t *testing.T) {
 		recs = append(recs, cleaned(crmkit.KindPerson, crmkit.FieldName, lastNamesForTest[i%len(lastNamesForTest)]+" Пётр Олегович", crmkit.FieldCity, "Тверь"))
 	}
 	u, tf := EstimateU(recs, 5000, 1)
-	p := &Params{Lambda: 0.01, M: map[string][]float64{}, U: u, TF: tf}
+	p := &Params{Lambda: 0.01, M: map[string][]float64{}, U: u, URandom: u, TF: tf}
 	for _, c := range comparators {
 		p.M[c.name] = normalise(nil, len(c.levels), true)
 	}

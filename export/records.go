@@ -201,6 +201,11 @@ func (x Index) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
 	return Decisions(ctx, x.C)
 }
 
+// Model reads the store's match model.
+func (x Index) Model(ctx context.Context) (*dedupe.Params, error) {
+	return Model(ctx, x.C)
+}
+
 // loadRows adapts a slice to Conn.Load.
 func loadRows[T any](items []T, row func(T) []any) iter.Seq[[]any] {
 	return func(yield func([]any) bool) {

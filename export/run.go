@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"iter"
@@ -50,6 +51,11 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 	}
 	if err := WriteReviewAndDecisions(ctx, c, runID, b); err != nil {
 		return crmkit.Run{}, err
+	}
+	if b.Model != nil {
+		if err := saveModel(ctx, c, runID, b.Model, b.ModelRecords); err != nil {
+			return crmkit.Run{}, err
+		}
 	}
 	if err := writeSightings(ctx, c, runID, b.Rows); err != nil {
 		return crmkit.Run{}, err
@@ -338,7 +344,10 @@ func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 		if err := c.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2, $3)", m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
-		if m.Version == recordsVersion {
+		if m.Version == recordsVersion || m.Version == birthKeysVersion {
+			if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
 			if err := reindex(ctx, c); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
@@ -347,30 +356,82 @@ func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 	return nil
 }
 
-// recordsVersion is the migration that made records the truth.
-const recordsVersion = 5
+// recordsVersion is the migration that made records the truth;
+// birthKeysVersion the one after which records gained birth-date keys.
+// After each, every record's keys are written anew.
+const (
+	recordsVersion   = 5
+	birthKeysVersion = 7
+)
 
 // reindex writes the keys of records that have none: those an older store
-// held as links.
+// held as links, those whose keys a migration dropped, those an undo put
+// back. A thousand records at a time, in bounded memory.
 func reindex(ctx context.Context, c Conn) error {
-	rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq)")
-	if err != nil {
-		return err
-	}
-	recs, err := scanStored(rows)
-	done()
-	if err != nil {
-		return err
-	}
-	return c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
-		for _, s := range recs {
-			for _, k := range dedupe.IndexKeys(&s.Record) {
-				if !yield([]any{k, s.Seq}) {
-					return
+	var after int64
+	for {
+		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
+		if err != nil {
+			return err
+		}
+		recs, err := scanStored(rows)
+		done()
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		after = recs[len(recs)-1].Seq
+		err = c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
+			for _, s := range recs {
+				for _, k := range dedupe.IndexKeys(&s.Record) {
+					if !yield([]any{k, s.Seq}) {
+						return
+					}
 				}
 			}
+		})
+		if err != nil {
+			return err
 		}
-	})
+	}
+}
+
+// Model reads the store's match model; nil when it has none yet.
+func Model(ctx context.Context, c Conn) (*dedupe.Params, error) {
+	rows, done, err := c.Query(ctx, "SELECT params FROM match_model WHERE id = 1")
+	if err != nil {
+		return nil, fmt.Errorf("read match model: %w", err)
+	}
+	defer done()
+	if !rows.Next() {
+		return nil, rows.Err()
+	}
+	var js string
+	if err := rows.Scan(&js); err != nil {
+		return nil, fmt.Errorf("read match model: %w", err)
+	}
+	var p dedupe.Params
+	if err := json.Unmarshal([]byte(js), &p); err != nil {
+		return nil, fmt.Errorf("read match model: %w", err)
+	}
+	return &p, nil
+}
+
+// saveModel stores the model a run estimated, replacing any other.
+func saveModel(ctx context.Context, c Conn, runID int64, m *dedupe.Params, records int) error {
+	js, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("store match model: %w", err)
+	}
+	if err := c.Exec(ctx, "DELETE FROM match_model"); err != nil {
+		return fmt.Errorf("store match model: %w", err)
+	}
+	if err := c.Exec(ctx, "INSERT INTO match_model (id, params, records, run_id) VALUES (1, $1, $2, $3)", string(js), records, runID); err != nil {
+		return fmt.Errorf("store match model: %w", err)
+	}
+	return nil
 }
 
 func queryOne(ctx context.Context, c Conn, query string, args []any, dest ...any) error {

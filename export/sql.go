@@ -342,6 +342,7 @@ var dumpTables = []struct{ name, cols string }{
 	{"aliases", "alias_id, personal_id, run_id"},
 	{"decisions", "a_source, a_key, b_source, b_key, same, run_id"},
 	{"decision_versions", "run_id, a_source, a_key, b_source, b_key, existed, same, decision_run"},
+	{"match_model", "id, params, records, run_id"},
 	{"schema_migrations", "version, name"},
 }
 

@@ -39,6 +39,8 @@ type Tx interface {
 	dedupe.Index
 	// Decisions returns the must-link and cannot-link rules people made.
 	Decisions(ctx context.Context) ([]crmkit.Decision, error)
+	// Model returns the store's match model; nil before the first run.
+	Model(ctx context.Context) (*dedupe.Params, error)
 	// Apply writes what the run changes and records the run; it returns
 	// the run as recorded, with its ID and what it changed.
 	Apply(ctx context.Context, b Batch) (crmkit.Run, error)
@@ -60,4 +62,8 @@ type Batch struct {
 	// source key are kept): export rows answers for each.
 	Rows   []crmkit.Record
 	Undoes []int64 // the runs this run undid (Undo)
+	// Model is a match model the run estimated (from ModelRecords records),
+	// to store; nil keeps the store's.
+	Model        *dedupe.Params
+	ModelRecords int
 }

@@ -185,6 +185,7 @@ var undoRunSQL = []string{
 		SELECT a_source, a_key, b_source, b_key, same, decision_run FROM decision_versions WHERE run_id = $1 AND existed = 1`,
 
 	"DELETE FROM sightings WHERE run_id = $1",
+	"DELETE FROM match_model WHERE run_id = $1",
 }
 
 var dropVersionsSQL = []string{

@@ -143,6 +143,22 @@ func runExplain(ctx context.Context, ios *IOStreams, opts *explainOptions) error
 			return fmt.Errorf("%s row %d: no record there (a header, title, empty or skipped row?)", refs[j].file, refs[j].row)
 		}
 	}
+	// The weights a run would use: the store's model, or one estimated from
+	// the files read.
+	var src dedupe.Index
+	if store != nil {
+		tx, err := store.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx))
+		src = tx
+	}
+	model, _, err := chooseModel(ctx, src, recs, cfg.Dedupe)
+	if err != nil {
+		return err
+	}
+	cfg.Dedupe.Model = model
 	c := dedupe.Explain(recs, idx[0], idx[1], cfg.Dedupe)
 	for j, i := range idx {
 		v := export.ViewOf(recs[i])

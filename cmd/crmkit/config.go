@@ -74,6 +74,9 @@ func loadConfig(path string) (Config, error) {
 			return cfg, usagef("config %s: %v", path, err)
 		}
 	}
+	if err := cfg.Dedupe.Check(); err != nil {
+		return cfg, usagef("config %s: dedupe: %v", path, err)
+	}
 	return cfg, nil
 }
 

@@ -276,6 +276,7 @@ func fileSHA256(path string) (string, error) {
 type decision struct {
 	*dedupe.Plan
 	Review []export.ReviewRow
+	Model  *dedupe.Params // a model the run estimated, for the store to keep; nil when it used the store's
 }
 
 // decide matches the run's records against the store's (none into files
@@ -296,6 +297,11 @@ func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Dec
 // resolve runs matching with the decisions in force: the new ones over
 // the stored, and the records they name recomputed.
 func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored, fresh []crmkit.Decision, cfg Config) (*decision, error) {
+	model, trained, err := chooseModel(ctx, idx, recs, cfg.Dedupe)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Dedupe.Model = model
 	var seeds []crmkit.SourceKey
 	for _, d := range fresh {
 		seeds = append(seeds, d.A, d.B)
@@ -306,11 +312,35 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 		return nil, err
 	}
 	d := &decision{Plan: plan}
+	if trained {
+		d.Model = model
+	}
 	for _, p := range plan.Review {
 		d.Review = append(d.Review, export.ReviewRow{Score: p.Score, Explanation: p.Note + ": " + p.Explanation(),
 			A: export.ViewOf(p.A), B: export.ViewOf(p.B)})
 	}
 	return d, nil
+}
+
+// chooseModel picks the match model a run scores with: the store's, or,
+// when it has none (the first run, files only), one estimated from the
+// run's records if they are enough to learn from. Without one (too few
+// records, or "weights: fixed"), the hand-set weights.
+func chooseModel(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, cfg dedupe.Config) (model *dedupe.Params, trained bool, err error) {
+	if !cfg.Learned() {
+		return nil, false, nil
+	}
+	if s, ok := idx.(interface {
+		Model(context.Context) (*dedupe.Params, error)
+	}); ok {
+		if model, err = s.Model(ctx); err != nil || model != nil {
+			return model, false, err
+		}
+	}
+	if len(recs) < dedupe.MinTrainRecords {
+		return nil, false, nil // too few to learn from: the hand-set weights, and the next run tries again
+	}
+	return dedupe.Train(recs, cfg), true, nil
 }
 
 // newPersonalID issues a UUIDv7: time-ordered, so the oldest of two IDs is

@@ -1,0 +1,12 @@
+-- Keep in step with export/sqlite/migrations.
+-- The match model (Fellegi–Sunter parameters) a store's runs score with:
+-- estimated once, by the first run or by crmkit train, so that nightly
+-- runs never shift the weights under the customers already merged.
+CREATE TABLE match_model (
+    id      BIGINT  PRIMARY KEY CHECK (id = 1),
+    params  TEXT    NOT NULL,           -- JSON: lambda, m and u per field and level, term frequencies
+    records BIGINT  NOT NULL,           -- how many records it was estimated from
+    run_id  BIGINT  NOT NULL            -- the run that estimated it
+);
+-- Records gain birth-date block keys: crmkit writes every record's keys
+-- anew right after this migration.
