@@ -33,8 +33,8 @@ type Config struct {
 	// With a model (match weights learned from the data, see Train), the
 	// thresholds are match probabilities; the hand-set weights above are
 	// used only without one.
-	MatchProbability  float64 `yaml:"match_probability"`  // merge at or above (0.999)
-	ReviewProbability float64 `yaml:"review_probability"` // review from (0.5)
+	MatchProbability  float64 `yaml:"match_probability"`  // merge at or above (0.9)
+	ReviewProbability float64 `yaml:"review_probability"` // review from (0.3)
 	StrongProbability float64 `yaml:"strong_probability"` // may join two groups on one link alone (0.99999)
 	Model             *Params `yaml:"-"`                  // the model in use; nil: the hand-set weights
 }
@@ -63,8 +63,8 @@ func (c Config) WithDefaults() Config {
 	def(&c.ContactsDiffer, -2)
 	def(&c.BirthDate, 3)
 	def(&c.City, 0.5)
-	def(&c.MatchProbability, 0.999)
-	def(&c.ReviewProbability, 0.5)
+	def(&c.MatchProbability, 0.9)
+	def(&c.ReviewProbability, 0.3)
 	def(&c.StrongProbability, 0.99999)
 	if c.Model != nil {
 		c.Merge, c.Review, c.Strong = logit(c.MatchProbability), logit(c.ReviewProbability), logit(c.StrongProbability)

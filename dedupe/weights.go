@@ -475,6 +475,11 @@ func normalise(counts []float64, levels int, favourBest bool) []float64 {
 // all three have a prior worth a few pairs. It stops when no probability moves by
 // more than 1e-6, or after 500 rounds.
 func EM(vectors []Vector, u0 map[string][]float64) (lambda float64, m, u map[string][]float64) {
+	return em(vectors, u0, false)
+}
+
+// em is EM; with fixU, u stays u0 and only λ and m are estimated.
+func em(vectors []Vector, u0 map[string][]float64, fixU bool) (lambda float64, m, u map[string][]float64) {
 	// Identical vectors are counted once.
 	type group struct {
 		v Vector
@@ -538,6 +543,9 @@ func EM(vectors []Vector, u0 map[string][]float64) (lambda float64, m, u map[str
 				nm[l] = (countsM[i][l] + prior*c.m0[l]) / (tm + prior)
 				nu[l] = (countsU[i][l] + prior*u0Of(u0, c)[l]) / (tu + prior)
 			}
+			if fixU {
+				nu = u[c.name]
+			}
 			for l := range nm {
 				moved = max(moved, math.Abs(nm[l]-m[c.name][l]), math.Abs(nu[l]-u[c.name][l]))
 			}
@@ -594,11 +602,18 @@ func toBytes(v Vector) []byte {
 // score with the hand-set weights.
 const MinTrainRecords = 1000
 
-// Train estimates a model from records: u from random pairs, λ and m by EM
-// over the candidate pairs their block keys make (keys shared by more
-// records than max_key_share left out, and pairs a veto keeps apart), term
-// frequencies of the values held by
-// at least five records. The same records give the same model.
+// Train estimates a model from records, as Splink does: u from random
+// pairs (which are almost all pairs of two customers); m by EM over the
+// candidate pairs each family of block keys makes (names, phones, e-mails,
+// INNs, birth dates), leaving out the fields that family forces to agree —
+// among the pairs one phone brings together, the names of those that are
+// not one customer are as random as anyone's (a husband and wife, the
+// staff behind one switchboard), so u from random pairs holds for them;
+// each field's m is the average over the families that could estimate it;
+// λ is the share of all pairs that are one customer. Keys shared by more
+// records than max_key_share and pairs a veto keeps apart are left out.
+// Term frequencies are kept for values held by at least five records. The
+// same records give the same model.
 func Train(recs []crmkit.Record, cfg Config) *Params {
 	cfg = cfg.WithDefaults()
 	share := keyShare{}
@@ -611,28 +626,37 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	}
 	keys := make([]string, 0, len(blocks))
 	for k, m := range blocks {
-		if len(m) > 1 && keyClass(k, share[k], cfg) == classPaired && !strings.HasPrefix(k, keyLegacy) {
+		if len(m) > 1 && keyClass(k, share[k], cfg) == classPaired && keyFamily(k) >= 0 {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
 	const maxPairs = 2_000_000
-	seen := map[[2]int]bool{}
-	var vectors []Vector
+	type pair struct {
+		v        Vector
+		families uint8
+	}
+	seen := map[[2]int]int{} // → index in pairs, or -1 for a vetoed pair
+	var pairs []pair
 	for _, k := range keys {
+		fam := keyFamily(k)
 		m := blocks[k]
 		for x := range m {
-			for y := x + 1; y < len(m) && len(vectors) < maxPairs; y++ {
+			for y := x + 1; y < len(m) && len(pairs) < maxPairs; y++ {
 				p := [2]int{min(m[x], m[y]), max(m[x], m[y])}
-				if seen[p] {
+				if i, ok := seen[p]; ok {
+					if i >= 0 {
+						pairs[i].families |= 1 << fam
+					}
 					continue
 				}
-				seen[p] = true
 				if veto(&recs[p[0]], &recs[p[1]], Config{Model: &Params{}}) != "" {
-					continue // never one customer whatever the weights: not part of the mixture
+					seen[p] = -1 // never one customer whatever the weights: not part of the mixture
+					continue
 				}
+				seen[p] = len(pairs)
 				v, _ := compareAll(&recs[p[0]], &recs[p[1]])
-				vectors = append(vectors, v)
+				pairs = append(pairs, pair{v, 1 << fam})
 			}
 		}
 	}
@@ -651,6 +675,110 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 			delete(tf, comp)
 		}
 	}
-	lambda, m, uc := EM(vectors, u)
-	return &Params{Lambda: lambda, M: m, U: uc, URandom: u, TF: tf}
+
+	// m: per family, with the fields it forces left out.
+	sums := map[string][]float64{}
+	weights := map[string]float64{}
+	for fam, forced := range keyFamilies {
+		var vecs []Vector
+		observed := make([]float64, len(comparators))
+		for _, p := range pairs {
+			if p.families&(1<<fam) == 0 {
+				continue
+			}
+			v := append(Vector(nil), p.v...)
+			for _, c := range forced {
+				v[c] = Null
+			}
+			for i, l := range v {
+				if l != Null {
+					observed[i]++
+				}
+			}
+			vecs = append(vecs, v)
+		}
+		if len(vecs) == 0 {
+			continue
+		}
+		_, mf, _ := em(vecs, u, true)
+		for i, c := range comparators {
+			if observed[i] == 0 {
+				continue
+			}
+			if sums[c.name] == nil {
+				sums[c.name] = make([]float64, len(c.levels))
+			}
+			for l := range c.levels {
+				sums[c.name][l] += observed[i] * mf[c.name][l]
+			}
+			weights[c.name] += observed[i]
+		}
+	}
+	m := map[string][]float64{}
+	for _, c := range comparators {
+		m[c.name] = append([]float64(nil), c.m0...)
+		if w := weights[c.name]; w > 0 {
+			for l := range c.levels {
+				m[c.name][l] = sums[c.name][l] / w
+			}
+		}
+	}
+
+	// λ: the share of all pairs that are one customer, assuming pairs that
+	// share no key are not; by EM over the candidates with m and u fixed.
+	n := float64(len(recs))
+	all := max(n*(n-1)/2, 1)
+	lambda := min(max(float64(len(pairs))/all/2, floor), 0.5)
+	for range 200 {
+		expected := 0.0
+		for _, p := range pairs {
+			lm, lu := math.Log(lambda), math.Log(1-lambda)
+			for i, l := range p.v {
+				if l == Null {
+					continue
+				}
+				c := comparators[i].name
+				lm += math.Log(max(m[c][l], floor))
+				lu += math.Log(max(u[c][l], floor))
+			}
+			expected += 1 / (1 + math.Exp(lu-lm))
+		}
+		next := min(max(expected/all, floor*floor), 0.5)
+		if math.Abs(next-lambda) <= 1e-9*next {
+			lambda = next
+			break
+		}
+		lambda = next
+	}
+	return &Params{Lambda: lambda, M: m, U: u, URandom: u, TF: tf}
+}
+
+// Key families and the comparators each forces to agree.
+var keyFamilies = [][]int{
+	{0, 1}, // names: person and organisation names
+	{6},    // phones
+	{7},    // e-mails
+	{5},    // INNs
+	{2, 0}, // birth date with a surname or first name
+	{2, 4}, // birth date with a city: how names of one customer differ
+}
+
+// keyFamily is the family of a block key, or -1 for keys that do not pair
+// (legacy, references).
+func keyFamily(k string) int {
+	switch {
+	case isNameKey(k) && !strings.HasPrefix(k, keyBirth):
+		return 0
+	case strings.HasPrefix(k, "phone:"):
+		return 1
+	case strings.HasPrefix(k, "email:"):
+		return 2
+	case strings.HasPrefix(k, "inn:"):
+		return 3
+	case strings.HasPrefix(k, keyBirth) && strings.Contains(k, "|@"):
+		return 5
+	case strings.HasPrefix(k, keyBirth):
+		return 4
+	}
+	return -1
 }

@@ -31,7 +31,16 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("RollbackLeavesStore", func(t *testing.T) { testRollback(t, open(t)) })
 	t.Run("RunsDoNotInterleave", func(t *testing.T) { testLock(t, open(t)) })
 	t.Run("ReviewAndDecisions", func(t *testing.T) { testReview(t, open(t)) })
-	t.Run("OrderIndependence", func(t *testing.T) { testOrderIndependence(t, open) })
+	t.Run("OrderIndependence", func(t *testing.T) { testOrderIndependence(t, open, nil) })
+	t.Run("OrderIndependenceWithModel", func(t *testing.T) {
+		// A model estimated, as a run would, from more records of the same
+		// kind than the corpus has (runs train from 1,000 records).
+		c := newCorpus(7, 600)
+		if n := len(c.records); n < dedupe.MinTrainRecords {
+			t.Fatalf("the training corpus has %d records, fewer than a run trains from", n)
+		}
+		testOrderIndependence(t, open, dedupe.Train(c.records, dedupe.Config{}))
+	})
 	t.Run("SurvivorshipAcrossRuns", func(t *testing.T) { testSurvivorship(t, open) })
 	t.Run("DecisionsAcrossRuns", func(t *testing.T) { testDecisions(t, open(t)) })
 	t.Run("SplitKeepsOldestID", func(t *testing.T) { testSplit(t, open(t)) })
@@ -101,8 +110,42 @@ func resolve(ctx context.Context, tx export.Tx, recs []crmkit.Record, fresh []cr
 	for _, d := range fresh {
 		seeds = append(seeds, d.A, d.B)
 	}
+	// The store's model, as a run uses it (the corpora here are too small
+	// to train one: a test stores one first with storeModel).
+	model, err := tx.Model(ctx)
+	if err != nil {
+		return nil, err
+	}
 	return dedupe.Resolve(ctx, tx, dedupe.Input{Records: recs, Seeds: seeds, Decisions: dedupe.MergeDecisions(stored, fresh)},
-		dedupe.Config{}, options())
+		dedupe.Config{Model: model}, options())
+}
+
+// storeModel is a run that only stores a match model.
+func storeModel(t *testing.T, s export.Store, m *dedupe.Params) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatalf("Begin: %v", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit train"}, Model: m, ModelRecords: 1}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	got, err := func() (*dedupe.Params, error) {
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback(ctx)
+		return tx.Model(ctx)
+	}()
+	if err != nil || got == nil || got.Lambda != m.Lambda || len(got.M) != len(m.M) {
+		t.Fatalf("the stored model does not read back: %v %+v", err, got)
+	}
 }
 
 func options() dedupe.Options {
