@@ -14,6 +14,7 @@ const (
 	keyTranslit = "tr:"     // written in Latin letters
 	keyInitials = "ini:"    // surname and first initial
 	keyBirth    = "dob:"    // birth date with the surname, the first name or the city: a typo in one still meets its pair
+	keyAddress  = "adr:"    // the address's words, sorted: a person whose name is mistyped still meets their pair at home
 	keyLegacy   = "legacy:" // a record of a store from before records were kept, bound to its old card
 	keyRefSrc   = "ref:src:"
 	keyRefName  = "ref:name:"
@@ -35,6 +36,10 @@ func BlockKeys(r *crmkit.Record) []string {
 	}
 	if r.InitialsKey != "" {
 		keys = append(keys, keyInitials+r.InitialsKey)
+	}
+	if t := addressTokens(r.Fields[crmkit.FieldAddress]); len(t) >= 2 {
+		sort.Strings(t)
+		keys = append(keys, keyAddress+strings.Join(t, " "))
 	}
 	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
 		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + foldWord(r.Fields[crmkit.FieldCity])} {

@@ -3,6 +3,7 @@ package dedupe
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
@@ -127,14 +128,27 @@ func veto(a, b *crmkit.Record, cfg Config) string {
 }
 
 // datesClash: two birth dates that cannot be one person's. Leniently (with
-// a model, which weighs a mistyped date), a date with two digits swapped
-// or one digit off is not a clash.
+// a model, which weighs a mistyped date as evidence), only dates a
+// generation apart clash: a father and a son of one name at one address.
 func datesClash(a, b string, lenient bool) bool {
 	if a == "" || b == "" || a == b {
 		return false
 	}
-	return !lenient
+	if !lenient {
+		return true
+	}
+	if l, _ := compareDates(&crmkit.Record{Fields: map[string]string{crmkit.FieldBirthDate: a}},
+		&crmkit.Record{Fields: map[string]string{crmkit.FieldBirthDate: b}}); l < 3 {
+		return false // swapped or one digit off
+	}
+	ya, errA := strconv.Atoi(a[:min(4, len(a))])
+	yb, errB := strconv.Atoi(b[:min(4, len(b))])
+	return errA == nil && errB == nil && (ya-yb >= generation || yb-ya >= generation)
 }
+
+// generation is how many years apart two birth dates are that no typing
+// error explains and a parent and child are.
+const generation = 12
 
 // compareWeights scores a pair with the model: each field's level and its
 // weight, over the prior odds of a candidate pair. A phone or e-mail that

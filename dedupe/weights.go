@@ -779,6 +779,8 @@ func keyFamily(k string) int {
 		return 5
 	case strings.HasPrefix(k, keyBirth):
 		return 4
+	case strings.HasPrefix(k, keyAddress):
+		return 6
 	}
 	return -1
 }

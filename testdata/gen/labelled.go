@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -20,7 +21,7 @@ func writeLabelled(dir string, n int, seed uint64) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	header := []string{"Код", "Наименование", "ИНН", "Телефон", "E-mail", "Город", "Дата рождения"}
+	header := []string{"Код", "Наименование", "ИНН", "Телефон", "E-mail", "Город", "Дата рождения", "Адрес"}
 	files := map[string][][]string{"crm": {header}, "site": {header}}
 	truth := [][]string{{"source", "source_key", "entity"}}
 	keyN := 0
@@ -75,6 +76,23 @@ func writeLabelled(dir string, n int, seed uint64) error {
 			return s + "а"
 		}
 	}
+	streets := []string{"Ленина", "Мира", "Гагарина", "Советская", "Садовая", "Школьная", "Лесная", "Молодёжная", "Набережная", "Пушкина"}
+	address := func() string {
+		return fmt.Sprintf("ул. %s, д. %d, кв. %d", streets[rnd.IntN(len(streets))], 1+rnd.IntN(120), 1+rnd.IntN(300))
+	}
+	// writeAddress writes one address as people do: abbreviated or not.
+	writeAddress := func(a string) string {
+		switch rnd.IntN(3) {
+		case 0:
+			return strings.NewReplacer("ул. ", "улица ", "д. ", "дом ", "кв. ", "квартира ").Replace(a)
+		case 1:
+			return strings.ReplaceAll(a, ", ", " ")
+		}
+		return a
+	}
+	birthDate := func() string {
+		return fmt.Sprintf("%02d.%02d.%d", 1+rnd.IntN(28), 1+rnd.IntN(12), 1950+rnd.IntN(50))
+	}
 	for e := 0; e < n; e++ {
 		entity := fmt.Sprintf("e%06d", e)
 		city := cities[rnd.IntN(len(cities))]
@@ -87,9 +105,10 @@ func writeLabelled(dir string, n int, seed uint64) error {
 			}
 			mobile := phone()
 			email := fmt.Sprintf("%s.%d@mail.example", translitSimple(first), e)
-			birth := fmt.Sprintf("%02d.%02d.%d", 1+rnd.IntN(28), 1+rnd.IntN(12), 1950+rnd.IntN(50))
+			birth := birthDate()
+			home := address()
 			for c := 0; c < copies; c++ {
-				row := []string{personName(last, first, middle), "", fmtPhone(mobile), "", city, ""}
+				row := []string{personName(last, first, middle), "", fmtPhone(mobile), "", city, "", ""}
 				if c == 0 || rnd.IntN(2) == 0 {
 					row[3] = email
 					if rnd.IntN(3) == 0 {
@@ -99,12 +118,37 @@ func writeLabelled(dir string, n int, seed uint64) error {
 				if rnd.IntN(3) == 0 {
 					row[5] = birth
 				}
+				if rnd.IntN(3) == 0 {
+					row[6] = writeAddress(home)
+				}
 				emit([]string{"crm", "site"}[c%2], entity, row)
+			}
+			switch rnd.IntN(24) {
+			case 0: // seen once more with no phone or e-mail: name, birth date and address
+				emit("site", entity, []string{last + " " + first + " " + middle, "", "", "", city, birth, writeAddress(home)})
+				emit("crm", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), "", city, birth, home})
+			case 1: // a woman who married: another surname, the same first name, patronymic, birth date and phone
+				if strings.HasSuffix(middle, "на") {
+					emit("crm", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), "", city, birth, ""})
+					emit("site", entity, []string{female(lastNames[rnd.IntN(len(lastNames))]) + " " + first + " " + middle, "", fmtPhone(mobile), "", city, birth, ""})
+				}
+			case 2: // a birth date mistyped by one digit
+				d := []byte(birth)
+				d[len(d)-1] = '0' + (d[len(d)-1]-'0'+1)%10
+				emit("crm", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), email, city, birth, ""})
+				emit("site", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), "", city, string(d), ""})
+			case 3: // a father and son of one name at one home: two customers
+				if !strings.HasSuffix(middle, "на") {
+					emit("crm", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), email, city, birth, home})
+					year, _ := strconv.Atoi(birth[6:])
+					son := fmt.Sprintf("%02d.%02d.%d", 1+rnd.IntN(28), 1+rnd.IntN(12), year+20+rnd.IntN(16))
+					emit("site", entity+"-son", []string{last + " " + first + " " + middle, "", fmtPhone(mobile), "", city, son, writeAddress(home)})
+				}
 			}
 			// A namesake: the same name, another person.
 			if rnd.IntN(8) == 0 {
 				emit("crm", entity+"-namesake", []string{last + " " + first + " " + middle, "", fmtPhone(phone()), "",
-					cities[rnd.IntN(len(cities))], fmt.Sprintf("%02d.%02d.%d", 1+rnd.IntN(28), 1+rnd.IntN(12), 1950+rnd.IntN(50))})
+					cities[rnd.IntN(len(cities))], birthDate(), ""})
 			}
 			continue
 		}
@@ -112,26 +156,35 @@ func writeLabelled(dir string, n int, seed uint64) error {
 		form := forms[rnd.IntN(3)]
 		inn := inn10(rnd)
 		office := phone()
+		hq := address()
 		for c := 0; c < copies; c++ {
-			row := []string{orgName(form, core), "", fmtPhone(office), "", city, ""}
+			row := []string{orgName(form, core), "", fmtPhone(office), "", city, "", ""}
 			if c == 0 || rnd.IntN(2) == 0 {
 				row[1] = inn
 			}
 			if rnd.IntN(2) == 0 {
 				row[3] = fmt.Sprintf("sales%d@firm.example", e)
 			}
+			if rnd.IntN(2) == 0 {
+				row[6] = writeAddress(hq)
+			}
 			emit([]string{"crm", "site"}[c%2], entity, row)
+		}
+		// Seen once more with only its name, address and city.
+		if rnd.IntN(12) == 0 {
+			emit("site", entity, []string{orgName(form, core), "", "", "", city, "", writeAddress(hq)})
+			emit("crm", entity, []string{orgName(form, core), inn, fmtPhone(office), "", city, "", hq})
 		}
 		// A company with a near-identical name and its own INN.
 		if rnd.IntN(6) == 0 {
-			emit("site", entity+"-other", []string{orgName(form, core+"-2"), inn10(rnd), fmtPhone(phone()), "", city, ""})
+			emit("site", entity+"-other", []string{orgName(form, core+"-2"), inn10(rnd), fmtPhone(phone()), "", city, "", ""})
 		}
 		// A whole company behind one switchboard: its people, each their own customer.
 		if rnd.IntN(25) == 0 {
 			for k := 0; k < 15; k++ {
 				emit("crm", fmt.Sprintf("%s-staff%d", entity, k), []string{
 					lastNames[rnd.IntN(len(lastNames))] + " " + firstNames[rnd.IntN(len(firstNames))] + " " + patronymics[rnd.IntN(len(patronymics))],
-					"", fmtPhone(office), "", city, ""})
+					"", fmtPhone(office), "", city, "", ""})
 			}
 		}
 	}
