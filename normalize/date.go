@@ -23,6 +23,7 @@ var (
 	isoDate      = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})([t\s].*)?$`) // lower-cased input
 	textDate     = regexp.MustCompile(`^(\d{1,2})\s+([\p{L}]+)\.?\s+(\d{4})(\s*(г|года?)\.?)?$`)
 	excelSerial  = regexp.MustCompile(`^\d{1,7}(\.\d+)?$`)
+	compactDate  = regexp.MustCompile(`^\d{8}$`) // 19560409 (as databases export) or 09041956
 	// Russian month names in the genitive ("12 марта"), nominative and short forms.
 	months = map[string]time.Month{}
 )
@@ -46,7 +47,8 @@ const twoDigitPivot = 30
 
 // Date reads the dates of Russian customer files — "12.03.2021",
 // "12.03.21", "12.03.2021 0:00:00" (1C), "2021-03-12", "12 марта 2021 г.",
-// an Excel serial day number — and returns it as YYYY-MM-DD.
+// "20210312" or "12032021", an Excel serial day number — and returns it
+// as YYYY-MM-DD.
 func Date(raw string) (string, []crmkit.Problem) {
 	s := strings.ToLower(strings.TrimSpace(strings.ReplaceAll(raw, "\u00a0", " ")))
 	if s == "" {
@@ -69,6 +71,15 @@ func Date(raw string) (string, []crmkit.Problem) {
 		if month, known := months[g[2]]; known {
 			d, m, y, ok = atoi(g[1]), int(month), atoi(g[3]), true
 		}
+	} else if compactDate.MatchString(s) {
+		// Year first when the first four digits make a year and the rest a
+		// day of it; else the year last: one of the two is never a date.
+		if y, m, d = atoi(s[:4]), atoi(s[4:6]), atoi(s[6:]); validDate(y, m, d) {
+			ok = true
+		} else {
+			d, m, y = atoi(s[:2]), atoi(s[2:4]), atoi(s[4:])
+			ok = true
+		}
 	} else if excelSerial.MatchString(s) {
 		f, err := strconv.ParseFloat(s, 64)
 		// 1 = 1900-01-01 … 2958465 = 9999-12-31; counting from 1899-12-30
@@ -78,14 +89,17 @@ func Date(raw string) (string, []crmkit.Problem) {
 			return t.Format(time.DateOnly), nil
 		}
 	}
-	if ok {
-		t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-		if t.Year() == y && int(t.Month()) == m && t.Day() == d && y >= 1800 {
-			return t.Format(time.DateOnly), nil
-		}
+	if ok && validDate(y, m, d) {
+		return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), nil
 	}
 	return "", []crmkit.Problem{{Field: crmkit.FieldBirthDate, Code: DateInvalid, Severity: crmkit.SeverityError,
 		Message: fmt.Sprintf("%q is not a date", crmkit.MaskText(raw))}}
+}
+
+// validDate: a day of the calendar from 1800 to 2199.
+func validDate(y, m, d int) bool {
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	return t.Year() == y && int(t.Month()) == m && t.Day() == d && y >= 1800 && y < 2200
 }
 
 func atoi(s string) int {
