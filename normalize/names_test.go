@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"github.com/crmkit/crmkit"
 	"testing"
 )
 
@@ -133,5 +134,29 @@ func TestPersonName(t *testing.T) {
 	}
 	if p, ps := PersonName("Smith Jоhn"); p.First != "John" || !hasCode(ps, NameMixedScript) { // Cyrillic "о" in a Latin word
 		t.Errorf("reverse mixed script: %+v %v", p, ps)
+	}
+}
+
+// Names given in separate columns keep the parts the columns say: a
+// two-word surname is not re-read as surname and first name.
+func TestRecordNameFromColumns(t *testing.T) {
+	for _, tt := range []struct {
+		last, first, middle       string
+		wantName, wantLast, wantF string
+	}{
+		{"dalo ia", "edward", "", "Dalo Ia Edward", "Dalo Ia", "Edward"},
+		{"ИВАНОВА", "анна", "Сергеевна", "Иванова Анна Сергеевна", "Иванова", "Анна"},
+		{"Петров-Водкин", "Кузьма", "", "Петров-Водкин Кузьма", "Петров-Водкин", "Кузьма"},
+	} {
+		raw := crmkit.Record{Source: "t", Key: "1", Fields: map[string]string{
+			crmkit.FieldLastName: tt.last, crmkit.FieldFirstName: tt.first, crmkit.FieldMiddleName: tt.middle}}
+		rec, _ := Record(raw, Options{Phone: PhoneOptions{Region: "RU"}})
+		f := rec.Fields
+		if f[crmkit.FieldName] != tt.wantName || f[crmkit.FieldLastName] != tt.wantLast || f[crmkit.FieldFirstName] != tt.wantF {
+			t.Errorf("%q %q %q: name %q, last %q, first %q", tt.last, tt.first, tt.middle, f[crmkit.FieldName], f[crmkit.FieldLastName], f[crmkit.FieldFirstName])
+		}
+		if rec.Kind != crmkit.KindPerson || rec.NameKey == "" {
+			t.Errorf("%q: kind %q, key %q", tt.wantName, rec.Kind, rec.NameKey)
+		}
 	}
 }

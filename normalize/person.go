@@ -87,15 +87,39 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 			Message: fmt.Sprintf("%s had Latin and Cyrillic look-alike letters mixed; fixed", crmkit.MaskText(raw))})
 	}
 	p := orderName(tokens)
+	p.finish()
+	return p, problems
+}
+
+// finish fills what follows from the parts: the full name, gender and keys.
+func (p *Person) finish() {
 	p.Full = strings.Join(nonEmpty(p.Last, p.First, p.Middle), " ")
-	p.Gender = gender(p)
+	p.Gender = gender(*p)
 	p.Key = foldKey(p.Full)
+	p.InitialsKey = ""
 	if p.Last != "" {
 		p.InitialsKey = foldKey(p.Last)
 		if r, _ := utf8.DecodeRuneInString(foldKey(p.First)); r != utf8.RuneError {
 			p.InitialsKey += " " + string(r)
 		}
 	}
+}
+
+// PersonParts cleans a person's name given in separate columns: each part
+// stays what its column says ("Dalo Ia" is a surname of two words), only
+// written properly.
+func PersonParts(last, first, middle string) (Person, []crmkit.Problem) {
+	var problems []crmkit.Problem
+	part := func(raw string) string {
+		if raw == "" {
+			return ""
+		}
+		q, ps := PersonName(raw)
+		problems = append(problems, ps...)
+		return strings.Join(nonEmpty(q.Last, q.First, q.Middle), " ")
+	}
+	p := Person{Last: part(last), First: part(first), Middle: part(middle)}
+	p.finish()
 	return p, problems
 }
 

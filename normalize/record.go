@@ -80,6 +80,7 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 		setOrDrop(fields, f.name, v)
 	}
 
+	fromParts := fields[crmkit.FieldName] == "" && (fields[crmkit.FieldLastName] != "" || fields[crmkit.FieldFirstName] != "")
 	if fields[crmkit.FieldName] == "" {
 		parts := []string{fields[crmkit.FieldLastName], fields[crmkit.FieldFirstName], fields[crmkit.FieldMiddleName]}
 		setOrDrop(fields, crmkit.FieldName, strings.TrimSpace(spaces.ReplaceAllString(strings.Join(parts, " "), " ")))
@@ -87,7 +88,7 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	if rec.Kind == crmkit.KindUnknown {
 		rec.Kind = inferKind(fields)
 	}
-	problems = append(problems, cleanNames(&rec)...)
+	problems = append(problems, cleanNames(&rec, fromParts)...)
 	if inn := fields[crmkit.FieldINN]; inn != "" {
 		problems = append(problems, CheckINNKind(inn, rec.Kind)...)
 	}
@@ -115,7 +116,7 @@ var singleValued = []struct {
 
 // cleanNames writes an organisation's name with its legal form apart and a
 // person's name in register order with its parts; an ИП is a person.
-func cleanNames(rec *crmkit.Record) []crmkit.Problem {
+func cleanNames(rec *crmkit.Record, fromParts bool) []crmkit.Problem {
 	f := rec.Fields
 	var problems []crmkit.Problem
 	setPerson := func(p Person) {
@@ -156,6 +157,9 @@ func cleanNames(rec *crmkit.Record) []crmkit.Problem {
 				}
 			}
 			p, ps := PersonName(name)
+			if fromParts { // the columns say which part is which
+				p, ps = PersonParts(f[crmkit.FieldLastName], f[crmkit.FieldFirstName], f[crmkit.FieldMiddleName])
+			}
 			problems = append(problems, ps...)
 			setPerson(p)
 			rec.NameKey, rec.InitialsKey = p.Key, p.InitialsKey
