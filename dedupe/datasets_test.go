@@ -38,15 +38,15 @@ func febrlRecords(t *testing.T) ([]crmkit.Record, map[crmkit.SourceKey]string) {
 	for _, row := range rows[1:] {
 		id := row[0]
 		entity := strings.Join(strings.Split(id, "-")[:2], "-")
-		dob := row[9]
-		if len(dob) == 8 {
-			dob = dob[6:8] + "." + dob[4:6] + "." + dob[:4]
-		}
+		// As a mapping puts the columns: the name in its parts, the
+		// address from its three columns, the birth date as written
+		// (yyyymmdd); soc_sec_id, postcode and state left out.
 		raw := crmkit.Record{Source: "febrl", Key: id, Kind: crmkit.KindPerson, Fields: map[string]string{
-			crmkit.FieldName:      strings.TrimSpace(row[2] + " " + row[1]),
-			crmkit.FieldAddress:   strings.Join([]string{row[3], row[4], row[5], row[7]}, " "),
+			crmkit.FieldFirstName: row[1],
+			crmkit.FieldLastName:  row[2],
+			crmkit.FieldAddress:   strings.Join([]string{row[3], row[4], row[5]}, " "),
 			crmkit.FieldCity:      row[6],
-			crmkit.FieldBirthDate: dob,
+			crmkit.FieldBirthDate: row[9],
 		}}
 		rec, _ := normalize.Record(raw, normalize.Options{Phone: normalize.PhoneOptions{Region: "AU"}})
 		recs = append(recs, rec)
@@ -60,15 +60,12 @@ func fakeRecords(t *testing.T) ([]crmkit.Record, map[crmkit.SourceKey]string) {
 	var recs []crmkit.Record
 	truth := map[crmkit.SourceKey]string{}
 	for _, row := range rows[1:] {
-		dob := row[3]
-		if len(dob) == 10 {
-			dob = dob[8:10] + "." + dob[5:7] + "." + dob[:4]
-		}
 		raw := crmkit.Record{Source: "fake", Key: row[0], Kind: crmkit.KindPerson, Fields: map[string]string{
-			crmkit.FieldName:      strings.TrimSpace(strings.TrimSpace(row[2]) + " " + strings.TrimSpace(row[1])),
+			crmkit.FieldFirstName: row[1],
+			crmkit.FieldLastName:  row[2],
 			crmkit.FieldCity:      row[4],
 			crmkit.FieldEmail:     row[5],
-			crmkit.FieldBirthDate: dob,
+			crmkit.FieldBirthDate: row[3],
 		}}
 		rec, _ := normalize.Record(raw, normalize.Options{Phone: normalize.PhoneOptions{Region: "GB"}})
 		recs = append(recs, rec)
