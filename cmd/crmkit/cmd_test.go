@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export/storetest"
@@ -723,6 +725,73 @@ func TestRunsUndo(t *testing.T) {
 		}
 		if r := runCLI(t, "", "runs", "undo", "3", "--store", dsn); r.code != exitFailure || !strings.Contains(r.errOut, "is an undo") {
 			t.Errorf("undo of an undo: exit %d: %s", r.code, r.errOut)
+		}
+	})
+}
+
+// The first run with enough records estimates the match model and the
+// store keeps it; later runs score with it and never shift it, and
+// undoing the run that estimated it removes it.
+func TestModelTrainedOnceAndKept(t *testing.T) {
+	dir := t.TempDir()
+	gen := exec.Command("go", "run", "./testdata/gen", "-labelled", "600", "-seed", "5", "-o", dir)
+	gen.Dir = filepath.Join("..", "..")
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate: %v\n%s", err, out)
+	}
+	crm, site := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "site.csv")
+	stores(t, func(t *testing.T, dsn string) {
+		model := func() string {
+			t.Helper()
+			ctx := context.Background()
+			s, err := openStore(ctx, dsn, time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			tx, err := s.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback(ctx)
+			m, err := tx.Model(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m == nil {
+				return ""
+			}
+			js, _ := json.Marshal(m)
+			return string(js)
+		}
+		if r := runCLI(t, "", "import", "-q", "--store", dsn, crm, site); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		first := model()
+		if first == "" {
+			t.Fatalf("a run of %s and %s stored no model", crm, site)
+		}
+		if r := runCLI(t, "", "import", "-q", "--store", dsn, site); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		if model() != first {
+			t.Errorf("a later run changed the model")
+		}
+		r := runCLI(t, "", "explain", "--store", dsn, "crm/crm-000001", "crm/crm-000001")
+		if r.code != 0 || !strings.Contains(r.out, "match probability") {
+			t.Errorf("explain with the store's model: %d %s %s", r.code, r.out, r.errOut)
+		}
+		if r := runCLI(t, "", "runs", "undo", "--store", dsn); r.code != 0 {
+			t.Fatalf("undo: %s", r.errOut)
+		}
+		if model() != first {
+			t.Errorf("undoing a run that did not estimate the model changed it")
+		}
+		if r := runCLI(t, "", "runs", "undo", "1", "--store", dsn); r.code != 0 {
+			t.Fatalf("undo: %s", r.errOut)
+		}
+		if model() != "" {
+			t.Errorf("undoing the run that estimated the model left it")
 		}
 	})
 }
