@@ -201,6 +201,16 @@ func (x Index) Decisions(ctx context.Context) ([]crmkit.Decision, error) {
 	return Decisions(ctx, x.C)
 }
 
+// Records reads every stored record, in the order first seen.
+func (x Index) Records(ctx context.Context) ([]dedupe.Stored, error) {
+	rows, done, err := x.C.Query(ctx, "SELECT "+recordCols+" FROM records r ORDER BY r.seq")
+	if err != nil {
+		return nil, fmt.Errorf("read records: %w", err)
+	}
+	defer done()
+	return scanStored(rows)
+}
+
 // Model reads the store's match model.
 func (x Index) Model(ctx context.Context) (*dedupe.Params, error) {
 	return Model(ctx, x.C)

@@ -41,6 +41,8 @@ type Tx interface {
 	Decisions(ctx context.Context) ([]crmkit.Decision, error)
 	// Model returns the store's match model; nil before the first run.
 	Model(ctx context.Context) (*dedupe.Params, error)
+	// Records returns every stored record (crmkit train).
+	Records(ctx context.Context) ([]dedupe.Stored, error)
 	// Apply writes what the run changes and records the run; it returns
 	// the run as recorded, with its ID and what it changed.
 	Apply(ctx context.Context, b Batch) (crmkit.Run, error)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
 	"github.com/crmkit/crmkit/export/storetest"
 	"github.com/xuri/excelize/v2"
 )
@@ -792,6 +793,65 @@ func TestModelTrainedOnceAndKept(t *testing.T) {
 		}
 		if model() != "" {
 			t.Errorf("undoing the run that estimated the model left it")
+		}
+	})
+}
+
+// A store built with the hand-set weights gets learned ones from train:
+// every customer recomputed with them, as good as one run, and a re-import
+// afterwards changes nothing.
+func TestTrain(t *testing.T) {
+	dir := t.TempDir()
+	gen := exec.Command("go", "run", "./testdata/gen", "-labelled", "600", "-seed", "9", "-o", dir)
+	gen.Dir = filepath.Join("..", "..")
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate: %v\n%s", err, out)
+	}
+	crm, site := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "site.csv")
+	fixed := filepath.Join(dir, "fixed.yaml")
+	if err := os.WriteFile(fixed, []byte("dedupe:\n  weights: fixed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truth, err := readPairsFile(filepath.Join(dir, "truth.csv"), "source", "source_key", "entity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", "import", "-q", "--config", fixed, "--store", dsn, crm, site); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		evalStore := func() dedupe.Evaluation {
+			links := map[crmkit.SourceKey]string{}
+			for _, row := range exportTable(t, dsn, "links")[1:] {
+				links[crmkit.SourceKey{Source: row[1], Key: row[2]}] = row[0]
+			}
+			return dedupe.Evaluate(truth, links)
+		}
+		before := evalStore()
+		if r := runCLI(t, "", "train", "--store", dsn, "--config", fixed); r.code != exitUsage {
+			t.Errorf("train with weights: fixed: exit %d", r.code)
+		}
+		r := runCLI(t, "", "train", "--store", dsn, "--format", "json")
+		var got struct {
+			Run     int64 `json:"run_id"`
+			Records int   `json:"records"`
+		}
+		if err := json.Unmarshal([]byte(r.out), &got); r.code != 0 || err != nil || got.Run != 2 || got.Records < 1000 {
+			t.Fatalf("train: exit %d %v %+v: %s", r.code, err, got, r.errOut)
+		}
+		// The generator's records without phone or e-mail (name, birth date
+		// and address) are found only with learned weights.
+		ev := evalStore()
+		t.Logf("hand-set weights: P %.4f R %.4f; after train: P %.4f R %.4f", before.Precision, before.Recall, ev.Precision, ev.Recall)
+		if ev.Precision < 0.99 || ev.F1 < 0.95 || ev.Recall <= before.Recall {
+			t.Errorf("after train: %+v, before: %+v", ev, before)
+		}
+		cards := exportTable(t, dsn, "cards")
+		if r := runCLI(t, "", "import", "-q", "--store", dsn, crm, site); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		if after := exportTable(t, dsn, "cards"); !equalRows(after, cards) {
+			t.Errorf("a re-import after train changed the cards")
 		}
 	})
 }

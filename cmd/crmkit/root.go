@@ -105,6 +105,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newReviewCmd(ios, g),
 		newExplainCmd(ios, g),
 		newRunsCmd(ios, g),
+		newTrainCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)
