@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -197,3 +198,39 @@ func TestTermFrequencyAdjustment(t *testing.T) {
 }
 
 var lastNamesForTest = []string{"Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев"}
+
+// With a model, a comparison explains each field's level and weight and
+// the match probability; a phone too many records share, and an office
+// mailbox, weigh no more than the hand-set evidence of one.
+func TestExplanationWithModel(t *testing.T) {
+	p := crmkit.KindPerson
+	a := cleaned(p, crmkit.FieldName, "Иванов Иван Петрович", crmkit.FieldPhone, "+7 495 000-00-01", crmkit.FieldEmail, "info@firm.example")
+	b := cleaned(p, crmkit.FieldName, "Иванов Иван Петрович", crmkit.FieldPhone, "+7 495 000-00-01", crmkit.FieldEmail, "info@firm.example")
+	model := &Params{Lambda: 0.001, M: map[string][]float64{}, U: map[string][]float64{}}
+	for _, c := range comparators {
+		model.M[c.name] = c.m0
+		u := make([]float64, len(c.levels))
+		for l := range u {
+			u[l] = 0.001
+		}
+		u[len(u)-1] = 1 - 0.001*float64(len(u)-1)
+		model.U[c.name] = u
+	}
+	cfg := Config{Model: model}.WithDefaults()
+	c := Compare(a, b, cfg, keyShare{"phone:+74950000001": 25})
+	exp := c.Explanation()
+	for _, want := range []string{"match probability", "name exact +", "phone shared, shared by 25 records: demoted +1.5", "e-mail shared, an office mailbox +1.0"} {
+		if !strings.Contains(exp, want) {
+			t.Errorf("explanation %q lacks %q", exp, want)
+		}
+	}
+	nameW := math.Log2(0.7 / 0.001)
+	want := logit(0.001) + nameW + 1.5 + 1.0
+	if math.Abs(c.Score-want) > 1e-9 || math.Abs(c.Probability-Probability(want)) > 1e-12 {
+		t.Errorf("score %.4f (p %.5f), want %.4f", c.Score, c.Probability, want)
+	}
+	// Without the shared keys' counts the phone weighs in full.
+	if full := Compare(a, b, cfg, nil); full.Score <= c.Score+5 {
+		t.Errorf("an undemoted phone weighs %.2f in all, demoted %.2f", full.Score, c.Score)
+	}
+}
