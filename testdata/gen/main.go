@@ -1,6 +1,7 @@
 // Command gen writes crmkit's sample inputs: the small demo files in
 // testdata/ (go generate ./... from the module root runs it) and, with
-// -rows, a large generated workbook for benchmarks. All people and
+// -rows, a large generated workbook for benchmarks (with -nightly-of, a
+// nightly file of changed and new rows against one). All people and
 // companies are invented; INNs are made with valid control digits.
 package main
 
@@ -23,6 +24,7 @@ func main() {
 	rows := flag.Int("rows", 0, "write a generated workbook of this many rows to -o instead of the samples")
 	out := flag.String("o", "", "output of -rows (.xlsx or .csv)")
 	seed := flag.Uint64("seed", 1, "random seed of -rows")
+	nightlyOf := flag.Int("nightly-of", 0, "with -rows N: write instead a nightly file of N rows against the file -rows BASE -seed S writes: about half of them base rows with the same code and a changed phone, e-mail or address, the rest new customers")
 	cmlMB := flag.Int("commerceml-mb", 0, "write a generated CommerceML orders file of about this many MB to -o instead")
 	labelled := flag.Int("labelled", 0, "write a labelled dedupe benchmark of this many customers into the folder -o: crm.csv, site.csv, truth.csv")
 	flag.Parse()
@@ -47,6 +49,12 @@ func main() {
 	if *rows > 0 {
 		if *out == "" {
 			log.Fatal("gen: -rows needs -o FILE")
+		}
+		if *nightlyOf > 0 {
+			if err := writeNightly(*out, *rows, *nightlyOf, *seed); err != nil {
+				log.Fatal(err)
+			}
+			return
 		}
 		if err := writeBig(*out, *rows, *seed); err != nil {
 			log.Fatal(err)
@@ -127,16 +135,25 @@ var (
 	cities      = []string{"Москва", "Санкт-Петербург", "Казань", "Тверь", "Самара", "Екатеринбург", "Новосибирск"}
 )
 
+// bigHeader is the header of writeBig's rows.
+var bigHeader = []any{"Код", "Наименование", "ИНН", "КПП", "Телефон", "E-mail", "Адрес", "Город", "Менеджер", "Комментарий"}
+
 // writeBig writes n rows of invented customers in the shape of clients.xlsx,
 // with about one row in five repeating an earlier customer in another form.
 func writeBig(path string, n int, seed uint64) error {
+	return writeTable(path, n, bigRows(seed))
+}
+
+// bigRows returns writeBig's row maker: row(i) is the next row, with the
+// code (Код) and e-mail of number i. Each row depends on the ones before, so
+// the same seed gives the same rows only when they are asked for in order.
+func bigRows(seed uint64) func(i int) []any {
 	rnd := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	header := []any{"Код", "Наименование", "ИНН", "КПП", "Телефон", "E-mail", "Адрес", "Город", "Менеджер", "Комментарий"}
 	type customer struct {
 		name, inn, phone, email, city string
 	}
 	var seen []customer
-	row := func(i int) []any {
+	return func(i int) []any {
 		var c customer
 		if len(seen) > 0 && rnd.IntN(5) == 0 {
 			c = seen[rnd.IntN(len(seen))]
@@ -157,9 +174,14 @@ func writeBig(path string, n int, seed uint64) error {
 		}
 		return []any{fmt.Sprintf("%08d", i), c.name, c.inn, "", c.phone, c.email, "ул. Ленина, д. " + fmt.Sprint(1+rnd.IntN(200)), c.city, "Менеджер", ""}
 	}
+}
+
+// writeTable writes bigHeader and rows 1..n of row to path: a ";" CSV when
+// the path ends in .csv, else a workbook with a title row.
+func writeTable(path string, n int, row func(i int) []any) error {
 	if strings.HasSuffix(path, ".csv") {
 		var b strings.Builder
-		for i, h := range header {
+		for i, h := range bigHeader {
 			if i > 0 {
 				b.WriteByte(';')
 			}
@@ -186,7 +208,7 @@ func writeBig(path string, n int, seed uint64) error {
 	if err := sw.SetRow("A1", []any{"Контрагенты"}); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A2", header); err != nil {
+	if err := sw.SetRow("A2", bigHeader); err != nil {
 		return err
 	}
 	for i := 1; i <= n; i++ {
