@@ -27,10 +27,12 @@ lint:
 	$(GO) vet ./testdata/gen
 
 # Benchmarks: a million messy phone cells on one core and on all, then
-# import rows/s into both stores.
+# import rows/s into both stores, then a nightly file of 20,000 rows into a
+# store of NIGHTLY_STORE records (default 1,000,000; NIGHTLY_STORE=skip skips it).
 bench: build
 	$(GO) test -run '^$$' -bench Phones -benchtime 1000000x -cpu 1,$$(nproc) -benchmem ./normalize/
 	./testdata/bench-import.sh $(BENCH_ROWS)
+	[ "$(NIGHTLY_STORE)" = skip ] || ./testdata/bench-nightly.sh $(NIGHTLY_STORE)
 
 generate:
 	$(GO) generate ./...
