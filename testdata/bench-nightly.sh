@@ -6,8 +6,10 @@
 # Setup (the STORE_ROWS import into an empty store) is timed too; it is not the target.
 # Usage: testdata/bench-nightly.sh [STORE_ROWS [NIGHT_ROWS]]; SEED=… (default 1) changes the data.
 # SQLite is always measured, PostgreSQL when CRMKIT_TEST_DATABASE_URL is set (a fresh schema per
-# store, dropped at exit). The SQLite base store is kept as bench/nightly-base-*.db, named after its
-# rows, seed and the SQLite migrations; REBUILD=1 builds it again (e.g. after a change to matching).
+# store, dropped at exit); after the setup its tables get a VACUUM ANALYZE, as autovacuum would give
+# them before the next night (a test server may run with autovacuum off; NO_VACUUM=1 skips it).
+# The SQLite base store is kept as bench/nightly-base-*.db, named after its rows, seed and the SQLite
+# migrations; REBUILD=1 builds it again (e.g. after a change to matching).
 set -euo pipefail
 store_rows=${1:-${STORE_ROWS:-1000000}}
 night_rows=${2:-${NIGHT_ROWS:-20000}}
@@ -49,9 +51,9 @@ report() {
   local log=bench/nightly-$1-full run_id new changed
   run_id=$(field "$log" run_id)
   read -r new changed < <($sql <<< "SELECT (SELECT count(*) FROM records WHERE first_run = $run_id), (SELECT count(*) FROM records WHERE run_id = $run_id AND first_run <> $run_id);")
-  printf '%-9s nightly run %d: %d rows read, %d records new, %d changed; cards %d created, %d updated, %d merged; %d duplicates merged\n' \
+  printf '%-9s nightly run %d: %d rows read, %d records new, %d changed; cards %d created, %d updated, %d merged, %d split; %d duplicates merged\n' \
     "$1" "$run_id" "$(field "$log" records)" "$new" "$changed" "$(field "$log" cards_created)" "$(field "$log" cards_updated)" \
-    "$(field "$log" cards_merged)" "$(field "$log" duplicates_merged)"
+    "$(field "$log" cards_merged)" "$(field "$log" cards_split)" "$(field "$log" duplicates_merged)"
 }
 
 # SQLite: the base store is built once, then copied for each measurement.
@@ -88,6 +90,12 @@ if [ -n "${CRMKIT_TEST_DATABASE_URL:-}" ]; then
   sep='?'; [[ "$CRMKIT_TEST_DATABASE_URL" == *\?* ]] && sep='&'
   run bench/nightly-postgres-setup "$base" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$full"
   setup_secs=$secs setup_rss=$rss setup_note=""
+  if [ -z "${NO_VACUUM:-}" ]; then
+    start=$(date +%s.%N)
+    tables=$(psql "$CRMKIT_TEST_DATABASE_URL" -XAtc "SELECT string_agg('$full.' || tablename, ', ') FROM pg_tables WHERE schemaname = '$full'")
+    psql "$CRMKIT_TEST_DATABASE_URL" -qc "VACUUM ANALYZE $tables"
+    setup_note=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf ", then VACUUM ANALYZE %.1f s", e-s}')
+  fi
   run bench/nightly-postgres-full "$night" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$full"
   full_secs=$secs full_rss=$rss
   run bench/nightly-postgres-empty "$night" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$empty"
