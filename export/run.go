@@ -42,6 +42,11 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 			return crmkit.Run{}, err
 		}
 	}
+	if b.Plan != nil && len(b.Plan.Writes) >= analyzeWrites {
+		if err := analyzeIfGrown(ctx, c, len(b.Plan.Writes)); err != nil {
+			return crmkit.Run{}, err
+		}
+	}
 	err = c.Load(ctx, "problems", []string{"run_id", "file", "row_num", "field", "code", "severity", "message"},
 		loadRows(b.Problems, func(p crmkit.Problem) []any {
 			return []any{runID, p.File, p.Row, p.Field, p.Code, string(p.Severity), p.Message}
@@ -78,6 +83,28 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 }
 
 type counts struct{ created, updated, merged, links int }
+
+// analyzeWrites: a run that writes this many records, and a tenth of the
+// store or more, refreshes the planner's statistics of the big tables, so
+// that the next run's lookups use their indexes (a server may run without
+// autovacuum, and a first import takes the store from empty to large).
+const analyzeWrites = 10000
+
+func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
+	var total int
+	if err := queryOne(ctx, c, "SELECT count(*) FROM records", nil, &total); err != nil {
+		return fmt.Errorf("count records: %w", err)
+	}
+	if writes*10 < total {
+		return nil
+	}
+	for _, t := range []string{"records", "record_keys", "cards", "contact_points"} {
+		if err := c.Exec(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("analyze %s: %w", t, err)
+		}
+	}
+	return nil
+}
 
 // The run's rows are staged in temporary tables and merged set-wise with
 // SQL both engines read alike.
