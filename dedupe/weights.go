@@ -613,9 +613,18 @@ const MinTrainRecords = 1000
 // λ is the share of all pairs that are one customer. Keys shared by more
 // records than max_key_share and pairs a veto keeps apart are left out.
 // Term frequencies are kept for values held by at least five records. The
-// same records give the same model.
+// same records give the same model, in any order.
 func Train(recs []crmkit.Record, cfg Config) *Params {
 	cfg = cfg.WithDefaults()
+	// In canonical order, so that the same records give the same model
+	// whatever order they came in (the random pairs are drawn by index).
+	recs = append([]crmkit.Record(nil), recs...)
+	sort.Slice(recs, func(i, j int) bool {
+		if recs[i].Source != recs[j].Source {
+			return recs[i].Source < recs[j].Source
+		}
+		return recs[i].Key < recs[j].Key
+	})
 	share := keyShare{}
 	blocks := map[string][]int{}
 	for i := range recs {

@@ -1,6 +1,8 @@
 package dedupe
 
 import (
+	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -232,5 +234,22 @@ func TestExplanationWithModel(t *testing.T) {
 	// Without the shared keys' counts the phone weighs in full.
 	if full := Compare(a, b, cfg, nil); full.Score <= c.Score+5 {
 		t.Errorf("an undemoted phone weighs %.2f in all, demoted %.2f", full.Score, c.Score)
+	}
+}
+
+// The same records in another order give the same model.
+func TestTrainIgnoresOrder(t *testing.T) {
+	var recs []crmkit.Record
+	for i := range 300 {
+		r := cleaned(crmkit.KindPerson, crmkit.FieldName, lastNamesForTest[i%7]+" Иван Петрович", crmkit.FieldPhone, fmt.Sprintf("+7916%07d", i/2),
+			crmkit.FieldCity, []string{"Москва", "Тверь", "Казань"}[i%3])
+		r.Key = fmt.Sprintf("k%03d", i)
+		recs = append(recs, *r)
+	}
+	a, _ := json.Marshal(Train(recs, Config{}))
+	rand.New(rand.NewPCG(3, 4)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	b, _ := json.Marshal(Train(recs, Config{}))
+	if string(a) != string(b) {
+		t.Errorf("the model depends on the order of the records")
 	}
 }
