@@ -83,13 +83,13 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 					continue
 				}
 				seen[[2]int{a, b}] = true
-				c := Compare(&recs[a], &recs[b], cfg, share)
+				c := score(&recs[a], &recs[b], cfg, share)
 				switch {
 				case c.Veto != "", decided[[2]int{a, b}]:
 				case c.Score >= cfg.Merge:
 					edges = append(edges, edge{a: a, b: b, score: c.Score})
 				case c.Score >= cfg.Review:
-					review = append(review, Pair{A: a, B: b, Comparison: c, Note: "grey zone"})
+					review = append(review, Pair{A: a, B: b, Note: "grey zone"})
 				}
 			}
 		}
@@ -149,6 +149,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 	}
 	for _, r := range review {
 		if p.cluster[r.A] != p.cluster[r.B] {
+			r.Comparison = Compare(&recs[r.A], &recs[r.B], cfg, share) // its reasons, for the person who decides
 			p.review = append(p.review, r)
 		}
 	}

@@ -17,6 +17,7 @@ type Comparison struct {
 	Probability float64  // with a model, the match probability; 0 without one
 	Veto        string   // why the pair can never be one customer; "" when it can
 	Reasons     []string // "ИНН equal +8.0", "name 0.93 +3.7", "phone shared by 212 records: ignored"
+	quiet       bool     // scoring only: no reasons written (matching compares many pairs, explains few)
 }
 
 // Explanation is the reasons in one line.
@@ -33,16 +34,27 @@ func (c Comparison) Explanation() string {
 
 func (c *Comparison) add(w float64, format string, args ...any) {
 	c.Score += w
+	if c.quiet {
+		return
+	}
 	c.Reasons = append(c.Reasons, fmt.Sprintf(format, args...)+fmt.Sprintf(" %+.1f", w))
 }
 
 // keyShare tells how many records of the run share a key.
 type keyShare map[string]int
 
-// Compare scores two records.
+// Compare scores two records, with its reasons.
 func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
-	cfg = cfg.WithDefaults()
-	var c Comparison
+	return compare(a, b, cfg.WithDefaults(), share, false)
+}
+
+// score is Compare without reasons; cfg must have its defaults.
+func score(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
+	return compare(a, b, cfg, share, true)
+}
+
+func compare(a, b *crmkit.Record, cfg Config, share keyShare, quiet bool) Comparison {
+	c := Comparison{quiet: quiet}
 	c.Veto = veto(a, b, cfg)
 	if cfg.Model != nil {
 		compareWeights(&c, a, b, cfg, share)
