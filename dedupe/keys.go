@@ -13,7 +13,7 @@ const (
 	keyTokens   = "tok:"    // its words sorted
 	keyTranslit = "tr:"     // written in Latin letters
 	keyInitials = "ini:"    // surname and first initial
-	keyBirth    = "dob:"    // birth date with the surname, the first name or the city: a typo in one still meets its pair
+	keyBirth    = "dob:"    // birth date, alone and with the surname, the first name or the city: a typo in one still meets its pair
 	keyAddress  = "adr:"    // the address's words, sorted: a person whose name is mistyped still meets their pair at home
 	keyLegacy   = "legacy:" // a record of a store from before records were kept, bound to its old card
 	keyRefSrc   = "ref:src:"
@@ -42,6 +42,7 @@ func BlockKeys(r *crmkit.Record) []string {
 		keys = append(keys, keyAddress+strings.Join(t, " "))
 	}
 	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
+		keys = append(keys, keyBirth+d)
 		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + foldWord(r.Fields[crmkit.FieldCity])} {
 			if v != "" && v != "@" {
 				keys = append(keys, keyBirth+d+"|"+v)

@@ -770,10 +770,12 @@ var keyFamilies = [][]int{
 	{5},    // INNs
 	{2, 0}, // birth date with a surname or first name
 	{2, 4}, // birth date with a city: how names of one customer differ
+	{3},    // addresses
+	{2},    // birth date alone
 }
 
-// keyFamily is the family of a block key, or -1 for keys that do not pair
-// (legacy, references).
+// keyFamily is the family of a block key (its index in keyFamilies), or
+// -1 for keys that do not pair (legacy, references).
 func keyFamily(k string) int {
 	switch {
 	case isNameKey(k) && !strings.HasPrefix(k, keyBirth):
@@ -784,6 +786,8 @@ func keyFamily(k string) int {
 		return 2
 	case strings.HasPrefix(k, "inn:"):
 		return 3
+	case strings.HasPrefix(k, keyBirth) && !strings.Contains(k, "|"):
+		return 7
 	case strings.HasPrefix(k, keyBirth) && strings.Contains(k, "|@"):
 		return 5
 	case strings.HasPrefix(k, keyBirth):

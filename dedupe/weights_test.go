@@ -253,3 +253,22 @@ func TestTrainIgnoresOrder(t *testing.T) {
 		t.Errorf("the model depends on the order of the records")
 	}
 }
+
+// Every pairing key belongs to a family Train estimates m on.
+func TestKeyFamilies(t *testing.T) {
+	r := cleaned(crmkit.KindPerson, crmkit.FieldName, "Иванов Иван Петрович", crmkit.FieldPhone, "+7 916 123-45-67",
+		crmkit.FieldEmail, "ivan@mail.example", crmkit.FieldBirthDate, "12.05.1980", crmkit.FieldCity, "Тверь",
+		crmkit.FieldAddress, "ул. Ленина, д. 5, кв. 12", crmkit.FieldINN, "500100732259")
+	seen := map[int]bool{}
+	for _, k := range BlockKeys(r) {
+		f := keyFamily(k)
+		if f < 0 || f >= len(keyFamilies) {
+			t.Errorf("key %q: family %d of %d", k, f, len(keyFamilies))
+			continue
+		}
+		seen[f] = true
+	}
+	if len(seen) != len(keyFamilies) {
+		t.Errorf("a record with every field reaches families %v of %d", seen, len(keyFamilies))
+	}
+}
