@@ -62,7 +62,7 @@ var comparators = []comparator{
 	{name: "city", levels: []string{"exact", "close", "different"}, compare: compareCities, tf: 0, m0: []float64{0.85, 0.05, 0.1}},
 	{name: "inn", levels: []string{"exact", "different"}, compare: compareField(crmkit.FieldINN), tf: -1, m0: []float64{0.99, 0.01}},
 	{name: "phone", levels: []string{"shared", "different"}, compare: comparePhones, tf: 0, m0: []float64{0.8, 0.2}},
-	{name: "email", levels: []string{"shared", "different"}, compare: compareEmails, tf: 0, m0: []float64{0.7, 0.3}},
+	{name: "email", levels: []string{"shared", "one mistyped", "different"}, compare: compareEmails, tf: 0, m0: []float64{0.7, 0.1, 0.2}},
 }
 
 // Vector is a pair's comparison levels, one per comparator (Null: missing).
@@ -287,11 +287,18 @@ func compareEmails(a, b *crmkit.Record) (int, string) {
 			}
 		}
 	}
-	if len(shared) == 0 {
-		return 1, ""
+	if len(shared) > 0 {
+		sort.Strings(shared)
+		return 0, strings.Join(shared, "\n")
 	}
-	sort.Strings(shared)
-	return 0, strings.Join(shared, "\n")
+	for _, e := range a.Emails {
+		for _, f := range b.Emails {
+			if ratio(e, f) >= 0.8 {
+				return 1, ""
+			}
+		}
+	}
+	return 2, ""
 }
 
 func foldWord(s string) string {
@@ -322,6 +329,9 @@ func (p *Params) Weight(i, l int, val string) float64 {
 		return 0
 	}
 	c := comparators[i]
+	if l >= len(p.M[c.name]) || l >= len(p.U[c.name]) {
+		return 0 // a model estimated with fewer levels than this crmkit compares
+	}
 	m, u := max(p.M[c.name][l], floor), max(p.U[c.name][l], floor)
 	w := math.Log2(m / u)
 	if val != "" && l == c.tf && len(p.URandom[c.name]) > l {

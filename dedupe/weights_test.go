@@ -70,7 +70,8 @@ func TestComparisonLevels(t *testing.T) {
 		{"phone", cleaned(p, crmkit.FieldPhone, "8 (916) 123-45-67"), cleaned(p, crmkit.FieldPhone, "+7 916 1234567, 8 495 000 00 01"), 0},
 		{"phone", cleaned(p, crmkit.FieldPhone, "8 (916) 123-45-67"), cleaned(p, crmkit.FieldPhone, "+7 916 1234568"), 1},
 		{"email", cleaned(p, crmkit.FieldEmail, "Ivan@Mail.example"), cleaned(p, crmkit.FieldEmail, "ivan@mail.example"), 0},
-		{"email", cleaned(p, crmkit.FieldEmail, "ivan@mail.example"), cleaned(p, crmkit.FieldEmail, "petr@mail.example"), 1},
+		{"email", cleaned(p, crmkit.FieldEmail, "ivan.petrov@mail.example"), cleaned(p, crmkit.FieldEmail, "ivan.petorv@mail.example"), 1},
+		{"email", cleaned(p, crmkit.FieldEmail, "ivan@mail.example"), cleaned(p, crmkit.FieldEmail, "petr@yandex.example"), 2},
 	}
 	for _, c := range cases {
 		i := comparatorIndex(t, c.comp)
