@@ -14,6 +14,7 @@ const (
 	keyTranslit = "tr:"     // written in Latin letters
 	keyInitials = "ini:"    // surname and first initial
 	keyBirth    = "dob:"    // birth date, alone and with the surname, the first name or the city: a typo in one still meets its pair
+	keyCity     = "city:"   // the city with the surname or the first name: a typo in the other still meets its pair
 	keyAddress  = "adr:"    // the address's words, sorted: a person whose name is mistyped still meets their pair at home
 	keyLegacy   = "legacy:" // a record of a store from before records were kept, bound to its old card
 	keyRefSrc   = "ref:src:"
@@ -40,6 +41,13 @@ func BlockKeys(r *crmkit.Record) []string {
 	if t := addressTokens(r.Fields[crmkit.FieldAddress]); len(t) >= 2 {
 		sort.Strings(t)
 		keys = append(keys, keyAddress+strings.Join(t, " "))
+	}
+	if c := foldWord(r.Fields[crmkit.FieldCity]); c != "" {
+		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName])} {
+			if v != "" {
+				keys = append(keys, keyCity+c+"|"+v)
+			}
+		}
 	}
 	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
 		keys = append(keys, keyBirth+d)
@@ -98,7 +106,7 @@ func uniqueSorted(keys []string) []string {
 
 func isNameKey(k string) bool {
 	return strings.HasPrefix(k, keyName) || strings.HasPrefix(k, keyTokens) || strings.HasPrefix(k, keyTranslit) ||
-		strings.HasPrefix(k, keyInitials) || strings.HasPrefix(k, keyBirth)
+		strings.HasPrefix(k, keyInitials) || strings.HasPrefix(k, keyBirth) || strings.HasPrefix(k, keyCity)
 }
 
 // Key classes: how many records share a key decides what it may do, and a

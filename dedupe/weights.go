@@ -782,12 +782,15 @@ var keyFamilies = [][]int{
 	{2, 4}, // birth date with a city: how names of one customer differ
 	{3},    // addresses
 	{2},    // birth date alone
+	{0, 4}, // the city with a surname or first name
 }
 
 // keyFamily is the family of a block key (its index in keyFamilies), or
 // -1 for keys that do not pair (legacy, references).
 func keyFamily(k string) int {
 	switch {
+	case strings.HasPrefix(k, keyCity):
+		return 8
 	case isNameKey(k) && !strings.HasPrefix(k, keyBirth):
 		return 0
 	case strings.HasPrefix(k, "phone:"):
