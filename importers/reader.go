@@ -234,8 +234,10 @@ func lastNonEmpty(cells []string) int {
 }
 
 // skipReason tells rows that are not records: empty ones, totals
-// ("Итого", "Всего") and the group rows of 1C hierarchical lists (a group
-// name alone in the name column).
+// ("Итого", "Всего") and the group rows of 1C hierarchical lists in a
+// workbook (a group name alone in the name column). A text file shows no
+// groups: a name alone there is a contact person without a phone, and is
+// read.
 func (r *Reader) skipReason(cells []string) string {
 	filled, at := 0, -1
 	for i, c := range cells {
@@ -251,7 +253,7 @@ func (r *Reader) skipReason(cells []string) string {
 		return "empty"
 	case isTotals(cells[at]):
 		return "totals"
-	case filled == 1 && len(r.info.Columns) >= 3 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
+	case r.info.Format != "csv" && filled == 1 && len(r.info.Columns) >= 3 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
 		return "group"
 	}
 	return ""
