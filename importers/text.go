@@ -3,7 +3,6 @@ package importers
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +20,11 @@ import (
 // sniffBytes is how much of a text file decides its encoding and delimiter.
 const sniffBytes = 64 << 10
 
-// textRows streams a delimited text file through encoding/csv.
+// textRows streams a delimited text file (see delimited.go).
 type textRows struct {
-	f   *os.File
-	csv *csv.Reader
+	f    *os.File
+	path string
+	text *delimitedReader
 }
 
 // Encodings the text reader knows, by the names --encoding takes.
@@ -87,11 +87,7 @@ func openText(path string, opt Options, info *Info) (rowSource, error) {
 	if delim == '\t' {
 		info.Delimiter = "tab"
 	}
-	r := csv.NewReader(text)
-	r.Comma = delim
-	r.LazyQuotes = true
-	r.FieldsPerRecord = -1
-	return &textRows{f: f, csv: r}, nil
+	return &textRows{f: f, path: path, text: newDelimitedReader(text, delim)}, nil
 }
 
 // detectEncoding names the encoding of a sample of text, the length of its
@@ -187,10 +183,10 @@ func russianScore(s string) float64 {
 }
 
 // detectDelimiter picks the separator that splits the first lines into the
-// same number of fields most often.
+// same number of fields most often. Lines end with LF, CRLF or a lone CR.
 func detectDelimiter(sample []byte) rune {
-	lines := bytes.Split(sample, []byte("\n"))
-	if len(lines) > 1 {
+	lines := bytes.FieldsFunc(sample, func(r rune) bool { return r == '\n' || r == '\r' })
+	if len(lines) > 1 && !bytes.HasSuffix(sample, []byte("\n")) && !bytes.HasSuffix(sample, []byte("\r")) {
 		lines = lines[:len(lines)-1] // the last may be cut short
 	}
 	if len(lines) > 30 {
@@ -229,17 +225,23 @@ func countOutsideQuotes(line []byte, d byte) int {
 	return n
 }
 
+// next returns the next record that is not a blank line.
 func (t *textRows) next() ([]string, int, error) {
-	rec, err := t.csv.Read()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, pe.StartLine, &rowError{err}
+	for {
+		rec, line, err := t.text.record()
+		var long errLineTooLong
+		switch {
+		case errors.As(err, &long):
+			return nil, line, &rowError{err}
+		case err == io.EOF:
+			return nil, t.text.lines, err
+		case err != nil:
+			return nil, t.text.lines, err
+		case len(rec) == 1 && rec[0] == "":
+			continue
 		}
-		return nil, 0, err
+		return rec, line, nil
 	}
-	line, _ := t.csv.FieldPos(0)
-	return rec, line, nil
 }
 
 func (t *textRows) close() error { return t.f.Close() }
