@@ -65,6 +65,7 @@ var (
 const (
 	RowUnreadable = "row.unreadable" // the row could not be read; the rest of the file is
 	RowRagged     = "row.ragged"     // cells beyond the last header column, kept in Extra
+	RowTotal      = "row.total"      // a totals row ("Итого", "Всего"), not a customer: skipped
 )
 
 // headerScanRows is how far below the top a header row may sit.
@@ -152,7 +153,8 @@ type Row struct {
 }
 
 // Rows yields every data row; empty rows are passed over and totals and
-// grouping rows are counted in Info.Skipped. An error ends the stream; it
+// grouping rows are counted in Info.Skipped. A totals row comes as a Row
+// that is not OK, with a RowTotal problem. An error ends the stream; it
 // names the file and the row.
 func (r *Reader) Rows() iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
@@ -182,8 +184,18 @@ func (r *Reader) Rows() iter.Seq2[Row, error] {
 				return
 			}
 			if reason := r.skipReason(cells); reason != "" {
-				if reason != "empty" {
-					r.info.Skipped = append(r.info.Skipped, SkippedRow{Row: n, Reason: reason})
+				if reason == "empty" {
+					continue
+				}
+				r.info.Skipped = append(r.info.Skipped, SkippedRow{Row: n, Reason: reason})
+				if reason != "totals" {
+					continue
+				}
+				// A totals row is said out loud: a name column reading
+				// "Итого" would otherwise be a customer, or a silent loss.
+				p := r.problem(n, RowTotal, crmkit.SeverityWarning, "a totals row (%q), not a customer: skipped", r.totalsCell(cells))
+				if !yield(Row{Num: n, Cells: cells, Problems: []crmkit.Problem{p}}, nil) {
+					return
 				}
 				continue
 			}
@@ -234,10 +246,10 @@ func lastNonEmpty(cells []string) int {
 }
 
 // skipReason tells rows that are not records: empty ones, totals
-// ("Итого", "Всего") and the group rows of 1C hierarchical lists in a
-// workbook (a group name alone in the name column). A text file shows no
-// groups: a name alone there is a contact person without a phone, and is
-// read.
+// ("Итого", "Всего", also numbered: "4;Итого;…") and the group rows of 1C
+// hierarchical lists in a workbook (a group name alone in the name
+// column). A text file shows no groups: a name alone there is a contact
+// person without a phone, and is read.
 func (r *Reader) skipReason(cells []string) string {
 	filled, at := 0, -1
 	for i, c := range cells {
@@ -251,12 +263,48 @@ func (r *Reader) skipReason(cells []string) string {
 	switch {
 	case filled == 0:
 		return "empty"
-	case isTotals(cells[at]):
+	case r.totalsCell(cells) != "":
 		return "totals"
 	case r.info.Format != "csv" && filled == 1 && len(r.info.Columns) >= 3 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
 		return "group"
 	}
 	return ""
+}
+
+// totalsCell is the cell that makes a row a totals row: the name column
+// or the first cell that is not a number, when it says "Итого" or
+// "Всего"; a row number ("4", "4.", "№ 4") before it does not hide it.
+// "" for any other row.
+func (r *Reader) totalsCell(cells []string) string {
+	if r.nameCol >= 0 && r.nameCol < len(cells) && isTotals(cells[r.nameCol]) {
+		return strings.TrimSpace(cells[r.nameCol])
+	}
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" || isRowNumber(c) {
+			continue
+		}
+		if isTotals(c) {
+			return c
+		}
+		return ""
+	}
+	return ""
+}
+
+// isRowNumber: digits with at most the signs a numbering carries.
+func isRowNumber(s string) bool {
+	digits := 0
+	for _, c := range s {
+		switch {
+		case unicode.IsDigit(c):
+			digits++
+		case strings.ContainsRune(" .№#)", c):
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func isTotals(cell string) bool {

@@ -3,7 +3,10 @@ package importers
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/crmkit/crmkit"
 )
 
 func writeFile(t *testing.T, name string, data []byte) string {
@@ -42,6 +45,47 @@ func TestNameOnlyRowInText(t *testing.T) {
 	for i, want := range []string{"Сидорова Анна Петровна", "Морозов Илья", "Лебедева Вера"} {
 		if !rows[i].OK || rows[i].Record.Fields["name"] != want || rows[i].Num != i+2 {
 			t.Errorf("row %d: %+v, want %s from line %d", i, rows[i], want, i+2)
+		}
+	}
+}
+
+// A numbered totals row ("4;Итого;…") is no customer named "Итого": it is
+// skipped and said so, with its line, whether the word stands in the name
+// column or in the first cell that is not a number.
+func TestNumberedTotalsRows(t *testing.T) {
+	info, rows := readRows(t, filepath.Join("testdata", "text", "totals-1251.csv"), Options{})
+	var names []string
+	totals := map[int]string{}
+	for _, row := range rows {
+		switch {
+		case row.OK:
+			names = append(names, row.Record.Fields["name"])
+		case len(row.Problems) == 1 && row.Problems[0].Code == RowTotal && row.Problems[0].Row == row.Num:
+			if row.Problems[0].Severity != crmkit.SeverityWarning || !strings.Contains(row.Problems[0].File, "totals-1251.csv") {
+				t.Errorf("problem %+v", row.Problems[0])
+			}
+			totals[row.Num] = row.Problems[0].Message
+		default:
+			t.Errorf("row %+v", row)
+		}
+	}
+	if got := strings.Join(names, ", "); got != "ООО Альфа, ИП Березин, Сидорова Анна Петровна" {
+		t.Errorf("records %s", got)
+	}
+	for line, word := range map[int]string{5: `"Итого"`, 6: `"Всего:"`, 7: `"Итого по Москве"`, 8: `"Итого:"`} {
+		if !strings.Contains(totals[line], word) {
+			t.Errorf("line %d: %q, want a row.total naming %s", line, totals[line], word)
+		}
+	}
+	if len(totals) != 4 || len(info.Skipped) != 4 || info.Skipped[0] != (SkippedRow{5, "totals"}) || info.DataRows != 3 {
+		t.Errorf("totals %v, skipped %+v, data rows %d", totals, info.Skipped, info.DataRows)
+	}
+}
+
+func TestIsRowNumber(t *testing.T) {
+	for s, want := range map[string]bool{"4": true, "4.": true, "№ 12": true, "12)": true, "Итого": false, "": false, "№": false, "4a": false} {
+		if got := isRowNumber(s); got != want {
+			t.Errorf("isRowNumber(%q) = %v", s, got)
 		}
 	}
 }
