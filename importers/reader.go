@@ -59,6 +59,7 @@ var (
 	ErrUnsupported = errors.New("unsupported file format")
 	ErrEncrypted   = errors.New("password-protected workbook")
 	ErrEmpty       = errors.New("no rows")
+	ErrNotText     = errors.New("not a text table") // binary data, an image, an archive: read as text it would be garbage
 )
 
 // Problem codes of rows.

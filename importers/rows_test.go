@@ -1,6 +1,10 @@
 package importers
 
 import (
+	"bytes"
+	"errors"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +91,48 @@ func TestIsRowNumber(t *testing.T) {
 		if got := isRowNumber(s); got != want {
 			t.Errorf("isRowNumber(%q) = %v", s, got)
 		}
+	}
+}
+
+// An image or other binary file named .csv is "not a text table": one
+// line naming the file, none of its bytes.
+func TestNotATextTable(t *testing.T) {
+	var pngBytes bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 40))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	if err := png.Encode(&pngBytes, img); err != nil {
+		t.Fatal(err)
+	}
+	binary := make([]byte, 4096)
+	for i := range binary {
+		binary[i] = byte(i*131 + i/7) // every byte value, zeros included
+	}
+	controls := []byte(strings.Repeat("ФИО;Телефон\x01\x02\x03\x04\x05\x06\x07\x08\n", 20))
+	for _, tt := range []struct {
+		name string
+		data []byte
+		what string
+	}{
+		{"logo.csv", pngBytes.Bytes(), "a PNG image"},
+		{"dump.csv", binary, "binary data"},
+		{"noise.csv", controls, "binary data"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, tt.name, tt.data)
+			_, err := Open(path, Options{})
+			if !errors.Is(err, ErrNotText) {
+				t.Fatalf("Open = %v, want ErrNotText", err)
+			}
+			if want := path + ": not a text table: " + tt.what; err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
+			}
+		})
+	}
+	// Text with a stray control character, a DOS end-of-file mark, is text.
+	path := writeFile(t, "dos.csv", []byte("ФИО;Телефон\r\nИванов;1\x0b2\r\n\x1a"))
+	if _, rows := readRows(t, path, Options{}); len(rows) != 1 || rows[0].Record.Fields["name"] != "Иванов" {
+		t.Errorf("rows %+v", rows)
 	}
 }

@@ -75,6 +75,9 @@ func openText(path string, opt Options, info *Info) (rowSource, error) {
 		text = transform.NewReader(br, enc.NewDecoder())
 		decoded, _ = enc.NewDecoder().Bytes(sample[bom:])
 	}
+	if what := binaryContent(sample[bom:], decoded); what != "" {
+		return fail(fmt.Errorf("%s: %w: %s", path, ErrNotText, what))
+	}
 	delim := detectDelimiter(decoded)
 	if opt.Delimiter != "" {
 		d, ok := delimiters[strings.ToLower(opt.Delimiter)]
@@ -182,6 +185,47 @@ func russianScore(s string) float64 {
 	return max(float64(score)/float64(total), 0)
 }
 
+// binaryContent tells what a file that is not text holds — "a PNG image",
+// "binary data" — or "" for text. raw is the sample as read, decoded the
+// same bytes as UTF-8. Text has no zero bytes (UTF-16 is decoded by now)
+// and hardly any control characters; a stray one, such as the DOS end of
+// file (^Z), is allowed.
+func binaryContent(raw, decoded []byte) string {
+	for _, m := range []struct{ magic, what string }{
+		{"\x89PNG\r\n\x1a\n", "a PNG image"},
+		{"\xff\xd8\xff", "a JPEG image"},
+		{"GIF8", "a GIF image"},
+		{"%PDF-", "a PDF document"},
+		{"\x1f\x8b", "a gzip archive"},
+		{"Rar!\x1a\x07", "a RAR archive"},
+		{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
+		{"\x7fELF", "a program"},
+		{"MZ", "a program"},
+	} {
+		if bytes.HasPrefix(raw, []byte(m.magic)) && (m.what != "a program" || bytes.IndexByte(raw, 0) >= 0) {
+			return m.what
+		}
+	}
+	runes, bad := 0, 0
+	for len(decoded) > 0 {
+		r, size := utf8.DecodeRune(decoded)
+		decoded = decoded[size:]
+		runes++
+		switch {
+		case r == 0:
+			return "binary data"
+		case r == utf8.RuneError && size == 1 && len(decoded) >= utf8.UTFMax,
+			r < 0x20 && !strings.ContainsRune("\t\n\r\f\v\x1a", r),
+			r == 0x7f, r >= 0x80 && r < 0xa0:
+			bad++
+		}
+	}
+	if bad > 0 && bad*100 > runes {
+		return "binary data"
+	}
+	return ""
+}
+
 // detectDelimiter picks the separator that splits the first lines into the
 // same number of fields most often. Lines end with LF, CRLF or a lone CR.
 func detectDelimiter(sample []byte) rune {
@@ -237,8 +281,8 @@ func (t *textRows) next() ([]string, int, error) {
 			return nil, t.text.lines, err
 		case err != nil:
 			return nil, t.text.lines, err
-		case len(rec) == 1 && rec[0] == "":
-			continue
+		case len(rec) == 1 && (rec[0] == "" || rec[0] == "\x1a"):
+			continue // a blank line, or the end-of-file mark (^Z) of DOS programs
 		}
 		return rec, line, nil
 	}
