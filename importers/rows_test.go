@@ -136,3 +136,57 @@ func TestNotATextTable(t *testing.T) {
 		t.Errorf("rows %+v", rows)
 	}
 }
+
+// Nothing is lost on the way in: for every text fixture, the data rows a
+// person counts in it (the rows under the header that are not blank, a
+// quoted field over several lines being one row) are the records plus the
+// rows reported as row.* problems plus the skips reported otherwise.
+func TestTextFixturesLoseNoRow(t *testing.T) {
+	dataRows := map[string]int{
+		"stray-quotes-1251.csv": 8,
+		"mac-cr-1251.csv":       3,
+		"mixed-endings.csv":     5,
+		"name-only.csv":         3,
+		"totals-1251.csv":       7,
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "text", "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			want, ok := dataRows[name]
+			if !ok {
+				t.Fatalf("say how many data rows %s holds", name)
+			}
+			info, rows := readRows(t, path, Options{})
+			records, reported := 0, 0
+			for _, row := range rows {
+				if row.OK {
+					records++
+					continue
+				}
+				n := 0
+				for _, p := range row.Problems {
+					if strings.HasPrefix(p.Code, "row.") && p.Code != RowRagged && p.Row == row.Num {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("line %d is neither a record nor one row problem: %+v", row.Num, row.Problems)
+				}
+				reported += n
+			}
+			skips := 0
+			for _, s := range info.Skipped {
+				if s.Reason != "totals" { // totals come as row.total problems
+					skips++
+				}
+			}
+			if records+reported+skips != want {
+				t.Errorf("%d data rows in, %d records + %d row problems + %d skips out", want, records, reported, skips)
+			}
+		})
+	}
+}
