@@ -64,8 +64,8 @@ func (r *Reader) findHeader() error {
 	r.info.HeaderRow = nums[best]
 	r.nameCol = -1
 	for i, h := range header {
-		field, label := fieldFor(h, r.opt.Map)
-		r.info.Columns = append(r.info.Columns, Column{Index: i, Header: strings.TrimSpace(h), Field: field, Label: label})
+		field, label, rule := fieldFor(h, r.opt.Map)
+		r.info.Columns = append(r.info.Columns, Column{Index: i, Header: strings.TrimSpace(h), Field: field, Label: label, Rule: rule})
 		if field == crmkit.FieldName && r.nameCol < 0 {
 			r.nameCol = i
 		}
@@ -87,7 +87,7 @@ func allEmpty(rows [][]string) bool {
 func (r *Reader) mappedCells(row []string) int {
 	n := 0
 	for _, c := range row {
-		if f, _ := fieldFor(c, r.opt.Map); f != "" && f != Skip {
+		if f, _, _ := fieldFor(c, r.opt.Map); f != "" && f != Skip {
 			n++
 		}
 	}

@@ -57,6 +57,7 @@ type tableReport struct {
 type fieldReport struct {
 	Field    string         `json:"field"`
 	Columns  []string       `json:"columns"`
+	Rules    []string       `json:"rules"` // how each column's header was mapped: synonym, 1c path, unit dropped, …
 	Filled   int            `json:"filled"`
 	FillRate float64        `json:"fill_rate"`
 	Problems map[string]int `json:"problems,omitempty"`
@@ -129,6 +130,7 @@ func inspectTable(ctx context.Context, path string, opt importers.Options, clean
 		default:
 			fr := field(c.Field)
 			fr.Columns = append(fr.Columns, c.Header)
+			fr.Rules = append(fr.Rules, c.Rule)
 		}
 	}
 	for row, err := range src.Rows() {
@@ -292,7 +294,14 @@ func (rep tableReport) print(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\n  columns:")
 	for _, f := range rep.Fields {
-		fmt.Fprintf(w, "    %-16s ← %-40s filled %5.1f%%", f.Field, strings.Join(f.Columns, ", "), 100*f.FillRate)
+		cols := make([]string, len(f.Columns))
+		for i, c := range f.Columns {
+			cols[i] = c
+			if i < len(f.Rules) && f.Rules[i] != "" && f.Rules[i] != importers.RuleSynonym {
+				cols[i] += " (" + f.Rules[i] + ")"
+			}
+		}
+		fmt.Fprintf(w, "    %-16s ← %-40s filled %5.1f%%", f.Field, strings.Join(cols, ", "), 100*f.FillRate)
 		if len(f.Problems) > 0 {
 			fmt.Fprintf(w, "  problems: %s", codeCounts(f.Problems))
 		}
