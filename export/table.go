@@ -26,6 +26,9 @@ const (
 	FormatCSV   = "csv"
 	FormatJSONL = "jsonl"
 	FormatXLSX  = "xlsx"
+	// FormatCSVRaw is CSV with every cell as it is: for machines (--raw).
+	// FormatCSV keeps Excel from running a cell as a formula.
+	FormatCSVRaw = "csv-raw"
 )
 
 // FormatOf names the table format of a file name; "-" (stdout) is CSV.
@@ -71,9 +74,9 @@ func (t *Table) Close() error { return t.w.close() }
 
 func newTableWriter(w io.Writer, format string, header []string) (tableWriter, error) {
 	switch format {
-	case FormatCSV:
+	case FormatCSV, FormatCSVRaw:
 		cw := csv.NewWriter(w)
-		return &csvTable{cw}, cw.Write(header)
+		return &csvTable{w: cw, safe: format == FormatCSV}, cw.Write(header)
 	case FormatJSONL:
 		return &jsonlTable{enc: json.NewEncoder(w), header: header}, nil
 	case FormatXLSX:
@@ -82,9 +85,43 @@ func newTableWriter(w io.Writer, format string, header []string) (tableWriter, e
 	return nil, fmt.Errorf("unknown table format %q", format)
 }
 
-type csvTable struct{ w *csv.Writer }
+type csvTable struct {
+	w    *csv.Writer
+	safe bool
+}
 
-func (t *csvTable) row(cells []string) error { return t.w.Write(cells) }
+func (t *csvTable) row(cells []string) error {
+	if t.safe {
+		copied := false
+		for i, c := range cells {
+			if formulaLike(c) {
+				if !copied { // the caller's slice stays as it was
+					cells, copied = append([]string(nil), cells...), true
+				}
+				cells[i] = "'" + c
+			}
+		}
+	}
+	return t.w.Write(cells)
+}
+
+// formulaLike: a cell Excel would run as a formula (OWASP's CSV
+// injection): one that starts with =, @, a tab or a carriage return, or
+// with + or - followed by anything but a number ("+74951234567" and
+// "-1000" stay as they are).
+func formulaLike(c string) bool {
+	if c == "" {
+		return false
+	}
+	switch c[0] {
+	case '=', '@', '\t', '\r':
+		return true
+	case '+', '-':
+		_, err := strconv.ParseFloat(strings.NewReplacer(" ", "", "\u00a0", "", ",", ".").Replace(c[1:]), 64)
+		return len(c) > 1 && err != nil
+	}
+	return false
+}
 func (t *csvTable) close() error             { t.w.Flush(); return t.w.Error() }
 
 type jsonlTable struct {

@@ -63,7 +63,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 	sum := newSummary("dedupe", fl, opts.g.maxErrors)
 	sum.OutputDir = opts.outDir
 	problems := func(w io.Writer) error {
-		_, err := export.WriteProblems(w, export.FormatCSV, export.Slice(fl.Problems))
+		_, err := export.WriteProblems(w, opts.g.csvFormat(export.FormatCSV), export.Slice(fl.Problems))
 		return err
 	}
 	if sum.exceeded() {
@@ -84,15 +84,15 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		write func(io.Writer) error
 	}{
 		{"cards.csv", func(w io.Writer) error {
-			_, err := export.WriteCards(w, export.FormatCSV, export.Slice(d.Cards))
+			_, err := export.WriteCards(w, opts.g.csvFormat(export.FormatCSV), export.Slice(d.Cards))
 			return err
 		}},
 		{"links.csv", func(w io.Writer) error {
-			_, err := export.WriteLinks(w, export.FormatCSV, export.Slice(d.Links))
+			_, err := export.WriteLinks(w, opts.g.csvFormat(export.FormatCSV), export.Slice(d.Links))
 			return err
 		}},
 		{"rows.csv", func(w io.Writer) error {
-			_, err := export.WriteRows(w, export.FormatCSV, func(yield func(crmkit.Link, error) bool) {
+			_, err := export.WriteRows(w, opts.g.csvFormat(export.FormatCSV), func(yield func(crmkit.Link, error) bool) {
 				for _, r := range fl.Records {
 					if !yield(crmkit.Link{File: r.File, Row: r.Row, Source: r.Source, SourceKey: r.Key,
 						PersonalID: idOf[crmkit.SourceKey{Source: r.Source, Key: r.Key}]}, nil) {

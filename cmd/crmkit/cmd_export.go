@@ -66,6 +66,7 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	format = opts.g.csvFormat(format)
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
 		return err

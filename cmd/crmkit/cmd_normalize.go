@@ -52,6 +52,7 @@ func runNormalize(ctx context.Context, ios *IOStreams, opts *normalizeOptions) e
 	if err != nil {
 		return usageError{err}
 	}
+	format = opts.g.csvFormat(format)
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/crmkit/crmkit/export"
 	"github.com/spf13/cobra"
 )
 
@@ -27,6 +28,16 @@ type globalOptions struct {
 	encoding       string
 	delimiter      string
 	includeDeleted bool
+	raw            bool
+}
+
+// csvFormat is the CSV format of this run's outputs: safe to open in Excel
+// unless --raw.
+func (g *globalOptions) csvFormat(format string) string {
+	if format == export.FormatCSV && g.raw {
+		return export.FormatCSVRaw
+	}
+	return format
 }
 
 func run() int {
@@ -87,6 +98,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.StringVar(&g.sheet, "sheet", "", "workbook sheet: a name, a number from 1, or all (default: the first visible)")
 	f.StringVar(&g.encoding, "encoding", "", "text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r or cp866 (default: detected)")
 	f.StringVar(&g.delimiter, "delimiter", "", `text files: ";", ",", tab or "|" (default: detected)`)
+	f.BoolVar(&g.raw, "raw", false, "CSV output: every cell as it is (for machines), without the ' before a cell Excel would run as a formula")
 	f.BoolVar(&g.includeDeleted, "include-deleted", false, "1C files: read objects marked for deletion too (they are counted either way)")
 	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
