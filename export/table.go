@@ -122,7 +122,7 @@ func formulaLike(c string) bool {
 	}
 	return false
 }
-func (t *csvTable) close() error             { t.w.Flush(); return t.w.Error() }
+func (t *csvTable) close() error { t.w.Flush(); return t.w.Error() }
 
 type jsonlTable struct {
 	enc    *json.Encoder

@@ -9,8 +9,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -38,6 +40,13 @@ func Open(ctx context.Context, path string, lockWait time.Duration) (*Store, err
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
+	// Customer data is confidential: a new store is readable by its owner
+	// only, and SQLite gives its journal and WAL the same permissions.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)

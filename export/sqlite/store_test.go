@@ -3,10 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
 	"github.com/crmkit/crmkit/export"
 	"github.com/crmkit/crmkit/export/storetest"
@@ -80,6 +82,37 @@ func legacySchema(t *testing.T, upTo int, statements []string, exec func(q strin
 	for _, q := range statements {
 		if err := exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// A new store, its WAL and shared-memory files are readable by their owner
+// only: customer data is confidential.
+func TestStoreFilesPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "crmkit.db")
+	s, err := Open(context.Background(), path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "test"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if perm := st.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s: mode %v, want owner only", p, perm)
 		}
 	}
 }
