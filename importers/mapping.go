@@ -58,6 +58,9 @@ func FoldHeader(h string) string { return normalize.FoldKey(h) }
 // Skip is the mapping target that drops a column.
 const Skip = "-"
 
+// maxHeader is the longest header, in bytes, the rules read.
+const maxHeader = 200
+
 // Rules that map a header, as inspect names them.
 const (
 	RuleMap          = "mapping"       // the user's --map or config
@@ -84,6 +87,9 @@ func fieldFor(header string, overrides map[string]string) (field, label, rule st
 		if FoldHeader(h) == f {
 			return field, "", RuleMap
 		}
+	}
+	if len(f) > maxHeader {
+		return "", "", "" // a long text is a value, not a header: no need to read it word by word
 	}
 	if field, label := bySynonym(f); field != "" {
 		rule := RuleSynonym

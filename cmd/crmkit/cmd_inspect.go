@@ -211,12 +211,22 @@ func maskedRecord(rec crmkit.Record, kind crmkit.Kind) map[string]string {
 	return out
 }
 
-// maskValue hides personal data: phones and e-mails by their masks, the
-// names and addresses of people, any value with many digits.
+// maskValue hides personal data: phones and e-mails by their masks, any
+// value with many digits, and every text but the few that are never
+// personal (an organisation's name, city, legal form, KPP, amounts, the
+// source's code, the kind). A long value is cut short: an example is a
+// line to read.
 func maskValue(field, v string, kind crmkit.Kind) string {
-	person := kind != crmkit.KindOrganization
+	if len(v) > 4*exampleWidth {
+		v = cut(v, 4*exampleWidth) // a 5-megabyte cell is not masked whole to show 60 characters
+	}
+	return cut(mask(field, v, kind), exampleWidth)
+}
+
+func mask(field, v string, kind crmkit.Kind) string {
+	org := kind == crmkit.KindOrganization
 	switch {
-	case field == crmkit.FieldSourceID:
+	case field == crmkit.FieldSourceID, field == crmkit.FieldKind:
 		return v
 	case field == crmkit.FieldPhone:
 		return crmkit.MaskPhone(v)
@@ -224,10 +234,19 @@ func maskValue(field, v string, kind crmkit.Kind) string {
 		return crmkit.MaskEmail(v)
 	case field == crmkit.FieldINN || field == crmkit.FieldOGRN || digitCount(v) >= 5:
 		return crmkit.MaskPhone(v)
-	case person && (field == crmkit.FieldName || field == crmkit.FieldLastName || field == crmkit.FieldFirstName ||
-		field == crmkit.FieldMiddleName || field == crmkit.FieldAddress || field == crmkit.FieldBirthDate),
-		field == crmkit.FieldContactPerson:
-		return crmkit.MaskText(v)
+	case field == crmkit.FieldCity, field == crmkit.FieldLegalForm, field == crmkit.FieldKPP, field == crmkit.FieldRevenue,
+		org && (field == crmkit.FieldName || field == crmkit.FieldOrgName || field == crmkit.FieldOrg):
+		return v
+	}
+	return crmkit.MaskText(v)
+}
+
+// exampleWidth is how many characters of a value an example shows.
+const exampleWidth = 60
+
+func cut(v string, n int) string {
+	if r := []rune(v); len(r) > n {
+		return string(r[:n]) + "…"
 	}
 	return v
 }

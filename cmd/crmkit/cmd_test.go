@@ -855,3 +855,31 @@ func TestTrain(t *testing.T) {
 		}
 	})
 }
+
+// inspect's examples mask every column that may hold personal data, mapped
+// or not, and cut a huge cell short.
+func TestInspectExamplesMaskedAndShort(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "clients.csv")
+	huge := strings.Repeat("очень длинный комментарий ", 20000) // 500,000 characters
+	body := "Наименование;Телефон;Менеджер;Примечание;Город\nИванов Иван Иванович;+7 916 123-45-67;Смирнова Анна;" + huge + ";Тверь\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, "", "inspect", path)
+	if r.code != 0 {
+		t.Fatalf("inspect: %d %s", r.code, r.errOut)
+	}
+	for _, leak := range []string{"Смирнова", "Иванов Иван", "123-45-67"} {
+		if strings.Contains(r.out, leak) {
+			t.Errorf("inspect shows %q:\n%s", leak, r.out)
+		}
+	}
+	for _, line := range strings.Split(r.out, "\n") {
+		if len([]rune(line)) > 1000 {
+			t.Errorf("a line of %d characters", len([]rune(line)))
+		}
+	}
+	if !strings.Contains(r.out, "Тверь") {
+		t.Errorf("the city, never personal, is masked:\n%s", r.out)
+	}
+}
