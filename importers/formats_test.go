@@ -297,6 +297,18 @@ func TestMoreOpenErrors(t *testing.T) {
 	}
 	brokenZip := filepath.Join(dir, "broken.xlsx")
 	os.WriteFile(brokenZip, []byte("PK\x03\x04 not really a zip"), 0o644)
+	// A zipped folder named .xlsx: a zip, no workbook in it.
+	notWorkbook := filepath.Join(dir, "folder.xlsx")
+	{
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, name := range []string{"clients/readme.txt", "clients/list.csv"} {
+			w, _ := zw.Create(name)
+			w.Write([]byte("ФИО;Телефон\n"))
+		}
+		zw.Close()
+		os.WriteFile(notWorkbook, buf.Bytes(), 0o644)
+	}
 	emptySheet := filepath.Join(dir, "empty.xlsx")
 	excelize.NewFile().SaveAs(emptySheet)
 	xmlFile := filepath.Join(dir, "export.xml")
@@ -313,6 +325,7 @@ func TestMoreOpenErrors(t *testing.T) {
 		{legacy, ErrUnsupported, "libreoffice --headless --convert-to xlsx"},
 		{protected, ErrEncrypted, "without a password"},
 		{brokenZip, nil, "open workbook"},
+		{notWorkbook, ErrNotWorkbook, "a zip archive with no workbook in it (2 files: clients/readme.txt, clients/list.csv"},
 		{emptySheet, ErrEmpty, "empty"},
 		{xmlFile, ErrUnsupported, "КоммерческаяИнформация"},
 		{noHeader, ErrNoHeader, "| фы | ###########"},

@@ -60,6 +60,7 @@ var (
 	ErrEncrypted   = errors.New("password-protected workbook")
 	ErrEmpty       = errors.New("no rows")
 	ErrNotText     = errors.New("not a text table") // binary data, an image, an archive: read as text it would be garbage
+	ErrNotWorkbook = errors.New("not a workbook")   // a zip that holds no workbook
 )
 
 // Problem codes of rows.

@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,9 +21,9 @@ type xlsxRows struct {
 }
 
 func openXLSX(path, sheet string, info *Info) (rowSource, error) {
-	f, err := excelize.OpenFile(path)
+	f, err := openWorkbook(path)
 	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+		return nil, err
 	}
 	if sheet == "" {
 		sheet, err = firstVisibleSheet(f)
@@ -49,6 +50,30 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 	}
 	info.Sheet, info.Sheets = sheet, f.GetSheetList()
 	return &xlsxRows{f: f, rows: rows, info: info}, nil
+}
+
+// openWorkbook opens a workbook; a zip with no workbook in it (a zipped
+// folder, a .docx renamed) says so instead of excelize's "EOF".
+func openWorkbook(path string) (*excelize.File, error) {
+	f, err := excelize.OpenFile(path)
+	if err == nil {
+		return f, nil
+	}
+	if z, zerr := zip.OpenReader(path); zerr == nil {
+		defer z.Close()
+		var names []string
+		workbook := false
+		for _, e := range z.File {
+			workbook = workbook || strings.EqualFold(e.Name, "xl/workbook.xml")
+			if len(names) < 3 {
+				names = append(names, e.Name)
+			}
+		}
+		if !workbook {
+			return nil, fmt.Errorf("%s: %w: a zip archive with no workbook in it (%d files: %s…)", path, ErrNotWorkbook, len(z.File), strings.Join(names, ", "))
+		}
+	}
+	return nil, fmt.Errorf("open workbook %s: %w", path, err)
 }
 
 func firstVisibleSheet(f *excelize.File) (string, error) {
@@ -99,9 +124,9 @@ func Sheets(path string) ([]string, error) {
 	if format != FormatXLSX {
 		return []string{""}, nil // a text file is one table
 	}
-	f, err := excelize.OpenFile(path)
+	f, err := openWorkbook(path)
 	if err != nil {
-		return nil, fmt.Errorf("open workbook %s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
 	return f.GetSheetList(), nil
