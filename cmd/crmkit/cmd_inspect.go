@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -44,8 +45,9 @@ and three example rows with personal data masked. It writes nothing.
 
 // tableReport is inspect's account of one table.
 type tableReport struct {
-	File   string `json:"file"`
-	Source string `json:"source"`
+	File         string `json:"file"`
+	Source       string `json:"source"`
+	SkippedSheet string `json:"skipped_sheet,omitempty"` // why a sheet of --sheet all was passed over: "empty"
 	importers.Info
 	OneC     *onec.Info          `json:"onec,omitempty"` // 1C exchange files
 	Fields   []fieldReport       `json:"fields"`
@@ -84,6 +86,12 @@ func runInspect(ctx context.Context, ios *IOStreams, opts *inspectOptions) error
 		}
 		for _, t := range tabs {
 			rep, err := inspectTable(ctx, path, t, clean, opts.g.includeDeleted)
+			if len(tabs) > 1 && errors.Is(err, importers.ErrEmpty) {
+				rep := tableReport{File: path, SkippedSheet: "empty", Problems: map[string]int{}}
+				rep.Sheet = t.Sheet
+				reports = append(reports, rep)
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -263,6 +271,10 @@ func digitCount(s string) int {
 
 func (rep tableReport) print(w io.Writer) {
 	fmt.Fprintf(w, "%s", rep.File)
+	if rep.SkippedSheet != "" {
+		fmt.Fprintf(w, " [sheet %s]: %s, skipped\n", rep.Sheet, rep.SkippedSheet)
+		return
+	}
 	if rep.Sheet != "" {
 		fmt.Fprintf(w, " [sheet %s of %d]", rep.Sheet, len(rep.Sheets))
 	}

@@ -883,3 +883,33 @@ func TestInspectExamplesMaskedAndShort(t *testing.T) {
 		t.Errorf("the city, never personal, is masked:\n%s", r.out)
 	}
 }
+
+// --sheet all passes over empty sheets (Excel's default Лист2, Лист3, often
+// hidden) with a warning instead of failing the run.
+func TestSheetAllSkipsEmptySheets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "book.xlsx")
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"ФИО", "Телефон"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"Иванов Иван Иванович", "+7 916 123-45-67"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"Петров Пётр Петрович", "+7 916 765-43-21"})
+	for _, s := range []string{"Лист2", "Лист3"} {
+		f.NewSheet(s)
+	}
+	f.SetSheetVisible("Лист2", false)
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	r := runCLI(t, "", "dedupe", "--sheet", "all", "--format", "json", "-q", path, "-o", out)
+	if r.code != 0 {
+		t.Fatalf("dedupe --sheet all: exit %d: %s", r.code, r.errOut)
+	}
+	s := jsonSummary(t, r)
+	if s.Records != 2 || s.ProblemsByCode["sheet.empty"] != 2 {
+		t.Errorf("records %d, problems %v", s.Records, s.ProblemsByCode)
+	}
+	r = runCLI(t, "", "inspect", "--sheet", "all", path)
+	if r.code != 0 || !strings.Contains(r.out, "[sheet Лист2]: empty, skipped") || !strings.Contains(r.out, "[sheet Лист3]: empty, skipped") {
+		t.Errorf("inspect --sheet all: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+}

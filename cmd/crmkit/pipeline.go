@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -50,6 +51,12 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 		n := 0
 		for _, read := range opts {
 			r, err := openSource(path, read, g.includeDeleted)
+			if len(opts) > 1 && errors.Is(err, importers.ErrEmpty) {
+				// --sheet all: Excel's default Лист2, Лист3 are empty.
+				fl.problems([]crmkit.Problem{{File: path, Code: codeSheetEmpty, Severity: crmkit.SeverityWarning,
+					Message: fmt.Sprintf("sheet %q is empty: skipped", read.Sheet)}})
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -68,6 +75,9 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 	}
 	return fl, nil
 }
+
+// codeSheetEmpty: with --sheet all, an empty sheet is passed over.
+const codeSheetEmpty = "sheet.empty"
 
 // add cleanses the rows of one table into the flow.
 func (fl *flow) add(ctx context.Context, r source, opt normalize.Options, prog *progress) error {
