@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"github.com/crmkit/crmkit"
+	"strings"
 	"testing"
 )
 
@@ -157,6 +158,33 @@ func TestRecordNameFromColumns(t *testing.T) {
 		}
 		if rec.Kind != crmkit.KindPerson || rec.NameKey == "" {
 			t.Errorf("%q: kind %q, key %q", tt.wantName, rec.Kind, rec.NameKey)
+		}
+	}
+}
+
+// Invisible format characters (a right-to-left override, zero-width
+// spaces) never reach a name, and a word with no letters is no part of it.
+func TestNameFormatCharactersAndSymbols(t *testing.T) {
+	for raw, want := range map[string]string{
+		"\u202eИванов\u202c Иван Иванович":       "Иванов Иван Иванович",
+		"Иванов\u200b Иван\u200d Иванович\ufeff": "Иванов Иван Иванович",
+		"Иванов 😀 Иван":                          "Иванов Иван",
+		"*** Петров Пётр":                        "Петров Пётр",
+	} {
+		rec, problems := Record(crmkit.Record{Source: "t", Key: "1", Kind: crmkit.KindPerson, Fields: map[string]string{crmkit.FieldName: raw}},
+			Options{Phone: PhoneOptions{Region: "RU"}})
+		if got := rec.Fields[crmkit.FieldName]; got != want {
+			t.Errorf("%q: name %q, want %q", raw, got, want)
+		}
+		if rec.NameKey != strings.ToLower(strings.ReplaceAll(want, "ё", "е")) {
+			t.Errorf("%q: key %q", raw, rec.NameKey)
+		}
+		hasSymbols := false
+		for _, p := range problems {
+			hasSymbols = hasSymbols || p.Code == NameHasSymbols
+		}
+		if wantSymbols := strings.ContainsAny(raw, "😀*"); hasSymbols != wantSymbols {
+			t.Errorf("%q: problems %v", raw, problems)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 const (
 	NameMixedScript = "name.mixed_script" // Latin look-alike letters in a Cyrillic word, or the reverse
 	NameHasDigits   = "name.has_digits"   // digits in a person's name
+	NameHasSymbols  = "name.has_symbols"  // words with no letters (an emoji, "***") in a person's name, left out
 )
 
 // Genders a name can tell.
@@ -49,7 +50,7 @@ var (
 func PersonName(raw string) (Person, []crmkit.Problem) {
 	var problems []crmkit.Problem
 	var tokens []string
-	mixed, digits := false, false
+	mixed, digits, symbols := false, false, false
 	for _, f := range strings.Fields(strings.NewReplacer("\u00a0", " ", ",", " ").Replace(strings.ToValidUTF8(raw, "\uFFFD"))) {
 		f, changed := fixMixedScript(f)
 		mixed = mixed || changed
@@ -64,12 +65,20 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 			tokens = append(tokens, strings.ToUpper(f)+".") // an initial without its dot
 			continue
 		}
+		if strings.IndexFunc(f, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			symbols = true // "😀", "***", "—": no part of a name (digits are reported as such)
+			continue
+		}
 		lower := strings.ToLower(f)
 		if particles[lower] && len(tokens) > 0 {
 			tokens[len(tokens)-1] += " " + lower
 			continue
 		}
 		tokens = append(tokens, titleWord(f))
+	}
+	if symbols {
+		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameHasSymbols, Severity: crmkit.SeverityWarning,
+			Message: fmt.Sprintf("%s has words with no letters in a person's name; left out", crmkit.MaskText(raw))})
 	}
 	if digits {
 		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: NameHasDigits, Severity: crmkit.SeverityWarning,

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/crmkit/crmkit"
 )
@@ -43,7 +44,7 @@ var (
 func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	fields := make(map[string]string, len(rec.Fields))
 	for k, v := range rec.Fields {
-		if v = strings.TrimSpace(spaces.ReplaceAllString(v, " ")); v != "" {
+		if v = strings.TrimSpace(spaces.ReplaceAllString(stripFormat(v), " ")); v != "" {
 			fields[k] = v
 		}
 	}
@@ -101,6 +102,24 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	}
 	return rec, problems
 }
+
+// stripFormat removes the invisible format characters a copy from the web
+// or a chat brings (bidirectional overrides such as U+202E, zero-width
+// spaces and joiners, the BOM): they change how a value looks, never what
+// it says, and would split one name into two keys.
+func stripFormat(s string) string {
+	if !strings.ContainsFunc(s, isFormat) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isFormat(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 // singleValued are the fields cleaned one value at a time.
 var singleValued = []struct {
