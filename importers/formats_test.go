@@ -314,7 +314,7 @@ func TestMoreOpenErrors(t *testing.T) {
 	xmlFile := filepath.Join(dir, "export.xml")
 	os.WriteFile(xmlFile, []byte("\ufeff<?xml version=\"1.0\"?>\n<КоммерческаяИнформация ВерсияСхемы=\"2.09\"/>"), 0o644)
 	noHeader := filepath.Join(dir, "nohdr.csv")
-	os.WriteFile(noHeader, []byte("Список;;\nфы;89161234567;abc\n"), 0o644)
+	os.WriteFile(noHeader, []byte("Список;;\nфы;89161234567;abc\nИванов Иван Иванович;ivan.ivanov@mail.example;x\n"), 0o644)
 	// A real BIFF8 workbook with Cyrillic text, written by SheetJS (see the README on .xls).
 	legacy := filepath.Join("testdata", "cyrillic-biff8.xls")
 	for _, tt := range []struct {
@@ -337,6 +337,11 @@ func TestMoreOpenErrors(t *testing.T) {
 		}
 		if tt.is != nil && !errors.Is(err, tt.is) {
 			t.Errorf("Open(%s) = %v, want %v", tt.path, err, tt.is)
+		}
+		for _, leak := range []string{"Иванов", "ivan.ivanov", "89161234567"} {
+			if strings.Contains(err.Error(), leak) {
+				t.Errorf("Open(%s) shows %q: %v", tt.path, leak, err)
+			}
 		}
 		if !strings.Contains(err.Error(), tt.says) || !strings.Contains(err.Error(), filepath.Base(tt.path)) {
 			t.Errorf("Open(%s) = %q, want it to name the file and say %q", tt.path, err, tt.says)

@@ -146,6 +146,32 @@ func cell(row []string, j int) string {
 
 // preview shows the first non-empty rows for an error message, digits
 // masked: the rows may hold customers' phones.
+// maskPreviewCell hides what may be personal in a cell an error shows: the
+// digits, an e-mail, and a cell that reads as a person's name (two or
+// three capitalised words); a header or a title shows as it is.
+func maskPreviewCell(c string) string {
+	if strings.Contains(c, "@") {
+		return crmkit.MaskEmail(c)
+	}
+	words := strings.Fields(c)
+	if len(words) >= 2 && len(words) <= 3 {
+		name := true
+		for _, w := range words {
+			r := []rune(w)
+			name = name && unicode.IsUpper(r[0]) && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != '.' }) < 0
+		}
+		if name {
+			return crmkit.MaskText(c)
+		}
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return '#'
+		}
+		return r
+	}, c)
+}
+
 func preview(rows [][]string, n int) string {
 	var b strings.Builder
 	for _, row := range rows {
@@ -162,12 +188,7 @@ func preview(rows [][]string, n int) string {
 			if r := []rune(c); len(r) > 24 {
 				c = string(r[:24]) + "…"
 			}
-			cells = append(cells, strings.Map(func(r rune) rune {
-				if unicode.IsDigit(r) {
-					return '#'
-				}
-				return r
-			}, c))
+			cells = append(cells, maskPreviewCell(c))
 		}
 		fmt.Fprintf(&b, "  | %s\n", strings.Join(cells, " | "))
 	}
