@@ -357,3 +357,32 @@ func TestConstantsAndLabelsFromMap(t *testing.T) {
 		t.Errorf("records %+v", recs)
 	}
 }
+
+// A workbook that unpacks past the limit (a zip bomb) is refused before it
+// is unpacked, with a one-line error, in bounded memory.
+func TestZipBombRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bomb.xlsx")
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw.SetRow("A1", []any{"ФИО", "Комментарий"})
+	filler := strings.Repeat("а", 1000)
+	for i := 2; i <= 20000; i++ { // about 40 MB unpacked, well under 1 MB packed
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		sw.SetRow(cell, []any{"Иванов", filler})
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	defer func(old int64) { unzipLimit = old }(unzipLimit)
+	unzipLimit = 10 << 20
+	_, err = Open(path, Options{})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "bomb.xlsx") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("Open(a workbook of 40 MB unpacked, limit 10 MB) = %v", err)
+	}
+}

@@ -61,6 +61,7 @@ var (
 	ErrEmpty       = errors.New("no rows")
 	ErrNotText     = errors.New("not a text table") // binary data, an image, an archive: read as text it would be garbage
 	ErrNotWorkbook = errors.New("not a workbook")   // a zip that holds no workbook
+	ErrTooLarge    = errors.New("too large")        // a workbook that would unpack past the limit
 )
 
 // Problem codes of rows.

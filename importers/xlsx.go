@@ -52,12 +52,20 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 	return &xlsxRows{f: f, rows: rows, info: info}, nil
 }
 
+// unzipLimit is the most a workbook may unpack to: a million rows of
+// customers are well under it, a zip bomb is not.
+var unzipLimit int64 = 4 << 30
+
 // openWorkbook opens a workbook; a zip with no workbook in it (a zipped
 // folder, a .docx renamed) says so instead of excelize's "EOF".
 func openWorkbook(path string) (*excelize.File, error) {
-	f, err := excelize.OpenFile(path)
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit})
 	if err == nil {
 		return f, nil
+	}
+	if strings.Contains(err.Error(), "unzip size exceeds") {
+		return nil, fmt.Errorf("%s: %w: more than %d MB when unpacked (a zip bomb, or a workbook too large to read)",
+			path, ErrTooLarge, unzipLimit>>20)
 	}
 	if z, zerr := zip.OpenReader(path); zerr == nil {
 		defer z.Close()
