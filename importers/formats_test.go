@@ -386,3 +386,33 @@ func TestZipBombRefused(t *testing.T) {
 		t.Errorf("Open(a workbook of 40 MB unpacked, limit 10 MB) = %v", err)
 	}
 }
+
+// Hostile input ends in one line naming the file: a workbook cut short, a
+// 1C file a million elements deep, random bytes.
+func TestHostileInputOneLineError(t *testing.T) {
+	dir := t.TempDir()
+	whole, err := os.ReadFile(filepath.Join("..", "testdata", "clients.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "cut.xlsx")
+	os.WriteFile(truncated, whole[:len(whole)/2], 0o600)
+	deep := filepath.Join(dir, "deep.xml")
+	os.WriteFile(deep, []byte("<?xml version=\"1.0\"?>\n<КоммерческаяИнформация>"+strings.Repeat("<Контрагент>", 1_000_000)), 0o600)
+	random := filepath.Join(dir, "random.csv")
+	noise := make([]byte, 1<<20)
+	for i := range noise {
+		noise[i] = byte(i*7919 + i/13)
+	}
+	os.WriteFile(random, noise, 0o600)
+	for _, path := range []string{truncated, random} {
+		_, err := Open(path, Options{})
+		if err == nil || !strings.Contains(err.Error(), filepath.Base(path)) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Open(%s) = %v", path, err)
+		}
+	}
+	// The XML is detected here and read by importers/onec; Open refuses it as not a table.
+	if _, err := Open(deep, Options{}); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("Open(%s) = %v", deep, err)
+	}
+}
