@@ -242,6 +242,10 @@ func mask(field, v string, kind crmkit.Kind) string {
 		return crmkit.MaskEmail(v)
 	case field == crmkit.FieldINN || field == crmkit.FieldOGRN || digitCount(v) >= 5:
 		return crmkit.MaskPhone(v)
+	case field == crmkit.FieldBirthDate:
+		return crmkit.MaskText(v)
+	case strings.IndexFunc(v, unicode.IsLetter) < 0:
+		return v // a short number, a sign: nothing personal ("№=1", "Сумма=5000")
 	case field == crmkit.FieldCity, field == crmkit.FieldLegalForm, field == crmkit.FieldKPP, field == crmkit.FieldRevenue,
 		org && (field == crmkit.FieldName || field == crmkit.FieldOrgName || field == crmkit.FieldOrg):
 		return v
