@@ -356,6 +356,10 @@ func (r *Reader) record(cells []string, row int) crmkit.Record {
 			appendValue(rec.Fields, col.Field, col.Label+": "+v)
 		case rec.Fields[col.Field] == "" || multiValued(col.Field):
 			appendValue(rec.Fields, col.Field, v)
+		case col.Rule == RuleMap:
+			// Several columns the user mapped to one field are its parts:
+			// "street_number", "address_1", "address_2" → one address.
+			rec.Fields[col.Field] += " " + v
 		default:
 			// A second column of a single-valued field is kept, not lost.
 			rec.Extra = withExtra(rec.Extra, col.Header, v)

@@ -118,6 +118,20 @@ func TestMapOverridesSynonyms(t *testing.T) {
 	}
 }
 
+// Columns the user maps to one field are its parts and are joined; two
+// columns that map to one field by themselves (two addresses) are not: the
+// second is kept apart.
+func TestMappedColumnsJoin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.csv")
+	os.WriteFile(path, []byte("ФИО;Улица;Дом;Кв;Юридический адрес;Фактический адрес\n"+
+		"Анна;ул. Ленина;д. 5;кв. 12;Москва, Тверская 1;Москва, Арбат 2\n"), 0o644)
+	_, recs := readAll(t, path, Options{Map: map[string]string{"Улица": "address", "Дом": "address", "Кв": "address"}})
+	if len(recs) != 1 || recs[0].Fields["address"] != "ул. Ленина д. 5 кв. 12" ||
+		recs[0].Extra["Юридический адрес"] != "Москва, Тверская 1" || recs[0].Extra["Фактический адрес"] != "Москва, Арбат 2" {
+		t.Errorf("records %+v", recs)
+	}
+}
+
 func TestOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	noHeader := filepath.Join(dir, "x.csv")
