@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
 )
 
 // Undone is what undoing runs put back, and what the undo must recompute.
@@ -18,6 +20,39 @@ type Undone struct {
 	// Seeds are the records of every match component the runs touched: the
 	// undo recomputes their cards (and nothing else changes) with them.
 	Seeds []crmkit.SourceKey
+}
+
+// UndoRun is a whole undo inside the caller's transaction: it takes back
+// run id (0: the latest; with force, the runs after it first), recomputes
+// the cards of everything they touched with the model the store holds
+// after the undo, and records the undo as a run. It returns what was put
+// back, the recomputation (whose Writes are empty: the restored store is
+// what the runs before left) and the undo run.
+func UndoRun(ctx context.Context, tx Tx, id int64, force bool, cfg dedupe.Config, opt dedupe.Options) (Undone, *dedupe.Plan, crmkit.Run, error) {
+	u, err := tx.Undo(ctx, id, force)
+	if err != nil {
+		return u, nil, crmkit.Run{}, err
+	}
+	decisions, err := tx.Decisions(ctx)
+	if err != nil {
+		return u, nil, crmkit.Run{}, fmt.Errorf("read decisions: %w", err)
+	}
+	if cfg.Learned() {
+		if cfg.Model, err = tx.Model(ctx); err != nil {
+			return u, nil, crmkit.Run{}, err
+		}
+	}
+	plan, err := dedupe.Resolve(ctx, tx, dedupe.Input{Seeds: u.Seeds, Decisions: decisions}, cfg, opt)
+	if err != nil {
+		return u, nil, crmkit.Run{}, err
+	}
+	ids := make([]string, len(u.Runs))
+	for i, r := range u.Runs {
+		ids[i] = strconv.FormatInt(r, 10)
+	}
+	run, err := tx.Apply(ctx, Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit runs undo " + strings.Join(ids, " ")},
+		Plan: plan, Undoes: u.Runs})
+	return u, plan, run, err
 }
 
 // ErrNothingToUndo means the store has no run an undo could take back.

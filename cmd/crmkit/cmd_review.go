@@ -47,32 +47,23 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait)
-	if err != nil {
+	var d *decision
+	var run crmkit.Run
+	err = inStoreRun(ctx, cfg, &opts.store, func(tx export.Tx) error {
+		// The decided records' components are recomputed now, not at the
+		// next import: the store always holds what the decisions say.
+		stored, err := tx.Decisions(ctx)
+		if err != nil {
+			return fmt.Errorf("read decisions: %w", err)
+		}
+		if d, err = resolve(ctx, tx, nil, stored, decisions, cfg); err != nil {
+			return err
+		}
+		run, err = tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file},
+			Plan: d.Plan, Review: d.Review, Decisions: decisions})
 		return err
-	}
-	defer store.Close()
-	tx, err := store.Begin(ctx)
+	})
 	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
-	// The decided records' components are recomputed now, not at the next
-	// import: the store always holds what the decisions say.
-	stored, err := tx.Decisions(ctx)
-	if err != nil {
-		return fmt.Errorf("read decisions: %w", err)
-	}
-	d, err := resolve(ctx, tx, nil, stored, decisions, cfg)
-	if err != nil {
-		return err
-	}
-	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file},
-		Plan: d.Plan, Review: d.Review, Decisions: decisions})
-	if err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
 	same := 0

@@ -88,39 +88,14 @@ func runUndo(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, so.resolve(cfg), so.lockWait)
-	if err != nil {
+	var u export.Undone
+	var run crmkit.Run
+	var plan *dedupe.Plan
+	err = inStoreRun(ctx, cfg, so, func(tx export.Tx) (err error) {
+		u, plan, run, err = export.UndoRun(ctx, tx, id, force, cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
 		return err
-	}
-	defer store.Close()
-	tx, err := store.Begin(ctx)
+	})
 	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
-	u, err := tx.Undo(ctx, id, force)
-	if err != nil {
-		return err
-	}
-	decisions, err := tx.Decisions(ctx)
-	if err != nil {
-		return fmt.Errorf("read decisions: %w", err)
-	}
-	plan, err := dedupe.Resolve(ctx, tx, dedupe.Input{Seeds: u.Seeds, Decisions: decisions}, cfg.Dedupe,
-		dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
-	if err != nil {
-		return err
-	}
-	var ids []string
-	for _, r := range u.Runs {
-		ids = append(ids, strconv.FormatInt(r, 10))
-	}
-	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit runs undo " + strings.Join(ids, " ")},
-		Plan: plan, Undoes: u.Runs})
-	if err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
 	if g.format == "json" {
@@ -135,6 +110,10 @@ func runUndo(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 		}{run.ID, u.Runs, u.Restored, u.Removed, len(plan.Cards)})
 	}
 	if !g.quiet {
+		ids := make([]string, len(u.Runs))
+		for i, r := range u.Runs {
+			ids[i] = strconv.FormatInt(r, 10)
+		}
 		fmt.Fprintf(ios.Out, "undid run %s as run %d: %d records restored, %d removed; %d cards recomputed\n",
 			strings.Join(ids, ", "), run.ID, u.Restored, u.Removed, len(plan.Cards))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
@@ -37,7 +36,6 @@ train run back, as any other.` + "\n" + exitCodesHelp,
 }
 
 func runTrain(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOptions) error {
-	started := time.Now()
 	cfg, err := loadConfig(g.configPath)
 	if err != nil {
 		return err
@@ -45,55 +43,22 @@ func runTrain(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOp
 	if !cfg.Dedupe.Learned() {
 		return usagef("the config says weights: fixed: there is no model to train")
 	}
-	store, err := openStore(ctx, so.resolve(cfg), so.lockWait)
-	if err != nil {
+	var plan *dedupe.Plan
+	var run crmkit.Run
+	err = inStoreRun(ctx, cfg, so, func(tx export.Tx) (err error) {
+		plan, run, err = export.Retrain(ctx, tx, cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
 		return err
-	}
-	defer store.Close()
-	tx, err := store.Begin(ctx)
+	})
 	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
-	stored, err := tx.Records(ctx)
-	if err != nil {
-		return err
-	}
-	if len(stored) < dedupe.MinTrainRecords {
-		return fmt.Errorf("the store holds %d records: a model is estimated from %d at least", len(stored), dedupe.MinTrainRecords)
-	}
-	recs := make([]crmkit.Record, len(stored))
-	seeds := make([]crmkit.SourceKey, len(stored))
-	for i, s := range stored {
-		recs[i], seeds[i] = s.Record, crmkit.SourceKey{Source: s.Source, Key: s.Key}
-	}
-	model := dedupe.Train(recs, cfg.Dedupe)
-	decisions, err := tx.Decisions(ctx)
-	if err != nil {
-		return fmt.Errorf("read decisions: %w", err)
-	}
-	cfg.Dedupe.Model = model
-	plan, err := dedupe.Resolve(ctx, tx, dedupe.Input{Seeds: seeds, Decisions: decisions}, cfg.Dedupe,
-		dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
-	if err != nil {
-		return err
-	}
-	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: started, Command: "crmkit train"},
-		Plan: plan, Model: model, ModelRecords: len(recs)})
-	if err != nil {
-		return err
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
 	out := struct {
-		Run       int64   `json:"run_id"`
-		Records   int     `json:"records"`
-		Customers int     `json:"customers"`
-		Merged    int     `json:"cards_merged"`
-		Split     int     `json:"cards_split"`
-		Lambda    float64 `json:"prior"`
-	}{run.ID, len(recs), len(plan.Cards), run.CardsMerged, plan.Split, model.Lambda}
+		Run       int64 `json:"run_id"`
+		Records   int   `json:"records"`
+		Customers int   `json:"customers"`
+		Merged    int   `json:"cards_merged"`
+		Split     int   `json:"cards_split"`
+	}{run.ID, plan.Touched, len(plan.Cards), run.CardsMerged, plan.Split}
 	if g.format == "json" {
 		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")

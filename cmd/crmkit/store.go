@@ -51,3 +51,23 @@ func openStore(ctx context.Context, dsn string, lockWait time.Duration) (export.
 	}
 	return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), lockWait)
 }
+
+// inStoreRun opens the store and runs fn in one run's transaction, which
+// it commits when fn succeeds and rolls back otherwise: the commands that
+// change the store without reading files (review apply, runs undo, train).
+func inStoreRun(ctx context.Context, cfg Config, so *storeOptions, fn func(tx export.Tx) error) error {
+	store, err := openStore(ctx, so.resolve(cfg), so.lockWait)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	tx, err := store.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}

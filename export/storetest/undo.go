@@ -23,21 +23,9 @@ func undoRun(t *testing.T, s export.Store, id int64, force bool) (export.Undone,
 		t.Fatalf("Begin: %v", err)
 	}
 	defer tx.Rollback(ctx)
-	u, err := tx.Undo(ctx, id, force)
+	u, plan, run, err := export.UndoRun(ctx, tx, id, force, dedupe.Config{}, options())
 	if err != nil {
-		return u, crmkit.Run{}, err
-	}
-	decisions, err := tx.Decisions(ctx)
-	if err != nil {
-		t.Fatalf("Decisions: %v", err)
-	}
-	plan, err := dedupe.Resolve(ctx, tx, dedupe.Input{Seeds: u.Seeds, Decisions: decisions}, dedupe.Config{}, options())
-	if err != nil {
-		t.Fatalf("Resolve: %v", err)
-	}
-	run, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit runs undo"}, Plan: plan, Undoes: u.Runs})
-	if err != nil {
-		t.Fatalf("Apply: %v", err)
+		return u, run, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatalf("Commit: %v", err)
@@ -158,5 +146,36 @@ func testUndo(t *testing.T, open func(t *testing.T) Opener) {
 	}
 	if undone[4] != 5 || undone[3] != 6 || undone[7] != 8 || undone[2] != 8 || len(undone) != 4 {
 		t.Errorf("runs undone: %v", undone)
+	}
+}
+
+// With a stored model, an undo recomputes with that model and restores the
+// store exactly; undoing the run that stored the model removes it.
+func testUndoWithModel(t *testing.T, open func(t *testing.T) Opener) {
+	s := open(t)(t, time.Second)
+	c := newCorpus(13, 60)
+	storeModel(t, s, dedupe.Train(newCorpus(7, 600).records, dedupe.Config{})) // run 1
+	var partA, partB []crmkit.Record
+	for i, r := range c.records {
+		if i%2 == 0 {
+			partA = append(partA, r)
+		} else {
+			partB = append(partB, r)
+		}
+	}
+	importRecords(t, s, partA, nil) // run 2
+	d2 := dump(t, s)
+	importRecords(t, s, partB, nil) // run 3
+	if _, _, err := undoRun(t, s, 0, false); err != nil {
+		t.Fatalf("undo: %v", err)
+	}
+	if got := dump(t, s); got != d2 {
+		t.Errorf("undoing run 3 with a model did not restore the store as run 2 left it:\n%s", diffLines(d2, got))
+	}
+	if _, _, err := undoRun(t, s, 1, true); err != nil {
+		t.Fatalf("undo run 1 with --force: %v", err)
+	}
+	if got := dump(t, s); strings.Contains(got, "lambda") {
+		t.Errorf("undoing the run that stored the model left it")
 	}
 }
