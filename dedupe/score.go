@@ -149,8 +149,7 @@ func datesClash(a, b string, lenient bool) bool {
 	if !lenient {
 		return true
 	}
-	if l, _ := compareDates(&crmkit.Record{Fields: map[string]string{crmkit.FieldBirthDate: a}},
-		&crmkit.Record{Fields: map[string]string{crmkit.FieldBirthDate: b}}); l < 3 {
+	if dateLevel(a, b) < 3 {
 		return false // swapped or one digit off
 	}
 	ya, errA := strconv.Atoi(a[:min(4, len(a))])

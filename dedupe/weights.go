@@ -132,21 +132,25 @@ func compareOrgNames(a, b *crmkit.Record) (int, string) {
 
 // compareDates compares ISO dates (YYYY-MM-DD).
 func compareDates(a, b *crmkit.Record) (int, string) {
-	da, db := a.Fields[crmkit.FieldBirthDate], b.Fields[crmkit.FieldBirthDate]
+	return dateLevel(a.Fields[crmkit.FieldBirthDate], b.Fields[crmkit.FieldBirthDate]), ""
+}
+
+// dateLevel compares two ISO dates (YYYY-MM-DD) at the birth date's levels.
+func dateLevel(da, db string) int {
 	if da == "" || db == "" {
-		return Null, ""
+		return Null
 	}
 	switch {
 	case da == db:
-		return 0, ""
+		return 0
 	case len(da) == 10 && len(db) == 10 && da[:4] == db[:4] && da[5:7] == db[8:10] && da[8:10] == db[5:7]:
-		return 1, ""
+		return 1
 	case len(da) == len(db) && levenshtein.ComputeDistance(da, db) == 1:
-		return 2, ""
+		return 2
 	case len(da) >= 4 && len(db) >= 4 && da[:4] == db[:4]:
-		return 3, ""
+		return 3
 	}
-	return 4, ""
+	return 4
 }
 
 func compareAddresses(a, b *crmkit.Record) (int, string) {
@@ -522,16 +526,7 @@ func em(vectors []Vector, u0 map[string][]float64, fixU bool) (lambda float64, m
 		}
 		sumP, total := 0.0, 0.0
 		for _, g := range groups {
-			lm, lu := math.Log(lambda), math.Log(1-lambda)
-			for i, l := range g.v {
-				if l == Null {
-					continue
-				}
-				c := comparators[i].name
-				lm += math.Log(max(m[c][l], floor))
-				lu += math.Log(max(u[c][l], floor))
-			}
-			p := 1 / (1 + math.Exp(lu-lm))
+			p := posterior(g.v, lambda, m, u)
 			sumP += p * g.n
 			total += g.n
 			for i, l := range g.v {
@@ -591,6 +586,21 @@ func u0Of(u0 map[string][]float64, c comparator) []float64 {
 	return normalise(nil, len(c.levels), false)
 }
 
+// posterior is the probability that a pair with comparison vector v is one
+// customer, given the prior λ and the levels' m and u.
+func posterior(v Vector, lambda float64, m, u map[string][]float64) float64 {
+	lm, lu := math.Log(lambda), math.Log(1-lambda)
+	for i, l := range v {
+		if l == Null {
+			continue
+		}
+		c := comparators[i].name
+		lm += math.Log(max(m[c][l], floor))
+		lu += math.Log(max(u[c][l], floor))
+	}
+	return 1 / (1 + math.Exp(lu-lm))
+}
+
 func sum(xs []float64) float64 {
 	t := 0.0
 	for _, x := range xs {
@@ -611,6 +621,23 @@ func toBytes(v Vector) []byte {
 // fewer say too little about how a source's duplicates differ, and runs
 // score with the hand-set weights.
 const MinTrainRecords = 1000
+
+// ModelFor is the model a run scores with: the store's (stored), or, when
+// there is none (the first run, files only), one estimated from the run's
+// records if they are enough to learn from — trained says so, and the store
+// keeps it. Nil (too few records, or weights: fixed) means the hand-set
+// weights; the next run tries again.
+func ModelFor(stored *Params, recs []crmkit.Record, cfg Config) (model *Params, trained bool) {
+	switch {
+	case !cfg.Learned():
+		return nil, false
+	case stored != nil:
+		return stored, false
+	case len(recs) < MinTrainRecords:
+		return nil, false
+	}
+	return Train(recs, cfg), true
+}
 
 // Train estimates a model from records, as Splink does: u from random
 // pairs (which are almost all pairs of two customers); m by EM over the
@@ -751,16 +778,7 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	for range 200 {
 		expected := 0.0
 		for _, p := range pairs {
-			lm, lu := math.Log(lambda), math.Log(1-lambda)
-			for i, l := range p.v {
-				if l == Null {
-					continue
-				}
-				c := comparators[i].name
-				lm += math.Log(max(m[c][l], floor))
-				lu += math.Log(max(u[c][l], floor))
-			}
-			expected += 1 / (1 + math.Exp(lu-lm))
+			expected += posterior(p.v, lambda, m, u)
 		}
 		next := min(max(expected/all, floor*floor), 0.5)
 		if math.Abs(next-lambda) <= 1e-9*next {

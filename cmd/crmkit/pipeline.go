@@ -332,25 +332,19 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 	return d, nil
 }
 
-// chooseModel picks the match model a run scores with: the store's, or,
-// when it has none (the first run, files only), one estimated from the
-// run's records if they are enough to learn from. Without one (too few
-// records, or "weights: fixed"), the hand-set weights.
-func chooseModel(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, cfg dedupe.Config) (model *dedupe.Params, trained bool, err error) {
-	if !cfg.Learned() {
-		return nil, false, nil
-	}
+// chooseModel is dedupe.ModelFor with the store's model, if idx is a store.
+func chooseModel(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, cfg dedupe.Config) (*dedupe.Params, bool, error) {
+	var stored *dedupe.Params
 	if s, ok := idx.(interface {
 		Model(context.Context) (*dedupe.Params, error)
-	}); ok {
-		if model, err = s.Model(ctx); err != nil || model != nil {
-			return model, false, err
+	}); ok && cfg.Learned() {
+		var err error
+		if stored, err = s.Model(ctx); err != nil {
+			return nil, false, err
 		}
 	}
-	if len(recs) < dedupe.MinTrainRecords {
-		return nil, false, nil // too few to learn from: the hand-set weights, and the next run tries again
-	}
-	return dedupe.Train(recs, cfg), true, nil
+	model, trained := dedupe.ModelFor(stored, recs, cfg)
+	return model, trained, nil
 }
 
 // newPersonalID issues a UUIDv7: time-ordered, so the oldest of two IDs is
