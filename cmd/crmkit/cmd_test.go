@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -734,12 +733,7 @@ func TestRunsUndo(t *testing.T) {
 // store keeps it; later runs score with it and never shift it, and
 // undoing the run that estimated it removes it.
 func TestModelTrainedOnceAndKept(t *testing.T) {
-	dir := t.TempDir()
-	gen := exec.Command("go", "run", "./testdata/gen", "-labelled", "600", "-seed", "5", "-o", dir)
-	gen.Dir = filepath.Join("..", "..")
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("generate: %v\n%s", err, out)
-	}
+	dir := generateLabelled(t, 600, 5)
 	crm, site := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "site.csv")
 	stores(t, func(t *testing.T, dsn string) {
 		model := func() string {
@@ -801,12 +795,7 @@ func TestModelTrainedOnceAndKept(t *testing.T) {
 // every customer recomputed with them, as good as one run, and a re-import
 // afterwards changes nothing.
 func TestTrain(t *testing.T) {
-	dir := t.TempDir()
-	gen := exec.Command("go", "run", "./testdata/gen", "-labelled", "600", "-seed", "9", "-o", dir)
-	gen.Dir = filepath.Join("..", "..")
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("generate: %v\n%s", err, out)
-	}
+	dir := generateLabelled(t, 600, 9)
 	crm, site := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "site.csv")
 	fixed := filepath.Join(dir, "fixed.yaml")
 	if err := os.WriteFile(fixed, []byte("dedupe:\n  weights: fixed\n"), 0o644); err != nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,13 +18,21 @@ import (
 // hard negatives (namesakes, a switchboard shared by a whole company,
 // near-identical company names with different INNs), deduplicated by the
 // real command and measured by eval.
-func TestDedupeLabelledBenchmark(t *testing.T) {
+// generateLabelled writes the labelled generator's crm.csv, site.csv and
+// truth.csv for n customers into a new folder.
+func generateLabelled(t *testing.T, n, seed int) string {
+	t.Helper()
 	dir := t.TempDir()
-	gen := exec.Command("go", "run", "./testdata/gen", "-labelled", "3000", "-seed", "3", "-o", dir)
+	gen := exec.Command("go", "run", "./testdata/gen", "-labelled", strconv.Itoa(n), "-seed", strconv.Itoa(seed), "-o", dir)
 	gen.Dir = filepath.Join("..", "..")
 	if out, err := gen.CombinedOutput(); err != nil {
 		t.Fatalf("generate: %v\n%s", err, out)
 	}
+	return dir
+}
+
+func TestDedupeLabelledBenchmark(t *testing.T) {
+	dir := generateLabelled(t, 3000, 3)
 	out := filepath.Join(dir, "out")
 	crm, site := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "site.csv")
 	if r := runCLI(t, "", "dedupe", "-q", crm, site, "-o", out); r.code != 0 {
