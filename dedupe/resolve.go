@@ -253,19 +253,30 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 	if err := r.count(all); err != nil {
 		return err
 	}
-	var pull []string
+	// Everyone holding a key whose class the run changes is recomputed, and
+	// so are the contact persons of the run's organisations. A stored record
+	// that merely shares a key with the run's records joins only when it
+	// pairs with one of them: a component the run's records do not reach
+	// keeps its edges (scores depend on a key's class, not its count), so
+	// recomputing it would change nothing.
+	var pull, candidates []string
 	for _, k := range all {
 		before, after := r.counts[k], r.share(k)
 		moved := keyClass(k, before, r.cfg) != keyClass(k, after, r.cfg) && min(before, after) > 0
-		if moved && keyClass(k, min(before, after), r.cfg) != classIgnored ||
-			r.counts[k] > 0 && keyClass(k, after, r.cfg) != classIgnored || strings.HasPrefix(k, keyLegacy) {
+		switch {
+		case moved && keyClass(k, min(before, after), r.cfg) != classIgnored, strings.HasPrefix(k, keyLegacy):
 			pull = append(pull, k)
+		case r.counts[k] > 0 && keyClass(k, after, r.cfg) != classIgnored:
+			candidates = append(candidates, k)
 		}
 	}
 	for _, s := range r.fresh {
 		pull = append(pull, referredBy(&s.Record)...)
 	}
 	if err := r.pull(pull); err != nil {
+		return err
+	}
+	if err := r.pair(candidates); err != nil {
 		return err
 	}
 	loaded := map[string]bool{"": true}
@@ -334,6 +345,63 @@ func (r *resolver) pull(keys []string) error {
 		r.add(s)
 	}
 	return nil
+}
+
+// pair adds the stored records holding these keys that pair with one of
+// the run's new or changed records: a merge or a pair for review.
+func (r *resolver) pair(keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	keys = uniqueSorted(keys)
+	got, err := r.idx.ByIndexKeys(r.ctx, keys)
+	if err != nil {
+		return fmt.Errorf("find candidates: %w", err)
+	}
+	wanted := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		wanted[k] = true
+	}
+	blocks := map[string][]*Stored{}
+	share := keyShare{} // what scoring reads: the shares of the keys two records hold both
+	for _, s := range r.fresh {
+		for _, k := range BlockKeys(&s.Record) {
+			share[k] = r.share(k)
+			if wanted[k] {
+				blocks[k] = append(blocks[k], s)
+			}
+		}
+	}
+	for i := range got {
+		c := &got[i]
+		if _, ok := r.set[skOf(&c.Record)]; ok {
+			continue
+		}
+		if r.pairs(c, blocks, share) {
+			r.add(*c)
+		}
+		if err := r.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pairs tells whether a stored record scores a merge or a review with a
+// run's record it shares a key with.
+func (r *resolver) pairs(c *Stored, blocks map[string][]*Stored, share keyShare) bool {
+	for _, k := range BlockKeys(&c.Record) {
+		for _, f := range blocks[k] {
+			a, b := &f.Record, &c.Record
+			if b.Source < a.Source || b.Source == a.Source && b.Key < a.Key {
+				a, b = b, a // as match scores it: in canonical order
+			}
+			if s := score(a, b, r.cfg, share); s.Veto == "" && s.Score >= r.cfg.Review {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decide clusters the set, names its customers and builds their cards.
