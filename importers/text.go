@@ -40,6 +40,24 @@ var encodings = map[string]encoding.Encoding{
 // Delimiters the text reader knows, by the names --delimiter takes.
 var delimiters = map[string]rune{";": ';', ",": ',', "tab": '\t', "\t": '\t', "|": '|'}
 
+// CheckEncoding says whether name (any case) is an encoding the text
+// reader knows: what --encoding takes.
+func CheckEncoding(name string) error {
+	if _, ok := encodings[strings.ToLower(name)]; !ok {
+		return fmt.Errorf("unknown encoding %q (known: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866)", name)
+	}
+	return nil
+}
+
+// CheckDelimiter says whether d is a delimiter the text reader knows: what
+// --delimiter takes.
+func CheckDelimiter(d string) error {
+	if _, ok := delimiters[strings.ToLower(d)]; !ok {
+		return fmt.Errorf("unknown delimiter %q (known: \";\", \",\", tab, \"|\")", d)
+	}
+	return nil
+}
+
 func openText(path string, opt Options, info *Info) (rowSource, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -57,8 +75,8 @@ func openText(path string, opt Options, info *Info) (rowSource, error) {
 	name, bom, confidence := detectEncoding(sample)
 	if opt.Encoding != "" {
 		name, confidence = strings.ToLower(opt.Encoding), 1
-		if _, ok := encodings[name]; !ok {
-			return fail(fmt.Errorf("%s: unknown encoding %q (known: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866)", path, opt.Encoding))
+		if err := CheckEncoding(name); err != nil {
+			return fail(fmt.Errorf("%s: %w", path, err))
 		}
 	}
 	enc := encodings[name]
@@ -80,11 +98,10 @@ func openText(path string, opt Options, info *Info) (rowSource, error) {
 	}
 	delim := detectDelimiter(decoded)
 	if opt.Delimiter != "" {
-		d, ok := delimiters[strings.ToLower(opt.Delimiter)]
-		if !ok {
-			return fail(fmt.Errorf("%s: unknown delimiter %q (known: \";\", \",\", tab, \"|\")", path, opt.Delimiter))
+		if err := CheckDelimiter(opt.Delimiter); err != nil {
+			return fail(fmt.Errorf("%s: %w", path, err))
 		}
-		delim = d
+		delim = delimiters[strings.ToLower(opt.Delimiter)]
 	}
 	info.Delimiter = string(delim)
 	if delim == '\t' {
@@ -300,7 +317,7 @@ func DetectEncoding(sample []byte) (name string, bom int, confidence float64) {
 // Decoder returns the decoder of an encoding named by DetectEncoding, nil
 // for UTF-8.
 func Decoder(name string) *encoding.Decoder {
-	if enc := encodings[name]; enc != nil {
+	if enc := encodings[strings.ToLower(name)]; enc != nil {
 		return enc.NewDecoder()
 	}
 	return nil

@@ -54,7 +54,7 @@ func loadConfig(path string) (Config, error) {
 		return cfg, nil
 	}
 	if err != nil {
-		return cfg, fmt.Errorf("read config: %w", err)
+		return cfg, usagef("read config: %w", err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -73,6 +73,9 @@ func loadConfig(path string) (Config, error) {
 		if err := checkSource(s); err != nil {
 			return cfg, usagef("config %s: %v", path, err)
 		}
+	}
+	if err := checkRegion(cfg.Region); err != nil {
+		return cfg, usagef("config %s: region: %v", path, err)
 	}
 	if err := cfg.Dedupe.Check(); err != nil {
 		return cfg, usagef("config %s: dedupe: %v", path, err)
@@ -95,7 +98,7 @@ func loadMap(path string) (mappingFile, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return m, fmt.Errorf("read mapping: %w", err)
+		return m, usagef("read mapping: %w", err)
 	}
 	var probe map[string]any
 	if err := yaml.Unmarshal(data, &probe); err != nil {
@@ -149,6 +152,19 @@ func checkSource(s SourceConfig) error {
 	}
 	if err := checkMap(s.Map); err != nil {
 		return fmt.Errorf("source %s: %v", s.Name, err)
+	}
+	if err := checkAreaCode(s.AreaCode); err != nil {
+		return fmt.Errorf("source %s: area_code: %v", s.Name, err)
+	}
+	if s.Encoding != "" {
+		if err := importers.CheckEncoding(s.Encoding); err != nil {
+			return fmt.Errorf("source %s: encoding: %v", s.Name, err)
+		}
+	}
+	if s.Delimiter != "" {
+		if err := importers.CheckDelimiter(s.Delimiter); err != nil {
+			return fmt.Errorf("source %s: delimiter: %v", s.Name, err)
+		}
 	}
 	for f := range s.Fields {
 		if !crmkit.IsField(f) {

@@ -101,12 +101,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.BoolVar(&g.raw, "raw", false, "CSV output: every cell as it is (for machines), without the ' before a cell Excel would run as a formula")
 	f.BoolVar(&g.includeDeleted, "include-deleted", false, "1C files: read objects marked for deletion too (they are counted either way)")
 	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error {
-		if g.format != "text" && g.format != "json" {
-			return usagef("--format must be text or json, not %q", g.format)
-		}
-		return nil
-	}
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
 	root.AddCommand(
 		newInspectCmd(ios, g),
 		newImportCmd(ios, g),
