@@ -30,6 +30,8 @@ type Store interface {
 	Runs(ctx context.Context) iter.Seq2[crmkit.Run, error]
 	// Review streams the review pairs of run runID (0: the latest run that had any).
 	Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, error]
+	// Model reads the match model outside a run; nil before the first.
+	Model(ctx context.Context) (*dedupe.Params, error)
 	Close() error
 }
 

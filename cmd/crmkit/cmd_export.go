@@ -71,7 +71,7 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait)
+	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait, readStore)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		return err
 	}
 	dsn := opts.store.resolve(cfg)
-	store, err := openStore(ctx, dsn, opts.store.lockWait)
+	store, err := openStore(ctx, dsn, opts.store.lockWait, createStore)
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func runRuns(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, so.resolve(cfg), so.lockWait)
+	store, err := openStore(ctx, so.resolve(cfg), so.lockWait, readStore)
 	if err != nil {
 		return err
 	}

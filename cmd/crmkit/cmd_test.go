@@ -739,7 +739,7 @@ func TestModelTrainedOnceAndKept(t *testing.T) {
 		model := func() string {
 			t.Helper()
 			ctx := context.Background()
-			s, err := openStore(ctx, dsn, time.Second)
+			s, err := openStore(ctx, dsn, time.Second, createStore)
 			if err != nil {
 				t.Fatal(err)
 			}

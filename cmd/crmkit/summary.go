@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -87,8 +88,16 @@ func (s *summary) print(w io.Writer, format string) error {
 			fmt.Fprintf(&b, "  %-28s %d records\n", k, s.Demoted[k])
 		}
 	}
-	if s.Review > 0 {
-		fmt.Fprintf(&b, "pairs to review: %d (crmkit export review -o review.xlsx)\n", s.Review)
+	switch {
+	case s.Review == 0:
+	case s.OutputDir != "":
+		fmt.Fprintf(&b, "pairs to review: %d (%s)\n", s.Review, filepath.Join(s.OutputDir, "review.xlsx"))
+	case s.Committed:
+		// A command to copy: the store as given (its password hidden), so
+		// that it never reads another store, nor creates an empty one.
+		fmt.Fprintf(&b, "pairs to review: %d (crmkit export review --store %s -o review.xlsx)\n", s.Review, shellQuote(s.Store))
+	default:
+		fmt.Fprintf(&b, "pairs to review: %d\n", s.Review)
 	}
 	switch {
 	case s.exceeded():

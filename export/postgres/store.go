@@ -65,6 +65,41 @@ func Open(ctx context.Context, dsn string, lockWait time.Duration) (*Store, erro
 	return s, nil
 }
 
+// OpenReadOnly connects to an existing store to read it: no migration, no
+// run lock, so that it reads the last committed run while another run is
+// writing. A schema without a crmkit store is export.ErrNoStore.
+func OpenReadOnly(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store DSN: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to store: %w", err)
+	}
+	s := &Store{pool: pool}
+	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+		rows, err := pool.Query(ctx, q, export.ArgsFor(q, args...)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, rows.Close, nil
+	}
+	exists := func(ctx context.Context, table string) (bool, error) {
+		var n int
+		err := pool.QueryRow(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1", table).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("connect to store: %w", err)
+		}
+		return n > 0, nil
+	}
+	if err := s.CheckSchema(ctx, exists, migrations, "migrations"); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
 func (s *Store) migrate(ctx context.Context) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {

@@ -66,6 +66,75 @@ func Open(ctx context.Context, path string, lockWait time.Duration) (*Store, err
 	return s, nil
 }
 
+// OpenReadOnly opens an existing store to read it: it never creates the
+// file, never writes and takes no run lock, so that it reads the last
+// committed run while another run is writing (WAL), and reads a file it
+// may not write. A store that does not exist is export.ErrNoStore.
+func OpenReadOnly(ctx context.Context, path string, lockWait time.Duration) (*Store, error) {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("store %s: %w", path, export.ErrNoStore)
+	case err != nil:
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("store %s: a directory, not a store file", path)
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", lockWait.Milliseconds()))
+	q.Set("mode", "ro")
+	s, err := openReader(ctx, path, q)
+	if err != nil && readOnlyPlace(err) {
+		// A WAL store in a folder the reader may not write has no -shm file
+		// to share: read the file as it is, which is safe since nobody
+		// can be writing it there either.
+		q.Set("immutable", "1")
+		s, err = openReader(ctx, path, q)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openReader(ctx context.Context, path string, q url.Values) (*Store, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, path: path}
+	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+		rows, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, func() { rows.Close() }, nil
+	}
+	exists := func(ctx context.Context, table string) (bool, error) {
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
+		return n > 0, err
+	}
+	if err := s.CheckSchema(ctx, exists, migrations, "migrations"); err != nil {
+		db.Close()
+		if errors.Is(err, export.ErrNoStore) {
+			return nil, fmt.Errorf("%w: %s is not a crmkit store", export.ErrNoStore, path)
+		}
+		return nil, lockErr(err)
+	}
+	return s, nil
+}
+
+// readOnlyPlace: SQLite could not open the WAL's shared memory read-only.
+func readOnlyPlace(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_CANTOPEN || code == sqlite3.SQLITE_READONLY
+}
+
 func (s *Store) migrate(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
