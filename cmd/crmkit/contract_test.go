@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/crmkit/crmkit/export/storetest"
 )
 
 // A bad flag or config value is a usage error (exit 2) found before any
@@ -60,5 +66,238 @@ func TestBadValuesAreUsageErrors(t *testing.T) {
 	r := runCLI(t, "8 916 123-45-67\n", "phones", "--region", "kz", "--area-code", "(727)", "--encoding", "UTF-8", "--delimiter", "TAB")
 	if r.code != 0 {
 		t.Errorf("good values: exit %d: %s", r.code, r.errOut)
+	}
+}
+
+// absSampleFiles are the sample files for a test that changes directory.
+func absSampleFiles(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for _, f := range sampleFiles {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, abs)
+	}
+	return out
+}
+
+// keywordDSN turns a postgres:// test URL into libpq's keyword form.
+func keywordDSN(t *testing.T, dsn string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv := []string{"host=" + u.Hostname(), "dbname=" + strings.TrimPrefix(u.Path, "/")}
+	if p := u.Port(); p != "" {
+		kv = append(kv, "port="+p)
+	}
+	if n := u.User.Username(); n != "" {
+		kv = append(kv, "user="+n)
+	}
+	for k, v := range u.Query() {
+		kv = append(kv, k+"="+v[0])
+	}
+	return strings.Join(kv, " ")
+}
+
+// libpq's keyword form is PostgreSQL, never a file name; its password is
+// never printed.
+func TestStoreKeywordDSN(t *testing.T) {
+	files := absSampleFiles(t)
+	config, _ := filepath.Abs(sampleConfig)
+	t.Run("unreachable", func(t *testing.T) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		r := runCLI(t, "", append([]string{"import", "--config", config, "--lock-wait", "1s", "--store",
+			"host=127.0.0.1 port=1 user=postgres password=secret dbname=x connect_timeout=2"}, files...)...)
+		if r.code != exitFailure || strings.Contains(r.errOut+r.out, "secret") || !strings.Contains(r.errOut, "password=xxxxx") {
+			t.Errorf("exit %d, stderr %q", r.code, r.errOut)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("files created: %v", entries)
+		}
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := keywordDSN(t, storetest.PostgresURL(t))
+		r := runCLI(t, "", append([]string{"import", "-q", "--config", config, "--store", dsn}, files...)...)
+		if r.code != 0 {
+			t.Fatalf("import into %q: exit %d: %s", dsn, r.code, r.errOut)
+		}
+		if cards := exportTable(t, dsn, "cards"); len(cards) != 10 {
+			t.Errorf("%d cards, want 9", len(cards)-1)
+		}
+	})
+}
+
+// Only import creates a store: every other command on a store that does
+// not exist says so (exit 1) and leaves nothing behind.
+func TestNoStoreIsNeverCreated(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		review := filepath.Join(dir, "review.csv")
+		os.WriteFile(review, []byte("pair,decision,a_source,a_key,b_source,b_key\n1,same,a,1,b,2\n"), 0o644)
+		for _, args := range [][]string{
+			{"export", "cards", "-o", "cards.csv"},
+			{"export", "problems", "-o", "-"},
+			{"runs", "list"},
+			{"runs", "show", "1"},
+			{"runs", "undo"},
+			{"train"},
+			{"review", "apply", review},
+			{"explain", "1c-trade/00-000018", "crm/h:1"},
+		} {
+			for _, store := range [][]string{{"--store", dsn}, nil} {
+				if store == nil && !strings.HasSuffix(dsn, ".db") {
+					continue // the default store is a file here
+				}
+				r := runCLI(t, "", append(args, store...)...)
+				if r.code != exitFailure || !strings.Contains(r.errOut, "does not exist") || !strings.Contains(r.errOut, "crmkit import --store") {
+					t.Errorf("%v %v: exit %d, stderr %q", args, store, r.code, r.errOut)
+				}
+			}
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("files left behind: %v", entries)
+		}
+		if _, err := os.Stat(dsn); strings.HasSuffix(dsn, ".db") && err == nil {
+			t.Errorf("%s was created", dsn)
+		}
+		// Nothing was created in the PostgreSQL schema either: an import
+		// still finds it empty and creates every card.
+		r := runCLI(t, "", append([]string{"import", "--format", "json", "--config", filepath.Join(dir, "none.yaml"), "--store", dsn}, absSampleFiles(t)...)...)
+		if r.code != exitUsage { // the config named does not exist
+			t.Errorf("import with a missing config: exit %d", r.code)
+		}
+		if r := runCLI(t, "", "runs", "list", "--store", dsn); r.code != exitFailure {
+			t.Errorf("runs list after a failed import: exit %d", r.code)
+		}
+	})
+}
+
+// The hint after an import names the store it wrote, its password hidden,
+// so that following it exports from that store.
+func TestReviewHintNamesStore(t *testing.T) {
+	a, b := alfaPair(t)
+	stores(t, func(t *testing.T, dsn string) {
+		shown := dsn
+		if strings.HasPrefix(dsn, "postgres://") {
+			// The test server trusts local connections, so a password
+			// is accepted and ignored; it must not be printed.
+			shown = strings.Replace(dsn, "postgres://postgres@", "postgres://postgres:xxxxx@", 1)
+			dsn = strings.Replace(dsn, "postgres://postgres@", "postgres://postgres:s3cret@", 1)
+		}
+		r := runCLI(t, "", "import", "--store", dsn, a, b)
+		if r.code != 0 {
+			t.Fatalf("import: exit %d: %s", r.code, r.errOut)
+		}
+		want := "crmkit export review --store " + shellQuote(shown) + " -o review.xlsx"
+		if !strings.Contains(r.out, want) || strings.Contains(r.out, "s3cret") {
+			t.Errorf("hint: want %q in\n%s", want, r.out)
+		}
+	})
+}
+
+// alfaPair writes two files whose one record each is a pair to review: the
+// same company name, nothing else shared.
+func alfaPair(t *testing.T) (a, b string) {
+	t.Helper()
+	dir := t.TempDir()
+	a, b = filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	if err := os.WriteFile(a, []byte("Код;Наименование;ИНН;Телефон\n1;ООО «Альфа-Трейд»;7707083893;8 495 111 11 11\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte("Код;Наименование;Телефон\n7;Альфа-Трейд ООО;8 495 222 22 22\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
+// Readers read the last committed run while another run holds the store's
+// lock: they never take it.
+func TestReadersWhileARunWrites(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+			t.Fatalf("import: %s", r.errOut)
+		}
+		ctx := context.Background()
+		s, err := openStore(ctx, dsn, time.Second, createStore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		tx, err := s.Begin(ctx) // a run in progress: it holds the lock
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		if r := runCLI(t, "", importArgs(dsn, "-q", "--lock-wait", "200ms")...); r.code != exitFailure || !strings.Contains(r.errOut, "another crmkit run") {
+			t.Fatalf("a second writer: exit %d, %s (the lock is not held?)", r.code, r.errOut)
+		}
+		if cards := exportTable(t, dsn, "cards"); len(cards) != 10 {
+			t.Errorf("export while a run writes: %d cards", len(cards)-1)
+		}
+		for _, args := range [][]string{
+			{"runs", "list", "--lock-wait", "200ms"},
+			{"runs", "show", "1", "--lock-wait", "200ms"},
+			{"export", "problems", "-o", "-", "--lock-wait", "200ms"},
+			{"explain", "--config", sampleConfig, "--lock-wait", "200ms", "1c-trade/00-000018", sampleFiles[1] + ":3"},
+		} {
+			if r := runCLI(t, "", append(args, "--store", dsn)...); r.code != 0 {
+				t.Errorf("%v while a run writes: exit %d: %s", args, r.code, r.errOut)
+			}
+		}
+	})
+}
+
+// A store file the user may only read can be read. Root may write any
+// file, so under root the check runs as nobody (setpriv) on a store that
+// root made read-only.
+func TestReadOnlyStoreFile(t *testing.T) {
+	if dir := os.Getenv("CRMKIT_TEST_READONLY_STORE"); dir != "" {
+		readOnlyStoreChecks(t, filepath.Join(dir, "crmkit.db"))
+		return
+	}
+	base := t.TempDir()
+	os.Chmod(filepath.Dir(base), 0o755) // the test's temporary folders, for nobody
+	os.Chmod(base, 0o755)
+	dir := filepath.Join(base, "ro")
+	os.Mkdir(dir, 0o755)
+	dsn := filepath.Join(dir, "crmkit.db")
+	if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+		t.Fatalf("import: %s", r.errOut)
+	}
+	os.Chmod(dsn, 0o444)
+	os.Chmod(dir, 0o555)
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	if os.Geteuid() != 0 {
+		readOnlyStoreChecks(t, dsn)
+		return
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("SKIP: running as root without setpriv: a read-only store cannot be checked")
+	}
+	cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", os.Args[0], "-test.run=^TestReadOnlyStoreFile$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "CRMKIT_TEST_READONLY_STORE="+dir, "TMPDIR="+base)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "PASS") {
+		t.Errorf("as nobody: %v\n%s", err, out)
+	}
+}
+
+func readOnlyStoreChecks(t *testing.T, dsn string) {
+	if f, err := os.OpenFile(dsn, os.O_WRONLY, 0); err == nil {
+		f.Close()
+		t.Fatalf("%s is writable: not a read-only store", dsn)
+	}
+	if cards := exportTable(t, dsn, "cards"); len(cards) != 10 {
+		t.Errorf("%d cards from a read-only store", len(cards)-1)
+	}
+	if r := runCLI(t, "", "runs", "list", "--store", dsn); r.code != 0 || !strings.Contains(r.out, "run 1") {
+		t.Errorf("runs list on a read-only store: exit %d: %s", r.code, r.errOut)
 	}
 }

@@ -102,10 +102,13 @@ func openStore(ctx context.Context, dsn string, lockWait time.Duration, access s
 	var s export.Store
 	switch engine {
 	case enginePostgres:
-		if access == readStore {
+		if access != createStore {
 			s, err = postgres.OpenReadOnly(ctx, target)
+			if access == changeStore && err == nil {
+				s.Close() // it exists: now open it for the run
+			}
 		}
-		if access != readStore || errors.Is(err, export.ErrOldSchema) {
+		if access == createStore || errors.Is(err, export.ErrOldSchema) || (access == changeStore && err == nil) {
 			s, err = postgres.Open(ctx, target, lockWait)
 		}
 	default:
