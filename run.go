@@ -22,7 +22,10 @@ type Run struct {
 // RunFile is one input file of a run, with its checksum so that a later
 // reader can tell whether the same export was loaded twice.
 type RunFile struct {
-	Path    string `json:"path"`
+	Path string `json:"path"` // as given on the command line
+	// AbsPath is Path from where the run ran: a link keeps Path, and
+	// explain finds the file from anywhere through this.
+	AbsPath string `json:"abs_path,omitempty"`
 	SHA256  string `json:"sha256"`
 	Records int    `json:"records"`
 }

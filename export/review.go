@@ -1,16 +1,14 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"iter"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/crmkit/crmkit"
-	"github.com/xuri/excelize/v2"
+	"github.com/crmkit/crmkit/importers"
 )
 
 // RecordView is how a record shows in a review file.
@@ -63,31 +61,19 @@ func WriteReview(w io.Writer, format string, rows iter.Seq2[ReviewRow, error]) (
 	})
 }
 
-// ReadDecisions reads a filled-in review file (.xlsx or .csv): rows whose
+// ReadDecisions reads a filled-in review file (.xlsx or a delimited text
+// file, in whatever encoding and delimiter Excel saved it): rows whose
 // decision says same (same, да, yes, 1, +) or different (different, нет,
-// no, 0, -); rows left empty are skipped.
+// no, 0, -); rows left empty are skipped. Row numbers in errors are the
+// file's own (Excel row, text line).
 func ReadDecisions(path string) ([]crmkit.Decision, error) {
 	var rows [][]string
-	if strings.HasSuffix(strings.ToLower(path), ".xlsx") {
-		f, err := excelize.OpenFile(path)
+	var nums []int
+	for row, err := range importers.Cells(path, importers.Options{}) {
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
+			return nil, fmt.Errorf("review file: %w", err)
 		}
-		defer f.Close()
-		if rows, err = f.GetRows(f.GetSheetName(0)); err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-	} else {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		if rows, err = r.ReadAll(); err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
+		rows, nums = append(rows, row.Cells), append(nums, row.Num)
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: empty", path)
@@ -109,6 +95,7 @@ func ReadDecisions(path string) ([]crmkit.Decision, error) {
 	}
 	var out []crmkit.Decision
 	for n, row := range rows[1:] {
+		line := nums[n+1]
 		var same bool
 		switch strings.ToLower(cell(row, "decision")) {
 		case "":
@@ -117,7 +104,7 @@ func ReadDecisions(path string) ([]crmkit.Decision, error) {
 			same = true
 		case "different", "нет", "no", "0", "-", "разные":
 		default:
-			return nil, fmt.Errorf("%s row %d: decision %q: write same or different", path, n+2, cell(row, "decision"))
+			return nil, fmt.Errorf("%s row %d: decision %q: write same or different", path, line, cell(row, "decision"))
 		}
 		out = append(out, crmkit.Decision{Same: same,
 			A: crmkit.SourceKey{Source: cell(row, "a_source"), Key: cell(row, "a_key")},

@@ -38,7 +38,8 @@ A and B are each one of:
                 so that keys shared by many records count as they do in a run
   SOURCE/KEY    a source record known to the store (--store): its link says
                 which file and row to read; a relative path is looked for
-                here, then beside the store file and the config file
+                here, then where the import ran, beside the store file and
+                beside the config file
   PERSONAL_ID   a customer of the store: its golden card
 --format json prints one document: a, b (each record with its personal_id in
 the store), score, probability, veto, reasons, merge_threshold,
@@ -302,8 +303,9 @@ func customersOf(ctx context.Context, store export.Store, recs []crmkit.Record, 
 
 // locateRead finds a file a run read. A link keeps the path as the run was
 // given it, relative to where the run ran, which need not be here: the
-// path is tried as it is, then beside the store file (the default store
-// sits where imports run), then beside the config file. Of those that
+// path is tried as it is, then as the run recorded it in full, then beside
+// the store file (the default store sits where imports run), then beside
+// the config file (runs before crmkit recorded full paths). Of those that
 // exist, the one whose checksum the store recorded wins; without one, the
 // first, with a warning that its rows may have moved.
 func locateRead(ctx context.Context, ios *IOStreams, store export.Store, path, dsn, configPath string) (string, error) {
@@ -316,16 +318,19 @@ func locateRead(ctx context.Context, ios *IOStreams, store export.Store, path, d
 			candidates = append(candidates, filepath.Join(filepath.Dir(configPath), path))
 		}
 	}
-	var want string // the checksum of the file when the latest run read it
+	var want, abs string // the checksum and full path of the file when the latest run read it
 	for r, err := range store.Runs(ctx) {
 		if err != nil {
 			return "", err
 		}
 		for _, f := range r.Files {
 			if f.Path == path {
-				want = f.SHA256
+				want, abs = f.SHA256, f.AbsPath
 			}
 		}
+	}
+	if abs != "" {
+		candidates = append(candidates[:1], append([]string{abs}, candidates[1:]...)...)
 	}
 	var first string
 	seen := map[string]bool{}

@@ -31,8 +31,10 @@ links columns: personal_id,source,source_key,file,row (one per source record,
 at its last sighting). rows columns: file,row,source,source_key,personal_id:
 every row of each file as its latest run read it, so that two rows with the
 same content (one source record) are each answered. problems are those of
-the latest run unless --run names another; review is the pairs of the latest
-run that had any, side by side with a decision column for crmkit review apply.` + "\n" + exitCodesHelp,
+the latest run that read files (not a review apply or undo) unless --run
+names another; review is the pairs of the latest run that had any, side by
+side with a decision column for crmkit review apply. A --run the store does
+not hold is an error.` + "\n" + exitCodesHelp,
 		Example: `  crmkit export cards -o cards.xlsx
   crmkit export links --store postgres://crm@db/crm -o - | head`,
 		ValidArgs: exportTables,
@@ -57,7 +59,7 @@ run that had any, side by side with a decision column for crmkit review apply.` 
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file: .csv, .jsonl or .xlsx; - for CSV on stdout")
-	cmd.Flags().Int64Var(&opts.runID, "run", 0, "problems and review: the run to export (default: the latest)")
+	cmd.Flags().Int64Var(&opts.runID, "run", 0, "problems and review: the run to export (default: problems of the latest run that read files, review of the latest that had pairs)")
 	return cmd
 }
 
@@ -76,6 +78,11 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 		return err
 	}
 	defer store.Close()
+	if opts.what == "problems" || opts.what == "review" {
+		if opts.runID, err = exportedRun(ctx, store, opts.what, opts.runID); err != nil {
+			return err
+		}
+	}
 	write := func(w io.Writer) (n int, err error) {
 		switch opts.what {
 		case "cards":
@@ -106,4 +113,29 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 		fmt.Fprintf(ios.ErrOut, "wrote %d %s to %s\n", n, opts.what, opts.output)
 	}
 	return nil
+}
+
+// exportedRun checks the run --run names, or picks the run whose problems
+// to export: the latest that read files, since a review apply or an undo
+// reads none and has no problems of its own.
+func exportedRun(ctx context.Context, store export.Store, what string, id int64) (int64, error) {
+	var latest int64
+	for r, err := range store.Runs(ctx) {
+		if err != nil {
+			return 0, err
+		}
+		if id != 0 && r.ID == id {
+			return id, nil
+		}
+		if len(r.Files) > 0 {
+			latest = r.ID
+		}
+	}
+	switch {
+	case id != 0:
+		return 0, fmt.Errorf("export %s: no run %d in the store (crmkit runs list names them)", what, id)
+	case what == "problems":
+		return latest, nil
+	}
+	return 0, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -26,7 +27,10 @@ func newReviewCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 review or crmkit dedupe -o DIR): same (or да, yes, 1) makes a must-link, different
 (or нет, no, 0) a cannot-link between the two source records. The rules are
 stored and win over scores in every later import; a later decision on the same
-pair replaces the earlier one. Rows left empty are skipped.` + "\n" + exitCodesHelp,
+pair replaces the earlier one. Rows left empty are skipped. A CSV file may be
+in any encoding and delimiter the importer reads (Excel re-saves it as
+;-separated Windows-1251). --format json prints {"run_id", "decisions",
+"same", "different", "cards_merged", "cards_split"}.` + "\n" + exitCodesHelp,
 		Args: exactArgs(1, "name one review file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.file = args[0]
@@ -71,6 +75,18 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 		if d.Same {
 			same++
 		}
+	}
+	if opts.g.format == "json" {
+		enc := json.NewEncoder(ios.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			RunID       int64 `json:"run_id"`
+			Decisions   int   `json:"decisions"`
+			Same        int   `json:"same"`
+			Different   int   `json:"different"`
+			CardsMerged int   `json:"cards_merged"`
+			CardsSplit  int   `json:"cards_split"`
+		}{run.ID, len(decisions), same, len(decisions) - same, run.CardsMerged, d.Split})
 	}
 	if !opts.g.quiet {
 		fmt.Fprintf(ios.Out, "stored %d decisions (%d same, %d different) as run %d: %d cards merged, %d customers split apart\n",

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"net/url"
 	"os"
 	"os/exec"
@@ -11,6 +14,8 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit/export/storetest"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // A bad flag or config value is a usage error (exit 2) found before any
@@ -300,4 +305,119 @@ func readOnlyStoreChecks(t *testing.T, dsn string) {
 	if r := runCLI(t, "", "runs", "list", "--store", dsn); r.code != 0 || !strings.Contains(r.out, "run 1") {
 		t.Errorf("runs list on a read-only store: exit %d: %s", r.code, r.errOut)
 	}
+}
+
+// excelResave writes a CSV crmkit wrote as Russian Excel saves it: ";"
+// between cells, Windows-1251, CRLF; edit changes the rows first.
+func excelResave(t *testing.T, csvText, path string, edit func(rows [][]string)) {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(rows)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Comma, w.UseCRLF = ';', true
+	w.WriteAll(rows)
+	enc, err := encoding.ReplaceUnsupported(charmap.Windows1251.NewEncoder()).Bytes(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, enc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The review loop on a store as a consultant runs it: import where the
+// files are, fill the review file in Excel (saved back as ;-separated
+// Windows-1251), apply it, then look from another folder.
+func TestReviewApplyExplainProblems(t *testing.T) {
+	stores(t, func(t *testing.T, dsn string) {
+		work := t.TempDir()
+		a, b := alfaPair(t)
+		for _, f := range []string{a, b} {
+			data, _ := os.ReadFile(f)
+			os.WriteFile(filepath.Join(work, filepath.Base(f)), data, 0o644)
+		}
+		config, _ := filepath.Abs(sampleConfig)
+		samples := absSampleFiles(t)
+		store := dsn
+		if strings.HasSuffix(dsn, ".db") {
+			store = "crmkit.db" // beside the files, where the import runs
+		}
+		t.Chdir(work)
+		r := runCLI(t, "", append(append([]string{"import", "--format", "json", "--config", config, "--store", store}, samples...), "a.csv", "b.csv")...)
+		if r.code != 0 {
+			t.Fatalf("import: exit %d: %s", r.code, r.errOut)
+		}
+		imported := jsonSummary(t, r)
+		if imported.Review == 0 || imported.Problems == 0 {
+			t.Fatalf("import: %d pairs to review, %d problems; want some of each", imported.Review, imported.Problems)
+		}
+		r = runCLI(t, "", "export", "review", "--store", store, "-o", "-")
+		if r.code != 0 {
+			t.Fatalf("export review: %s", r.errOut)
+		}
+		filled := filepath.Join(work, "review-excel.csv")
+		excelResave(t, r.out, filled, func(rows [][]string) {
+			for _, row := range rows[1:] {
+				if row[4]+row[13] == "ab" || row[4]+row[13] == "ba" {
+					row[3] = "да" // the Альфа-Трейд pair
+				}
+			}
+		})
+		r = runCLI(t, "", "review", "apply", "--format", "json", "--store", store, filled)
+		var applied struct {
+			RunID     int64 `json:"run_id"`
+			Decisions int   `json:"decisions"`
+			Same      int   `json:"same"`
+		}
+		if r.code != 0 || json.Unmarshal([]byte(r.out), &applied) != nil || applied.Decisions != 1 || applied.Same != 1 || applied.RunID != 2 {
+			t.Fatalf("review apply of an Excel-saved CSV: exit %d, %+v\n%s%s", r.code, applied, r.out, r.errOut)
+		}
+
+		// problems: the import's, not the review run's (it read no files).
+		r = runCLI(t, "", "export", "problems", "--store", store, "-o", "-")
+		if lines := strings.Count(r.out, "\n"); r.code != 0 || lines != imported.Problems+1 {
+			t.Errorf("export problems after review apply: exit %d, %d lines, want %d problems\n%s", r.code, lines, imported.Problems, r.errOut)
+		}
+		if r := runCLI(t, "", "export", "problems", "--store", store, "--run", "2", "-o", "-"); r.code != 0 || strings.Count(r.out, "\n") != 1 {
+			t.Errorf("--run 2: exit %d\n%s", r.code, r.out)
+		}
+		if r := runCLI(t, "", "export", "problems", "--store", store, "--run", "99", "-o", "-"); r.code != exitFailure || !strings.Contains(r.errOut, "no run 99") {
+			t.Errorf("--run 99: exit %d, %q", r.code, r.errOut)
+		}
+		if r := runCLI(t, "", "export", "review", "--store", store, "--run", "99", "-o", "-"); r.code != exitFailure {
+			t.Errorf("review --run 99: exit %d", r.code)
+		}
+
+		// explain, from another folder, by source keys: the links say
+		// a.csv and b.csv, relative to where the import ran.
+		if strings.HasSuffix(dsn, ".db") {
+			store = filepath.Join(work, "crmkit.db")
+		}
+		t.Chdir(t.TempDir())
+		r = runCLI(t, "", "explain", "--store", store, "a/1", "b/7")
+		if r.code != 0 || !strings.Contains(r.out, "verdict: one customer in the store") || !strings.Contains(r.out, "on its own the pair is for review") {
+			t.Errorf("explain from elsewhere: exit %d\n%s%s", r.code, r.out, r.errOut)
+		}
+		if r := runCLI(t, "", "explain", "--store", store, "a/1", "b/7"); strings.HasSuffix(dsn, ".db") && strings.Contains(r.errOut, "changed") {
+			t.Errorf("the right file was not found: %s", r.errOut)
+		}
+		r = runCLI(t, "", "explain", "--format", "json", "--store", store, filepath.Join(work, "a.csv")+":2", filepath.Join(work, "b.csv")+":2")
+		var res explainResult
+		if err := json.Unmarshal([]byte(r.out), &res); err != nil || r.code != 0 {
+			t.Fatalf("explain --format json: exit %d, %v\n%s%s", r.code, err, r.out, r.errOut)
+		}
+		if res.Verdict != verdictOne || res.PairVerdict != verdictReview || res.A.PersonalID == "" || res.A.PersonalID != res.B.PersonalID ||
+			res.A.Key != "1" || len(res.Reasons) == 0 {
+			t.Errorf("explain JSON %+v", res)
+		}
+		for _, key := range []string{`"pair_verdict"`, `"personal_id"`, `"merge_threshold"`, `"source"`} {
+			if !strings.Contains(r.out, key) {
+				t.Errorf("explain JSON has no %s:\n%s", key, r.out)
+			}
+		}
+	})
 }

@@ -71,7 +71,8 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 			prog.done()
 			n += r.DataRows()
 		}
-		fl.Files = append(fl.Files, crmkit.RunFile{Path: path, SHA256: sum, Records: n})
+		abs, _ := filepath.Abs(path)
+		fl.Files = append(fl.Files, crmkit.RunFile{Path: path, AbsPath: abs, SHA256: sum, Records: n})
 	}
 	return fl, nil
 }
