@@ -144,6 +144,11 @@ func runRuns(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 		return fmt.Errorf("no run %d in the store", id)
 	}
 	if g.format == "json" {
+		for i := range runs {
+			if runs[i].Files == nil {
+				runs[i].Files = []crmkit.RunFile{} // a run that read no files: [], not null
+			}
+		}
 		enc := json.NewEncoder(ios.Out)
 		enc.SetIndent("", "  ")
 		if id != 0 {

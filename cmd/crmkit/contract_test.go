@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -420,4 +421,56 @@ func TestReviewApplyExplainProblems(t *testing.T) {
 			}
 		}
 	})
+}
+
+// phones reads its input in the encoding named or detected, gives every
+// input line a row, and speaks JSON when asked.
+func TestPhonesEncodingEmptyLineJSON(t *testing.T) {
+	cp1251, err := charmap.Windows1251.NewEncoder().String("8 (495) 123-45-67 доб. 12\n\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "raw,e164,extension,problem\n8 (495) 123-45-67 доб. 12,+74951234567,12,\n,,,phone.no_number\n"
+	for _, args := range [][]string{{"phones", "--encoding", "windows-1251"}, {"phones"}} {
+		if r := runCLI(t, cp1251, args...); r.code != 0 || r.out != want {
+			t.Errorf("%v on Windows-1251: exit %d\n%s\nwant\n%s", args, r.code, r.out, want)
+		}
+	}
+	r := runCLI(t, "8 (495) 123-45-67 доб. 12\n\nне подключен\n", "phones", "--format", "json")
+	var rows []map[string]string
+	if err := json.Unmarshal([]byte(r.out), &rows); err != nil || r.code != 0 {
+		t.Fatalf("phones --format json: exit %d, %v\n%s", r.code, err, r.out)
+	}
+	if len(rows) != 3 || rows[0]["e164"] != "+74951234567" || rows[0]["extension"] != "12" || rows[1]["raw"] != "" ||
+		rows[1]["problem"] != "phone.no_number" || rows[2]["problem"] != "phone.no_number" {
+		t.Errorf("phones JSON %v", rows)
+	}
+	if r := runCLI(t, "", "phones", "--format", "json"); r.code != 0 || strings.TrimSpace(r.out) != "[\n]" {
+		t.Errorf("no input: %q", r.out)
+	}
+}
+
+// Every JSON key is snake_case: the run log as import's summary.
+func TestRunsJSONKeys(t *testing.T) {
+	dsn := filepath.Join(t.TempDir(), "crmkit.db")
+	if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+		t.Fatalf("import: %s", r.errOut)
+	}
+	r := runCLI(t, "", "runs", "list", "--store", dsn, "--format", "json")
+	var runs []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &runs); err != nil || len(runs) != 1 {
+		t.Fatalf("runs list JSON: %v\n%s", err, r.out)
+	}
+	for _, k := range []string{"id", "started_at", "finished_at", "command", "files", "records", "problems",
+		"cards_created", "cards_updated", "cards_merged", "links_created", "duplicates_merged"} {
+		if _, ok := runs[0][k]; !ok {
+			t.Errorf("runs list JSON has no %q: %v", k, runs[0])
+		}
+	}
+	snake := regexp.MustCompile(`"([A-Za-z0-9_]+)":`)
+	for _, m := range snake.FindAllStringSubmatch(r.out, -1) {
+		if m[1] != strings.ToLower(m[1]) {
+			t.Errorf("key %q is not snake_case", m[1])
+		}
+	}
 }
