@@ -58,7 +58,10 @@ type Options struct {
 // Write is one stored record whose row a run changes.
 type Write struct {
 	Stored
-	Content bool // new, or its content changed: its data and keys are written anew
+	Content bool // new, or its content changed: its data is written anew
+	// The index keys the record gains and loses (IndexKeys): all of a new
+	// record's, and what a changed one's content changes.
+	AddKeys, DropKeys []string
 }
 
 // Plan is what a run changes in the store: every record whose row changes,
@@ -470,7 +473,14 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		}
 		content := !stored || !SameContent(&old.Record, &s.Record)
 		if content || w.PersonalID != s.PersonalID || w.Component != s.Component || w.File != old.File || w.Row != old.Row {
-			plan.Writes = append(plan.Writes, Write{Stored: w, Content: content})
+			wr := Write{Stored: w, Content: content}
+			if content {
+				wr.AddKeys = IndexKeys(&w.Record)
+				if stored {
+					wr.AddKeys, wr.DropKeys = keyDiff(wr.AddKeys, IndexKeys(&old.Record))
+				}
+			}
+			plan.Writes = append(plan.Writes, wr)
 		}
 	}
 	// The run's unchanged records outside the set: another sighting at most.
@@ -504,6 +514,26 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	}
 	plan.Stats = r.stats
 	return plan, nil
+}
+
+// keyDiff is what a sorted key list has that an earlier one has not, and
+// the reverse.
+func keyDiff(now, before []string) (added, dropped []string) {
+	i, j := 0, 0
+	for i < len(now) || j < len(before) {
+		switch {
+		case j == len(before) || i < len(now) && now[i] < before[j]:
+			added = append(added, now[i])
+			i++
+		case i == len(now) || before[j] < now[i]:
+			dropped = append(dropped, before[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return added, dropped
 }
 
 // storedRow is the stored row of a record the set reached through the

@@ -110,7 +110,7 @@ func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
 // SQL both engines read alike.
 var stageTables = []string{
 	"stage_records (source TEXT, source_key TEXT, personal_id TEXT, first_id TEXT, component TEXT, file TEXT, row_num BIGINT, data TEXT, content BIGINT, ord BIGINT)",
-	"stage_keys (source TEXT, source_key TEXT, key TEXT)",
+	"stage_keys (source TEXT, source_key TEXT, key TEXT, add_key BIGINT)",
 	"stage_aliases (alias_id TEXT, personal_id TEXT)",
 	"stage_revived (alias_id TEXT)",
 	"stage_cards (personal_id TEXT, " + strings.Join(CardFields, " TEXT, ") + " TEXT)",
@@ -147,9 +147,12 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		content := 0
 		if w.Content {
 			content = 1
-			for _, k := range dedupe.IndexKeys(&w.Record) {
-				keys = append(keys, []any{w.Source, w.Key, k})
-			}
+		}
+		for _, k := range w.AddKeys {
+			keys = append(keys, []any{w.Source, w.Key, k, 1})
+		}
+		for _, k := range w.DropKeys {
+			keys = append(keys, []any{w.Source, w.Key, k, 0})
 		}
 		if w.Seq == 0 {
 			n.links++
@@ -253,8 +256,10 @@ func writePlanSQL() []string {
 			SELECT s.source, s.source_key, s.personal_id, s.first_id, s.component, s.file, s.row_num, s.data, $1, s.ord, $1
 			FROM stage_records s WHERE NOT EXISTS (SELECT 1 FROM records r WHERE ` + sameRecord + `) ORDER BY s.ord`,
 		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, r.seq, 0 FROM records r JOIN stage_records s ON " + sameRecord + " WHERE r.first_run = $1",
-		"DELETE FROM record_keys WHERE seq IN (SELECT r.seq FROM records r JOIN stage_records s ON " + sameRecord + " WHERE s.content = 1)",
-		"INSERT INTO record_keys (key, seq) SELECT DISTINCT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " ORDER BY 1, 2",
+		// A changed record mostly keeps its keys (a new phone changes one):
+		// only the difference is written.
+		"DELETE FROM record_keys WHERE (key, seq) IN (SELECT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 0)",
+		"INSERT INTO record_keys (key, seq) SELECT DISTINCT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 1 ORDER BY 1, 2",
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, 1, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
