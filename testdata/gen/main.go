@@ -27,7 +27,18 @@ func main() {
 	nightlyOf := flag.Int("nightly-of", 0, "with -rows N: write instead a nightly file of N rows against the file -rows BASE -seed S writes: about half of them base rows with the same code and a changed phone, e-mail or address, the rest new customers")
 	cmlMB := flag.Int("commerceml-mb", 0, "write a generated CommerceML orders file of about this many MB to -o instead")
 	labelled := flag.Int("labelled", 0, "write a labelled dedupe benchmark of this many customers into the folder -o: crm.csv, site.csv, truth.csv")
+	orgs := flag.Int("orgs", 0, "write a labelled benchmark of this many organisations without INN into the folder -o: orgs.csv, truth.csv")
+	lang := flag.String("lang", "en", "language of -orgs: en (US businesses) or ru")
 	flag.Parse()
+	if *orgs > 0 {
+		if *out == "" || (*lang != "en" && *lang != "ru") {
+			log.Fatal("gen: -orgs needs -o DIR and -lang en or ru")
+		}
+		if err := writeLabelledOrgs(*out, *orgs, *seed, *lang); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *labelled > 0 {
 		if *out == "" {
 			log.Fatal("gen: -labelled needs -o DIR")
