@@ -23,8 +23,8 @@ func TestOrgName(t *testing.T) {
 		{`ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ «РОМАШКА»`, `ООО «РОМАШКА»`, "ООО", "ромашка"},
 		{`  ООО   «Ромашка»  `, `ООО «Ромашка»`, "ООО", "ромашка"},
 		{`ООО «Ромашка-М»`, `ООО «Ромашка-М»`, "ООО", "ромашка м"},
-		{`ООО «Торговый дом «Ромашка»»`, `ООО «Торговый дом «Ромашка»»`, "ООО", "торговый дом ромашка"},
-		{`ООО "Торговый дом "Ромашка""`, `ООО «Торговый дом «Ромашка»»`, "ООО", "торговый дом ромашка"},
+		{`ООО «Торговый дом «Ромашка»»`, `ООО «Торговый дом «Ромашка»»`, "ООО", "тд ромашка"},
+		{`ООО "Торговый дом "Ромашка""`, `ООО «Торговый дом «Ромашка»»`, "ООО", "тд ромашка"},
 		{`АО «Северный ветер»`, `АО «Северный ветер»`, "АО", "северный ветер"},
 		{`Акционерное общество "Северный ветер"`, `АО «Северный ветер»`, "АО", "северный ветер"},
 		{`ПАО "Сбербанк России"`, `ПАО «Сбербанк России»`, "ПАО", "сбербанк россии"},
@@ -185,6 +185,21 @@ func TestNameFormatCharactersAndSymbols(t *testing.T) {
 		}
 		if wantSymbols := strings.ContainsAny(raw, "😀*"); hasSymbols != wantSymbols {
 			t.Errorf("%q: problems %v", raw, problems)
+		}
+	}
+}
+
+// A name of unknown kind is mostly a business written without its legal
+// form: its key folds as an organisation's does.
+func TestUnknownKindNameKey(t *testing.T) {
+	for raw, want := range map[string]string{
+		"The Art's Café & Grill": "arts cafe and grill",
+		"Arts Cafe and Grill":    "arts cafe and grill",
+		"Торговый дом Север":     "тд север",
+	} {
+		rec, _ := Record(crmkit.Record{Source: "t", Key: "1", Fields: map[string]string{crmkit.FieldName: raw}}, Options{})
+		if rec.Kind != crmkit.KindUnknown || rec.NameKey != want {
+			t.Errorf("%q: kind %q, key %q, want unknown %q", raw, rec.Kind, rec.NameKey, want)
 		}
 	}
 }

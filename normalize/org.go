@@ -153,7 +153,7 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 		problems = append(problems, crmkit.Problem{Field: crmkit.FieldName, Code: OrgEmptyName, Severity: crmkit.SeverityError,
 			Message: fmt.Sprintf("%q has no name besides its legal form", raw)})
 	}
-	o.Key = foldKey(o.Core)
+	o.Key = orgKey(o.Core)
 	switch {
 	case o.LegalForm == "" || o.Core == "":
 		o.Full = o.Core

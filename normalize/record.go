@@ -183,7 +183,7 @@ func cleanNames(rec *crmkit.Record, fromParts bool) []crmkit.Problem {
 			setPerson(p)
 			rec.NameKey, rec.InitialsKey = p.Key, p.InitialsKey
 		default:
-			rec.NameKey = foldKey(name)
+			rec.NameKey = orgKey(name)
 		}
 	}
 	if org := f[crmkit.FieldOrgName]; org != "" {
