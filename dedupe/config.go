@@ -25,6 +25,8 @@ type Config struct {
 	ContactsDiffer float64 `yaml:"contacts_differ"` // two people with phones or e-mails, none shared (-2): namesakes
 	BirthDate      float64 `yaml:"birth_date"`      // equal birth dates (3)
 	City           float64 `yaml:"city"`            // same city (0.5)
+	Address        float64 `yaml:"address"`         // the same address, or one that holds the other's words (2.5)
+	AddressDiffer  float64 `yaml:"address_differ"`  // two organisations at clearly different addresses (-2): branches of a chain
 
 	// Weights: "learned" (the default) estimates match weights from the
 	// data (Train) and stores them with the store; "fixed" scores with the
@@ -63,6 +65,8 @@ func (c Config) WithDefaults() Config {
 	def(&c.ContactsDiffer, -2)
 	def(&c.BirthDate, 3)
 	def(&c.City, 0.5)
+	def(&c.Address, 2.5)
+	def(&c.AddressDiffer, -2)
 	def(&c.MatchProbability, 0.9)
 	def(&c.ReviewProbability, 0.3)
 	def(&c.StrongProbability, 0.99999)

@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,8 +15,9 @@ const (
 	keyTranslit = "tr:"     // written in Latin letters
 	keyInitials = "ini:"    // surname and first initial
 	keyBirth    = "dob:"    // birth date, alone and with the surname, the first name or the city: a typo in one still meets its pair
-	keyCity     = "city:"   // the city with the surname or the first name: a typo in the other still meets its pair
+	keyCity     = "city:"   // the city with the surname, the first name or an organisation's first word: a typo in the other still meets its pair
 	keyAddress  = "adr:"    // the address's words, sorted: a person whose name is mistyped still meets their pair at home
+	keyHouse    = "house:"  // the city with the address's first number: a business whose name and street are both mistyped still meets its pair
 	keyLegacy   = "legacy:" // a record of a store from before records were kept, bound to its old card
 	keyRefSrc   = "ref:src:"
 	keyRefName  = "ref:name:"
@@ -38,12 +40,19 @@ func BlockKeys(r *crmkit.Record) []string {
 	if r.InitialsKey != "" {
 		keys = append(keys, keyInitials+r.InitialsKey)
 	}
-	if t := addressTokens(r.Fields[crmkit.FieldAddress]); len(t) >= 2 {
+	if t := addressTokensOf(r); len(t) >= 2 {
 		sort.Strings(t)
 		keys = append(keys, keyAddress+strings.Join(t, " "))
 	}
-	if c := foldWord(r.Fields[crmkit.FieldCity]); c != "" {
-		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName])} {
+	if c := cityKey(r.Fields[crmkit.FieldCity]); c != "" {
+		if i := slices.IndexFunc(addressTokensOf(r), isNumber); i >= 0 {
+			keys = append(keys, keyHouse+c+"|"+addressTokensOf(r)[i])
+		}
+		orgWord := ""
+		if isOrgLike(r) {
+			orgWord, _, _ = strings.Cut(r.NameKey, " ")
+		}
+		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), orgWord} {
 			if v != "" {
 				keys = append(keys, keyCity+c+"|"+v)
 			}
@@ -51,7 +60,7 @@ func BlockKeys(r *crmkit.Record) []string {
 	}
 	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
 		keys = append(keys, keyBirth+d)
-		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + foldWord(r.Fields[crmkit.FieldCity])} {
+		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + cityKey(r.Fields[crmkit.FieldCity])} {
 			if v != "" && v != "@" {
 				keys = append(keys, keyBirth+d+"|"+v)
 			}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/normalize"
 )
@@ -112,8 +111,20 @@ func compare(a, b *crmkit.Record, cfg Config, share keyShare, quiet bool) Compar
 	if d := fa[crmkit.FieldBirthDate]; d != "" && d == fb[crmkit.FieldBirthDate] {
 		c.add(cfg.BirthDate, "birth date equal")
 	}
-	if city := strings.ToLower(fa[crmkit.FieldCity]); city != "" && city == strings.ToLower(fb[crmkit.FieldCity]) {
+	if l, _ := compareCities(a, b); l == 0 {
 		c.add(cfg.City, "city equal")
+	}
+	switch addressLevel(addressTokensOf(a), addressTokensOf(b)) {
+	case 0:
+		c.add(cfg.Address, "address equal")
+	case 1:
+		c.add(cfg.Address, "address close")
+	case 3:
+		// A business is where it is: one name at another address is a
+		// branch or a namesake. People move, so theirs weighs nothing.
+		if isOrgLike(a) && isOrgLike(b) {
+			c.add(cfg.AddressDiffer, "addresses differ")
+		}
 	}
 	return c
 }
@@ -243,7 +254,11 @@ func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
 		}
 		return
 	}
-	r := max(ratio(ka, kb), ratio(translit(ka), translit(kb)), tokenSet(ka, kb))
+	words, contained := orgNameSimilarity(ka, kb)
+	r := max(ratio(ka, kb), ratio(translit(ka), translit(kb)), words)
+	if contained {
+		r = max(r, 0.7)
+	}
 	switch {
 	case r >= 0.85:
 		c.add(cfg.Name*r, "name %.2f", r)
@@ -266,7 +281,37 @@ func ratio(a, b string) float64 {
 	if la == 0 || lb == 0 {
 		return 0
 	}
-	return 1 - float64(levenshtein.ComputeDistance(a, b))/float64(max(la, lb))
+	return 1 - float64(editDistance(a, b))/float64(max(la, lb))
+}
+
+// editDistance counts the letters typed wrong, left out or added, and two
+// neighbours swapped as one error ("Linclon", "Madiosn"): Damerau's optimal
+// string alignment distance.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if string(ra) == string(rb) {
+		return 0
+	}
+	// Three rows: the one before the previous one is needed for a swap.
+	prev2, prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
 }
 
 func sortedTokens(s string) string {
@@ -275,23 +320,31 @@ func sortedTokens(s string) string {
 	return strings.Join(t, " ")
 }
 
-// tokenSet is the share of words two names have in common.
-func tokenSet(a, b string) float64 {
-	ta, tb := strings.Fields(a), strings.Fields(b)
-	if len(ta) == 0 || len(tb) == 0 {
-		return 0
-	}
-	in := map[string]bool{}
-	for _, t := range ta {
-		in[t] = true
-	}
-	common := 0
-	for _, t := range tb {
-		if in[t] {
-			common++
+// nameWords are the words of a name key that tell names apart: without
+// "the", "and", "of" ("The Bear & Onion" is "Bear Onion").
+func nameWords(key string) []string {
+	var out []string
+	for _, w := range strings.Fields(key) {
+		if !nameStopWords[w] {
+			out = append(out, w)
 		}
 	}
-	return float64(common) / float64(max(len(ta), len(tb)))
+	return out
+}
+
+var nameStopWords = map[string]bool{"the": true, "and": true, "of": true, "и": true}
+
+// orgNameSimilarity is the share of two organisation names' words they
+// have in common (a word with a typo counts for most of one, a word
+// repeated in one name is matched once), and whether all the words of one
+// are in the other ("Cafe Morton" and "Cafe Morton #2").
+func orgNameSimilarity(ka, kb string) (s float64, contained bool) {
+	wa, wb := nameWords(ka), nameWords(kb)
+	if len(wa) == 0 || len(wb) == 0 {
+		return 0, false
+	}
+	s, _ = tokenSetSimilarity(wa, wb)
+	return s, allMatched(s*float64(max(len(wa), len(wb))), min(len(wa), len(wb)))
 }
 
 var translitTable = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 'д': "d", 'е': "e", 'ё': "e", 'ж': "zh",

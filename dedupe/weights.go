@@ -3,6 +3,7 @@ package dedupe
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -112,20 +113,27 @@ func isPersonLike(r *crmkit.Record) bool {
 	return r.Kind == crmkit.KindPerson || r.Kind == crmkit.KindContactPerson
 }
 
+// isOrgLike: an organisation, or a record whose kind the source does not
+// tell — mostly a business written without its legal form ("Art's Deli").
+func isOrgLike(r *crmkit.Record) bool {
+	return r.Kind == crmkit.KindOrganization || r.Kind == crmkit.KindUnknown
+}
+
 func compareOrgNames(a, b *crmkit.Record) (int, string) {
-	if a.Kind != crmkit.KindOrganization || b.Kind != crmkit.KindOrganization || a.NameKey == "" || b.NameKey == "" {
+	if !isOrgLike(a) || !isOrgLike(b) || a.NameKey == "" || b.NameKey == "" {
 		return Null, ""
 	}
 	ka, kb := a.NameKey, b.NameKey
-	switch r := max(ratio(ka, kb), ratio(translit(ka), translit(kb)), tokenSet(ka, kb)); {
+	words, contained := orgNameSimilarity(ka, kb)
+	switch {
 	case ka == kb:
 		return 0, ka
 	case translit(ka) == translit(kb) || sortedTokens(ka) == sortedTokens(kb):
 		return 1, ""
-	case r >= 0.85:
+	case ratio(ka, kb) >= 0.85 || ratio(translit(ka), translit(kb)) >= 0.85 || words >= 0.85:
 		return 2, ""
-	case r >= 0.6:
-		return 3, ""
+	case words >= 0.6 || contained:
+		return 3, "" // a branch suffix, a word added or left out
 	}
 	return 4, ""
 }
@@ -154,28 +162,71 @@ func dateLevel(da, db string) int {
 }
 
 func compareAddresses(a, b *crmkit.Record) (int, string) {
-	ta, tb := addressTokens(a.Fields[crmkit.FieldAddress]), addressTokens(b.Fields[crmkit.FieldAddress])
+	return addressLevel(addressTokensOf(a), addressTokensOf(b)), ""
+}
+
+// addressLevel compares two addresses' words. One address that holds all
+// of the other's (a suite or flat left out) is close; two that share no
+// number (a house, a flat, a suite) are never more than partly alike:
+// another house of the same street is another address.
+func addressLevel(ta, tb []string) int {
 	if len(ta) == 0 || len(tb) == 0 {
-		return Null, ""
+		return Null
 	}
-	s := tokenSetSimilarity(ta, tb)
+	s, contained := tokenSetSimilarity(ta, tb)
+	level := 3
 	switch {
 	case s >= 0.99:
-		return 0, ""
-	case s >= 0.7:
-		return 1, ""
+		level = 0
+	case s >= 0.7 || contained:
+		level = 1
 	case s >= 0.4:
-		return 2, ""
+		level = 2
 	}
-	return 3, ""
+	if level < 2 && !shareNumber(ta, tb) {
+		level = 2
+	}
+	return level
+}
+
+// shareNumber: both addresses have numbers and share one, or neither has
+// any (a farm, a building named, not numbered).
+func shareNumber(a, b []string) bool {
+	na, nb := 0, 0
+	in := map[string]bool{}
+	for _, t := range a {
+		if isNumber(t) {
+			na++
+			in[t] = true
+		}
+	}
+	for _, t := range b {
+		if isNumber(t) {
+			nb++
+			if in[t] {
+				return true
+			}
+		}
+	}
+	return na == 0 && nb == 0
 }
 
 // addressWords are the words an address is written with that do not tell
-// two addresses apart.
-var addressWords = map[string]bool{"ул": true, "улица": true, "д": true, "дом": true, "кв": true, "квартира": true,
-	"пр": true, "пр-т": true, "проспект": true, "пер": true, "переулок": true, "г": true, "город": true, "корп": true,
-	"к": true, "стр": true, "строение": true, "офис": true, "оф": true, "пом": true, "шоссе": true, "ш": true,
-	"street": true, "st": true, "road": true, "rd": true, "avenue": true, "ave": true, "place": true, "pl": true}
+// two addresses apart: kinds of street and building, in Russian and
+// English, abbreviated or not. Directions are written as one letter.
+var addressWords = map[string]string{}
+
+func init() {
+	for _, w := range strings.Fields(`ул улица д дом кв квартира пр пр-т пр-кт просп проспект пер переулок г город корп корпус к
+		стр строение офис оф пом помещение шоссе ш б-р бульвар наб пл мкр микрорайон лит литера
+		street st str road rd avenue ave av boulevard blvd blv bl drive dr lane ln place pl court ct highway hwy
+		parkway pkwy suite ste unit apt apartment fl floor terrace ter way circle cir square sq`) {
+		addressWords[w] = ""
+	}
+	for long, short := range map[string]string{"north": "n", "south": "s", "east": "e", "west": "w"} {
+		addressWords[long] = short
+	}
+}
 
 // addressTokens splits an address into lower-case words and numbers,
 // without the words every address has.
@@ -185,16 +236,37 @@ func addressTokens(s string) []string {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
 	}) {
 		t = strings.Trim(t, "-")
-		if t != "" && !addressWords[t] {
+		if w, ok := addressWords[t]; ok {
+			t = w
+		}
+		if t != "" {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
+// addressTokensOf is a record's address words without those of its own
+// city ("г. Москва, ул. Ленина, 5" is "Ленина, 5" in Москва).
+func addressTokensOf(r *crmkit.Record) []string {
+	t := addressTokens(r.Fields[crmkit.FieldAddress])
+	city := strings.Fields(cityKey(r.Fields[crmkit.FieldCity]))
+	if len(city) == 0 {
+		return t
+	}
+	out := t[:0]
+	for _, w := range t {
+		if !slices.Contains(city, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // tokenSetSimilarity: words in common (a word with one typo counts) over
-// the longer list.
-func tokenSetSimilarity(a, b []string) float64 {
+// the longer list; contained says every word of the shorter list (of two
+// words or more) is in the longer one.
+func tokenSetSimilarity(a, b []string) (s float64, contained bool) {
 	used := make([]bool, len(b))
 	common := 0.0
 	for _, x := range a {
@@ -219,8 +291,12 @@ func tokenSetSimilarity(a, b []string) float64 {
 			common += best
 		}
 	}
-	return common / float64(max(len(a), len(b)))
+	return common / float64(max(len(a), len(b))), min(len(a), len(b)) >= 2 && allMatched(common, min(len(a), len(b)))
 }
+
+// allMatched: the words in common are all n words of the shorter list, one
+// of them perhaps with a typo.
+func allMatched(common float64, n int) bool { return common >= float64(n)-0.21 }
 
 func isNumber(s string) bool {
 	for _, r := range s {
@@ -232,7 +308,7 @@ func isNumber(s string) bool {
 }
 
 func compareCities(a, b *crmkit.Record) (int, string) {
-	ca, cb := foldWord(a.Fields[crmkit.FieldCity]), foldWord(b.Fields[crmkit.FieldCity])
+	ca, cb := cityKey(a.Fields[crmkit.FieldCity]), cityKey(b.Fields[crmkit.FieldCity])
 	if ca == "" || cb == "" {
 		return Null, ""
 	}
@@ -304,6 +380,28 @@ func compareEmails(a, b *crmkit.Record) (int, string) {
 	}
 	return 2, ""
 }
+
+// cityKey is a city's name as it is compared: folded, without the word
+// "город" ("г. Москва" is "Москва"), "Saint" and "West" for "St." and "W."
+// ("W. Hollywood"), and "New York City" as "New York".
+func cityKey(s string) string {
+	words := strings.FieldsFunc(foldWord(s), func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == ',' })
+	out := words[:0]
+	for i, w := range words {
+		switch {
+		case (w == "г" || w == "город") && i == 0 && len(words) > 1:
+			continue
+		case w == "city" && i == len(words)-1 && i > 0:
+			continue
+		case i == 0 && len(words) > 1 && cityAbbreviations[w] != "":
+			w = cityAbbreviations[w]
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+var cityAbbreviations = map[string]string{"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "n": "north", "s": "south", "e": "east", "w": "west"}
 
 func foldWord(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(strings.ToLower(s), "ё", "е"))
@@ -427,11 +525,11 @@ func termFrequencies(recs []*crmkit.Record) map[string]map[string]float64 {
 			add("person_name", r.NameKey)
 			n["person_name"]++
 		}
-		if r.Kind == crmkit.KindOrganization && r.NameKey != "" {
+		if isOrgLike(r) && r.NameKey != "" {
 			add("org_name", r.NameKey)
 			n["org_name"]++
 		}
-		if c := foldWord(r.Fields[crmkit.FieldCity]); c != "" {
+		if c := cityKey(r.Fields[crmkit.FieldCity]); c != "" {
 			add("city", c)
 			n["city"]++
 		}
@@ -792,21 +890,24 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 
 // Key families and the comparators each forces to agree.
 var keyFamilies = [][]int{
-	{0, 1}, // names: person and organisation names
-	{6},    // phones
-	{7},    // e-mails
-	{5},    // INNs
-	{2, 0}, // birth date with a surname or first name
-	{2, 4}, // birth date with a city: how names of one customer differ
-	{3},    // addresses
-	{2},    // birth date alone
-	{0, 4}, // the city with a surname or first name
+	{0, 1},    // names: person and organisation names
+	{6},       // phones
+	{7},       // e-mails
+	{5},       // INNs
+	{2, 0},    // birth date with a surname or first name
+	{2, 4},    // birth date with a city: how names of one customer differ
+	{3},       // addresses
+	{2},       // birth date alone
+	{0, 1, 4}, // the city with a surname, a first name or an organisation's first word
+	{4},       // the city with the house number: the address partly
 }
 
 // keyFamily is the family of a block key (its index in keyFamilies), or
 // -1 for keys that do not pair (legacy, references).
 func keyFamily(k string) int {
 	switch {
+	case strings.HasPrefix(k, keyHouse):
+		return 9
 	case strings.HasPrefix(k, keyCity):
 		return 8
 	case isNameKey(k) && !strings.HasPrefix(k, keyBirth):

@@ -34,7 +34,7 @@ func cleaned(kind crmkit.Kind, fields ...string) *crmkit.Record {
 
 // Every level of every comparator, reached by a pair people would bring.
 func TestComparisonLevels(t *testing.T) {
-	p, o := crmkit.KindPerson, crmkit.KindOrganization
+	p, o, u := crmkit.KindPerson, crmkit.KindOrganization, crmkit.KindUnknown
 	name := crmkit.FieldName
 	cases := []struct {
 		comp  string
@@ -60,9 +60,29 @@ func TestComparisonLevels(t *testing.T) {
 		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "27.11.1975"), 4},
 		{"address", cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5, кв. 12"), cleaned(p, crmkit.FieldAddress, "Ленина улица 5 квартира 12"), 0},
 		{"address", cleaned(p, crmkit.FieldAddress, "г. Москва, ул. Ленина, д. 5, кв. 12"), cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5, кв. 12"), 1},
-		{"address", cleaned(p, crmkit.FieldAddress, "12 Miller Street Apartment 4"), cleaned(p, crmkit.FieldAddress, "12 Miler St"), 2},
+		{"address", cleaned(p, crmkit.FieldAddress, "12 Miller Street Apartment 4"), cleaned(p, crmkit.FieldAddress, "12 Miler St"), 1}, // the flat left out, one typo
+		{"address", cleaned(p, crmkit.FieldAddress, "12 Miller Street Apartment 4"), cleaned(p, crmkit.FieldAddress, "12 Miler St Apartment 9"), 2},
 		{"address", cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5"), cleaned(p, crmkit.FieldAddress, "пр. Мира, д. 17"), 3},
+		{"org_name", cleaned(u, name, "The Art's Café & Grill"), cleaned(u, name, "Arts Cafe and Grill"), 0},
+		{"org_name", cleaned(u, name, "Hotel Bel-Air"), cleaned(u, name, "Bel-Air Hotel"), 1},
+		{"org_name", cleaned(u, name, "Little Acorn Learning Center"), cleaned(u, name, "Litle Acorn Learning Center"), 2},
+		{"org_name", cleaned(u, name, "Haddad's Diner"), cleaned(u, name, "Haddad's Diner - Downtown"), 3},
+		{"org_name", cleaned(u, name, "Little Spoon Learning Center"), cleaned(u, name, "Urban Acorn Learning Center"), 4},
+		{"org_name", cleaned(u, name, "Bear & Onion Grill"), cleaned(u, name, "Bear & Bear Bakery"), 4}, // "bear" twice in one is one word in common
+		{"org_name", cleaned(o, name, "ООО «Торговый дом Север»"), cleaned(u, name, "ТД Север"), 0},
+		{"org_name", cleaned(u, name, "Art's Deli"), cleaned(p, name, "Иванов Иван Петрович"), Null},
+		{"address", cleaned(o, crmkit.FieldAddress, "435 S. La Cienega Blvd."), cleaned(o, crmkit.FieldAddress, "435 South La Cienega Blv"), 0},
+		{"address", cleaned(o, crmkit.FieldAddress, "996 Spring Rd. Suite 396"), cleaned(o, crmkit.FieldAddress, "996 Spring Road"), 1},
+		{"address", cleaned(o, crmkit.FieldAddress, "6394 Lincoln Rd."), cleaned(o, crmkit.FieldAddress, "6394 Linclon Rd."), 1},
+		{"address", cleaned(o, crmkit.FieldAddress, "ул. Ленина, д. 5"), cleaned(o, crmkit.FieldAddress, "улица Ленина, дом 7"), 2},                // another house of the street
+		{"address", cleaned(o, crmkit.FieldAddress, "Oak Tree Mall, 5 Main St."), cleaned(o, crmkit.FieldAddress, "Oak Tree Mall, 7 Main St."), 2}, // no number in common
+		{"address", cleaned(o, crmkit.FieldAddress, "12 Main St. Suite 4"), cleaned(o, crmkit.FieldAddress, "250 Main St. Suite 40"), 3},
+		{"address", cleaned(o, crmkit.FieldAddress, "ул. Ленина, д. 5", crmkit.FieldCity, "Тверь"), cleaned(o, crmkit.FieldAddress, "г. Тверь, ул. Ленина, д. 5", crmkit.FieldCity, "г. Тверь"), 0},
 		{"city", cleaned(p, crmkit.FieldCity, "Тверь"), cleaned(p, crmkit.FieldCity, "ТВЕРЬ"), 0},
+		{"city", cleaned(p, crmkit.FieldCity, "г. Тверь"), cleaned(p, crmkit.FieldCity, "Тверь"), 0},
+		{"city", cleaned(p, crmkit.FieldCity, "W. Hollywood"), cleaned(p, crmkit.FieldCity, "West Hollywood"), 0},
+		{"city", cleaned(p, crmkit.FieldCity, "St. Louis"), cleaned(p, crmkit.FieldCity, "Saint Louis"), 0},
+		{"city", cleaned(p, crmkit.FieldCity, "New York City"), cleaned(p, crmkit.FieldCity, "New York"), 0},
 		{"city", cleaned(p, crmkit.FieldCity, "Екатеринбург"), cleaned(p, crmkit.FieldCity, "Екатеринбур"), 1},
 		{"city", cleaned(p, crmkit.FieldCity, "Тверь"), cleaned(p, crmkit.FieldCity, "Москва"), 2},
 		{"inn", cleaned(o, crmkit.FieldINN, "7707083893"), cleaned(o, crmkit.FieldINN, "7707083893"), 0},
@@ -271,5 +291,17 @@ func TestKeyFamilies(t *testing.T) {
 	}
 	if len(seen) != len(keyFamilies) {
 		t.Errorf("a record with every field reaches families %v of %d", seen, len(keyFamilies))
+	}
+}
+
+func TestEditDistanceCountsASwapOnce(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{{"lincoln", "linclon", 1}, {"madison", "madiosn", 1}, {"иванов", "иавнов", 1}, {"acorn", "acoorn", 1}, {"abc", "", 3}, {"", "", 0},
+		{"kitten", "sitting", 3}, {"ca", "abc", 3}} {
+		if got := editDistance(c.a, c.b); got != c.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
 	}
 }
