@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/normalize"
@@ -277,11 +278,21 @@ func firstNamesDiffer(a, b *crmkit.Record) bool {
 }
 
 func ratio(a, b string) float64 {
-	la, lb := len([]rune(a)), len([]rune(b))
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
 	if la == 0 || lb == 0 {
 		return 0
 	}
 	return 1 - float64(editDistance(a, b))/float64(max(la, lb))
+}
+
+// ratioAtLeast is ratio(a, b) >= t, without the edit distance of two
+// strings whose lengths alone rule it out (most random pairs).
+func ratioAtLeast(a, b string, t float64) bool {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if la == 0 || lb == 0 || 1-float64(max(la, lb)-min(la, lb))/float64(max(la, lb)) < t {
+		return false
+	}
+	return ratio(a, b) >= t
 }
 
 // editDistance counts the letters typed wrong, left out or added, and two
@@ -293,7 +304,13 @@ func editDistance(a, b string) int {
 		return 0
 	}
 	// Three rows: the one before the previous one is needed for a swap.
-	prev2, prev, cur := make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)
+	var buf [3 * 40]int
+	rows := buf[:]
+	if n := 3 * (len(rb) + 1); n > len(rows) {
+		rows = make([]int, n)
+	}
+	w := len(rb) + 1
+	prev2, prev, cur := rows[:w], rows[w:2*w], rows[2*w:3*w]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -354,6 +371,9 @@ var translitTable = map[rune]string{'а': "a", 'б': "b", 'в': "v", 'г': "g", 
 
 // translit writes a folded Cyrillic key in Latin letters.
 func translit(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 'а' && r <= 'я' || r == 'ё' }) {
+		return s // nothing to write in Latin letters: no copy
+	}
 	var b strings.Builder
 	for _, r := range s {
 		if t, ok := translitTable[r]; ok {

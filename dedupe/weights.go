@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/crmkit/crmkit"
@@ -130,7 +131,7 @@ func compareOrgNames(a, b *crmkit.Record) (int, string) {
 		return 0, ka
 	case translit(ka) == translit(kb) || sortedTokens(ka) == sortedTokens(kb):
 		return 1, ""
-	case ratio(ka, kb) >= 0.85 || ratio(translit(ka), translit(kb)) >= 0.85 || words >= 0.85:
+	case ratioAtLeast(ka, kb, 0.85) || ratioAtLeast(translit(ka), translit(kb), 0.85) || words >= 0.85:
 		return 2, ""
 	case words >= 0.6 || contained:
 		return 3, "" // a branch suffix, a word added or left out
@@ -279,7 +280,7 @@ func tokenSetSimilarity(a, b []string) (s float64, contained bool) {
 			switch {
 			case x == y:
 				s = 1
-			case len([]rune(x)) >= 4 && !isNumber(x) && !isNumber(y) && ratio(x, y) >= 0.75:
+			case utf8.RuneCountInString(x) >= 4 && !isNumber(x) && !isNumber(y) && ratioAtLeast(x, y, 0.75):
 				s = 0.8
 			}
 			if s > best {

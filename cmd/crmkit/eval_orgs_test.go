@@ -1,0 +1,48 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/crmkit/crmkit/dedupe"
+)
+
+// Organisations with no INN, most with no phone: name, address and city
+// variants of one business, and the same name in another city, a chain's
+// branches, neighbours in one building (testdata/gen -orgs). Enough rows
+// for a learned model, in US English with --region US and in Russian.
+func TestDedupeLabelledOrganisations(t *testing.T) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			dir := t.TempDir()
+			gen := exec.Command("go", "run", "./testdata/gen", "-orgs", strconv.Itoa(500), "-lang", lang, "-seed", "5", "-o", dir)
+			gen.Dir = filepath.Join("..", "..")
+			if out, err := gen.CombinedOutput(); err != nil {
+				t.Fatalf("generate: %v\n%s", err, out)
+			}
+			out := filepath.Join(dir, "out")
+			args := []string{"dedupe", "-q", filepath.Join(dir, "orgs.csv"), "-o", out}
+			if lang == "en" {
+				args = append(args, "--region", "US")
+			}
+			if r := runCLI(t, "", args...); r.code != 0 {
+				t.Fatalf("dedupe: %s", r.errOut)
+			}
+			truth, err := readPairsFile(filepath.Join(dir, "truth.csv"), "source", "source_key", "entity")
+			if err != nil {
+				t.Fatal(err)
+			}
+			links, err := readPairsFile(filepath.Join(out, "links.csv"), "source", "source_key", "personal_id")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := dedupe.Evaluate(truth, links)
+			t.Logf("precision %.4f recall %.4f F1 %.4f (%d records, %d true pairs)", ev.Precision, ev.Recall, ev.F1, ev.Records, ev.TruePairs)
+			if ev.Precision < 0.99 || ev.F1 < 0.9 || ev.Records < dedupe.MinTrainRecords {
+				t.Errorf("precision %.4f (want ≥ 0.99), F1 %.4f (want ≥ 0.90) on %d records", ev.Precision, ev.F1, ev.Records)
+			}
+		})
+	}
+}
