@@ -133,8 +133,8 @@ func compareOrgNames(a, b *crmkit.Record) (int, string) {
 		return 1, ""
 	case ratioAtLeast(ka, kb, 0.85) || ratioAtLeast(translit(ka), translit(kb), 0.85) || words >= 0.85:
 		return 2, ""
-	case words >= 0.6 || contained:
-		return 3, "" // a branch suffix, a word added or left out
+	case contained:
+		return 3, "" // a branch suffix, a word added or left out; a word changed is another name
 	}
 	return 4, ""
 }
@@ -280,7 +280,8 @@ func tokenSetSimilarity(a, b []string) (s float64, contained bool) {
 			switch {
 			case x == y:
 				s = 1
-			case utf8.RuneCountInString(x) >= 4 && !isNumber(x) && !isNumber(y) && ratioAtLeast(x, y, 0.75):
+			case utf8.RuneCountInString(x) >= 4 && !isNumber(x) && !isNumber(y) && ratioAtLeast(x, y, 0.75),
+				abbreviates(x, y) || abbreviates(y, x):
 				s = 0.8
 			}
 			if s > best {
@@ -298,6 +299,24 @@ func tokenSetSimilarity(a, b []string) (s float64, contained bool) {
 // allMatched: the words in common are all n words of the shorter list, one
 // of them perhaps with a typo.
 func allMatched(common float64, n int) bool { return common >= float64(n)-0.21 }
+
+// abbreviates: short is long cut short, its letters in order from long's
+// first ("Deli", "Delicatessen"; "Ctr", "Center"), three letters or more.
+func abbreviates(short, long string) bool {
+	fs, _ := utf8.DecodeRuneInString(short)
+	fl, _ := utf8.DecodeRuneInString(long)
+	if fs != fl || len(short) >= len(long) || utf8.RuneCountInString(short) < 3 || isNumber(short) {
+		return false
+	}
+	s := []rune(short)
+	i := 0
+	for _, r := range long {
+		if i < len(s) && s[i] == r {
+			i++
+		}
+	}
+	return i == len(s)
+}
 
 func isNumber(s string) bool {
 	for _, r := range s {

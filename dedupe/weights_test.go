@@ -68,6 +68,9 @@ func TestComparisonLevels(t *testing.T) {
 		{"org_name", cleaned(u, name, "Little Acorn Learning Center"), cleaned(u, name, "Litle Acorn Learning Center"), 2},
 		{"org_name", cleaned(u, name, "Haddad's Diner"), cleaned(u, name, "Haddad's Diner - Downtown"), 3},
 		{"org_name", cleaned(u, name, "Little Spoon Learning Center"), cleaned(u, name, "Urban Acorn Learning Center"), 4},
+		{"org_name", cleaned(u, name, "Silver Acorn Learning Center"), cleaned(u, name, "Silver Lotus Learning Center"), 4}, // a word changed: another name
+		{"org_name", cleaned(u, name, "Fork & Garden Delicatessen"), cleaned(u, name, "Fork and Garden Deli #2"), 3},
+		{"org_name", cleaned(u, name, "Royal Lotus Learning Ctr."), cleaned(u, name, "Royal Lotus Learning Center (Midtown)"), 3},
 		{"org_name", cleaned(u, name, "Bear & Onion Grill"), cleaned(u, name, "Bear & Bear Bakery"), 4}, // "bear" twice in one is one word in common
 		{"org_name", cleaned(o, name, "ООО «Торговый дом Север»"), cleaned(u, name, "ТД Север"), 0},
 		{"org_name", cleaned(u, name, "Art's Deli"), cleaned(p, name, "Иванов Иван Петрович"), Null},

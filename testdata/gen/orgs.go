@@ -49,8 +49,11 @@ func writeLabelledOrgs(dir string, n int, seed uint64, lang string) error {
 			other := o
 			other.address, other.zip, other.phone = w.lang.address(rnd), w.zip(), w.phoneOrNone()
 			w.emitCopies(entity+"-branch", other, 1+rnd.IntN(2))
-		case 2: // a neighbour: another business in the same building
+		case 2: // a neighbour: another business in the same building, by another name
 			other := w.newOrg()
+			for sharesNameWord(o.name, other.name) {
+				other = w.newOrg()
+			}
 			other.city, other.address, other.zip = o.city, o.address, o.zip
 			w.emitCopies(entity+"-neighbour", other, 1+rnd.IntN(2))
 		case 3: // a near name nearby: "Golden Dragon" and "Golden Dragon Express"
@@ -195,4 +198,25 @@ func replaceOne(rnd *rand.Rand, s string, pairs [][2]string) string {
 // tenDigits is a phone number of ten digits with an area code from codes.
 func tenDigits(rnd *rand.Rand, codes []string) string {
 	return pick(rnd, codes) + fmt.Sprintf("%03d%04d", 200+rnd.IntN(800), rnd.IntN(10000))
+}
+
+// genericWords are the words of business names that many share.
+var genericWords = map[string]bool{"the": true, "&": true, "learning": true, "center": true, "hotel": true, "cafe": true,
+	"ооо": true, "ао": true, "зао": true, "ип": true, "торговый": true, "дом": true}
+
+// sharesNameWord: two names have a word in common besides the generic ones
+// ("The Little Star" and "Little Star Diner"): two businesses in one
+// building are not named alike.
+func sharesNameWord(a, b string) bool {
+	words := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '«' || r == '»' || r == '\'' })
+	}
+	for _, x := range words(a) {
+		for _, y := range words(b) {
+			if x == y && !genericWords[x] {
+				return true
+			}
+		}
+	}
+	return false
 }
