@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/crmkit/crmkit"
 )
 
@@ -154,7 +153,7 @@ func dateLevel(da, db string) int {
 		return 0
 	case len(da) == 10 && len(db) == 10 && da[:4] == db[:4] && da[5:7] == db[8:10] && da[8:10] == db[5:7]:
 		return 1
-	case len(da) == len(db) && levenshtein.ComputeDistance(da, db) == 1:
+	case len(da) == len(db) && editDistance(da, db) == 1: // a digit mistyped, or two swapped
 		return 2
 	case len(da) >= 4 && len(db) >= 4 && da[:4] == db[:4]:
 		return 3

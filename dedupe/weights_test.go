@@ -56,6 +56,7 @@ func TestComparisonLevels(t *testing.T) {
 		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "1980-05-12"), 0},
 		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "03.05.1980"), cleaned(p, crmkit.FieldBirthDate, "05.03.1980"), 1},
 		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "12.05.1981"), 2},
+		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "09.04.1956"), cleaned(p, crmkit.FieldBirthDate, "09.04.1965"), 2}, // two digits swapped
 		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "27.11.1980"), 3},
 		{"birth_date", cleaned(p, crmkit.FieldBirthDate, "12.05.1980"), cleaned(p, crmkit.FieldBirthDate, "27.11.1975"), 4},
 		{"address", cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5, кв. 12"), cleaned(p, crmkit.FieldAddress, "Ленина улица 5 квартира 12"), 0},
@@ -306,5 +307,17 @@ func TestEditDistanceCountsASwapOnce(t *testing.T) {
 		if got := editDistance(c.a, c.b); got != c.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
 		}
+	}
+}
+
+// With a model, two birth dates a generation apart keep two people apart
+// (a father and a son of one name at one home), but two digits of the year
+// swapped are a typo, not a generation.
+func TestGenerationVetoSparesSwappedDigits(t *testing.T) {
+	if !datesClash("1956-04-09", "1981-04-09", true) {
+		t.Error("dates 25 years apart must clash")
+	}
+	if datesClash("1956-04-09", "1965-04-09", true) {
+		t.Error("1956 and 1965 are two digits swapped: a typo, not a generation")
 	}
 }
