@@ -23,6 +23,10 @@ const (
 	keyRefName  = "ref:name:"
 )
 
+// KeysVersion names the rules of IndexKeys. Change it with them: a store
+// whose keys an older rule made has them all written anew when it is opened.
+const KeysVersion = 2
+
 // BlockKeys lists the keys a record is paired on: its exact match keys,
 // every phone and e-mail (office mailboxes and switchboards block too, and
 // add a little evidence) and its name keys. Sorted, without repeats.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
+	"strconv"
 	"strings"
 	"time"
 
@@ -376,25 +377,55 @@ func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 		if err := c.Exec(ctx, "INSERT INTO schema_migrations VALUES ($1, $2, $3)", m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
-		if m.Version == recordsVersion || m.Version == birthKeysVersion {
-			if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
-				return fmt.Errorf("migration %s: %w", m.Name, err)
-			}
-			if err := reindex(ctx, c); err != nil {
-				return fmt.Errorf("migration %s: %w", m.Name, err)
-			}
+	}
+	return reindexKeys(ctx, c)
+}
+
+// reindexKeys writes every record's keys anew when the store's were made
+// by another version of dedupe.IndexKeys: a store that was links before
+// records were kept (0005), or one whose records gained keys since.
+// store_state is made here, like schema_migrations: it is crmkit's own
+// bookkeeping, not the store's data.
+func reindexKeys(ctx context.Context, c Conn) error {
+	if err := c.Exec(ctx, "CREATE TABLE IF NOT EXISTS store_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var have []string
+	rows, done, err := c.Query(ctx, "SELECT value FROM store_state WHERE name = 'keys_version'")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			done()
+			return fmt.Errorf("migrate: %w", err)
 		}
+		have = append(have, v)
+	}
+	err = rows.Err()
+	done()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	want := strconv.Itoa(dedupe.KeysVersion)
+	if len(have) == 1 && have[0] == want {
+		return nil
+	}
+	if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	if err := reindex(ctx, c); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	if err := c.Exec(ctx, "DELETE FROM store_state WHERE name = 'keys_version'"); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	if err := c.Exec(ctx, "INSERT INTO store_state (name, value) VALUES ('keys_version', $1)", want); err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
 	return nil
 }
-
-// recordsVersion is the migration that made records the truth;
-// birthKeysVersion the one after which records gained birth-date keys.
-// After each, every record's keys are written anew.
-const (
-	recordsVersion   = 5
-	birthKeysVersion = 7
-)
 
 // reindex writes the keys of records that have none: those an older store
 // held as links, those whose keys a migration dropped, those an undo put

@@ -9,7 +9,7 @@
 # store, dropped at exit); after the setup its tables get a VACUUM ANALYZE, as autovacuum would give
 # them before the next night (a test server may run with autovacuum off; NO_VACUUM=1 skips it).
 # The SQLite base store is kept as bench/nightly-base-*.db, named after its rows, seed and the SQLite
-# migrations; REBUILD=1 builds it again (e.g. after a change to matching).
+# migrations and keys version; REBUILD=1 builds it again (e.g. after a change to matching).
 set -euo pipefail
 store_rows=${1:-${STORE_ROWS:-1000000}}
 night_rows=${2:-${NIGHT_ROWS:-20000}}
@@ -57,7 +57,7 @@ report() {
 }
 
 # SQLite: the base store is built once, then copied for each measurement.
-migrations=$(cat export/sqlite/migrations/*.sql | sha256sum | cut -c1-8)
+migrations=$( (cat export/sqlite/migrations/*.sql; grep "KeysVersion =" dedupe/keys.go) | sha256sum | cut -c1-8)
 cache=bench/nightly-base-$store_rows-s$seed-$migrations.db
 setup_note=" (cached $cache)"
 setup_secs=0 setup_rss=0

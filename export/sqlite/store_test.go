@@ -34,27 +34,31 @@ func TestContract(t *testing.T) {
 }
 
 // A store the previous release wrote is migrated in place by the next run.
-func TestMigrationFromV4(t *testing.T) {
-	storetest.Migration(t, func(t *testing.T, upTo int, statements []string) storetest.Opener {
-		path := filepath.Join(t.TempDir(), "crmkit.db")
-		db, err := sql.Open("sqlite", "file:"+path)
+func TestMigrationFromV4(t *testing.T) { storetest.Migration(t, legacy) }
+
+// A store whose keys an older rule made has them written anew.
+func TestKeysReindexed(t *testing.T) { storetest.KeysReindexed(t, legacy) }
+
+// legacy is a store an earlier crmkit wrote (storetest.Legacy).
+func legacy(t *testing.T, upTo int, statements []string) storetest.Opener {
+	path := filepath.Join(t.TempDir(), "crmkit.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	legacySchema(t, upTo, statements, func(q string, args ...any) error {
+		_, err := db.Exec(q, args...)
+		return err
+	})
+	return func(t *testing.T, wait time.Duration) export.Store {
+		s, err := Open(context.Background(), path, wait)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer db.Close()
-		legacySchema(t, upTo, statements, func(q string, args ...any) error {
-			_, err := db.Exec(q, args...)
-			return err
-		})
-		return func(t *testing.T, wait time.Duration) export.Store {
-			s, err := Open(context.Background(), path, wait)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
-	})
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 }
 
 // legacySchema applies this engine's migrations up to version upTo, as the

@@ -94,3 +94,25 @@ func Migration(t *testing.T, legacy Legacy) {
 		t.Errorf("the same import again changed the migrated store:\n%s", diffLines(before, after))
 	}
 }
+
+// KeysReindexed opens a store whose record keys an older rule made (here:
+// none at all, under keys version 1): every record's keys are written
+// anew, so a new record finds the stored one it shares an INN with.
+func KeysReindexed(t *testing.T, legacy Legacy) {
+	const alfa = "01900000-0000-7000-8000-000000000001"
+	s := legacy(t, 1<<30, []string{
+		"CREATE TABLE store_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+		"INSERT INTO store_state (name, value) VALUES ('keys_version', '1')",
+		`INSERT INTO runs (started_at, finished_at, command, files, records, cards_created)
+			VALUES ('2026-10-01T10:00:00Z', '2026-10-01T10:00:05Z', 'crmkit import crm.csv', '[]', 1, 1)`,
+		`INSERT INTO records (source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
+			VALUES ('crm', 'c1', '` + alfa + `', '` + alfa + `', '` + alfa + `', 'crm.csv', 2,
+			'{"kind":"organization","fields":{"name":"ООО «Альфа»","inn":"7707083893"},"match_keys":["inn:7707083893"],"name_key":"альфа"}', 1, 1, 1)`,
+	})(t, time.Second)
+	c9 := clean("1c", "000009", 9, "name=Альфа ООО", "inn=7707083893", "email=sales@alfa.example")
+	importRecords(t, s, []crmkit.Record{c9}, nil)
+	ids := linksOf(t, s)
+	if id := ids[crmkit.SourceKey{Source: "1c", Key: "000009"}]; id != alfa {
+		t.Errorf("a new record of the stored organisation's INN got %s, want %s: the stored record's keys were not written anew", id, alfa)
+	}
+}
