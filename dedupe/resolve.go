@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -33,6 +34,10 @@ type Index interface {
 	ByComponents(ctx context.Context, components []string) ([]Stored, error)
 	// KeyCounts returns how many stored records hold each key.
 	KeyCounts(ctx context.Context, keys []string) (map[string]int, error)
+	// Holders returns the stored records (Seq) holding each of these keys.
+	Holders(ctx context.Context, keys []string) (map[string][]int64, error)
+	// BySeqs returns the stored records of these Seqs.
+	BySeqs(ctx context.Context, seqs []int64) ([]Stored, error)
 	// Aliases returns, of these personal IDs, those that are aliases now.
 	Aliases(ctx context.Context, ids []string) (map[string]string, error)
 }
@@ -253,8 +258,13 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 	for k := range keys {
 		all = append(all, k)
 	}
-	if err := r.count(all); err != nil {
-		return err
+	sort.Strings(all)
+	holders, err := r.idx.Holders(r.ctx, all)
+	if err != nil {
+		return fmt.Errorf("find candidates: %w", err)
+	}
+	for _, k := range all {
+		r.counts[k] = len(holders[k])
 	}
 	// Everyone holding a key whose class the run changes is recomputed, and
 	// so are the contact persons of the run's organisations. A stored record
@@ -273,13 +283,17 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 			candidates = append(candidates, k)
 		}
 	}
+	var refs []string
 	for _, s := range r.fresh {
-		pull = append(pull, referredBy(&s.Record)...)
+		refs = append(refs, referredBy(&s.Record)...)
 	}
-	if err := r.pull(pull); err != nil {
+	if err := r.pull(refs); err != nil {
 		return err
 	}
-	if err := r.pair(candidates); err != nil {
+	if err := r.bySeqs(holders, pull, r.add); err != nil {
+		return err
+	}
+	if err := r.pair(holders, candidates); err != nil {
 		return err
 	}
 	loaded := map[string]bool{"": true}
@@ -352,14 +366,10 @@ func (r *resolver) pull(keys []string) error {
 
 // pair adds the stored records holding these keys that pair with one of
 // the run's new or changed records: a merge or a pair for review.
-func (r *resolver) pair(keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	keys = uniqueSorted(keys)
-	got, err := r.idx.ByIndexKeys(r.ctx, keys)
-	if err != nil {
-		return fmt.Errorf("find candidates: %w", err)
+func (r *resolver) pair(holders map[string][]int64, keys []string) error {
+	var got []Stored
+	if err := r.bySeqs(holders, keys, func(s Stored) bool { got = append(got, s); return true }); err != nil {
+		return err
 	}
 	wanted := make(map[string]bool, len(keys))
 	for _, k := range keys {
@@ -385,6 +395,35 @@ func (r *resolver) pair(keys []string) error {
 		}
 		if err := r.ctx.Err(); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// bySeqs reads the stored records holding these keys, each once, that are
+// not in the set yet.
+func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(Stored) bool) error {
+	seen := map[int64]bool{}
+	var seqs []int64
+	for _, k := range keys {
+		for _, q := range holders[k] {
+			if !seen[q] {
+				seen[q] = true
+				seqs = append(seqs, q)
+			}
+		}
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	slices.Sort(seqs)
+	got, err := r.idx.BySeqs(r.ctx, seqs)
+	if err != nil {
+		return fmt.Errorf("find candidates: %w", err)
+	}
+	for _, s := range got {
+		if _, ok := r.set[skOf(&s.Record)]; !ok {
+			each(s)
 		}
 	}
 	return nil
@@ -576,9 +615,13 @@ type emptyIndex struct{}
 func (emptyIndex) BySourceKeys(context.Context, []crmkit.SourceKey) ([]Stored, error) {
 	return nil, nil
 }
-func (emptyIndex) ByIndexKeys(context.Context, []string) ([]Stored, error)      { return nil, nil }
-func (emptyIndex) ByComponents(context.Context, []string) ([]Stored, error)     { return nil, nil }
-func (emptyIndex) KeyCounts(context.Context, []string) (map[string]int, error)  { return nil, nil }
+func (emptyIndex) ByIndexKeys(context.Context, []string) ([]Stored, error)     { return nil, nil }
+func (emptyIndex) ByComponents(context.Context, []string) ([]Stored, error)    { return nil, nil }
+func (emptyIndex) KeyCounts(context.Context, []string) (map[string]int, error) { return nil, nil }
+func (emptyIndex) Holders(context.Context, []string) (map[string][]int64, error) {
+	return nil, nil
+}
+func (emptyIndex) BySeqs(context.Context, []int64) ([]Stored, error)            { return nil, nil }
 func (emptyIndex) Aliases(context.Context, []string) (map[string]string, error) { return nil, nil }
 
 // MergeDecisions puts later decisions over earlier ones: one per pair of

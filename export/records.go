@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strconv"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
@@ -161,6 +162,28 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 		out[k] = n
 		return nil
 	})
+}
+
+// Holders implements dedupe.Index.
+func (x Index) Holders(ctx context.Context, keys []string) (map[string][]int64, error) {
+	return queryMap(ctx, x, keys, "SELECT k.key, k.seq FROM record_keys k JOIN q_keys q ON q.k1 = k.key", func(rows Rows, out map[string][]int64) error {
+		var k string
+		var seq int64
+		if err := rows.Scan(&k, &seq); err != nil {
+			return err
+		}
+		out[k] = append(out[k], seq)
+		return nil
+	})
+}
+
+// BySeqs implements dedupe.Index.
+func (x Index) BySeqs(ctx context.Context, seqs []int64) ([]dedupe.Stored, error) {
+	rows := make([][]any, len(seqs))
+	for i, q := range seqs {
+		rows[i] = []any{strconv.FormatInt(q, 10), ""}
+	}
+	return x.withKeys(ctx, rows, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT CAST(q.k1 AS BIGINT) FROM q_keys q)")
 }
 
 // Aliases implements dedupe.Index.
