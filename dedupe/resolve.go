@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/crmkit/crmkit"
 )
@@ -385,16 +387,28 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 			}
 		}
 	}
+	// Scoring is most of a nightly run's matching, and each candidate's is
+	// its own: the cores share the candidates.
+	keep := make([]bool, len(got))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(got)/256+1)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(got); i += workers {
+				if i%1024 == 0 && r.ctx.Err() != nil {
+					return
+				}
+				keep[i] = r.pairs(&got[i], blocks, share)
+			}
+		})
+	}
+	wg.Wait()
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
 	for i := range got {
-		c := &got[i]
-		if _, ok := r.set[skOf(&c.Record)]; ok {
-			continue
-		}
-		if r.pairs(c, blocks, share) {
-			r.add(*c)
-		}
-		if err := r.ctx.Err(); err != nil {
-			return err
+		if keep[i] {
+			r.add(got[i])
 		}
 	}
 	return nil
