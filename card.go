@@ -16,6 +16,7 @@ type Card struct {
 	City          string
 	OrgID         string // a contact person's organisation: its personal ID
 	Revenue       string // summed over the merged records, a plain decimal ("1234.5")
+	ABCClass      string // A, B or C by revenue over all customers (export.ClassifyABC); "" when unranked
 	ContactPoints []ContactPoint
 }
 

@@ -43,6 +43,12 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 			return crmkit.Run{}, err
 		}
 	}
+	// ABC classes depend on every card: set once, after the cards changed.
+	if n.created+n.updated+n.merged > 0 || len(b.Undoes) > 0 {
+		if err := ClassifyABC(ctx, c, b.ABC); err != nil {
+			return crmkit.Run{}, err
+		}
+	}
 	if b.Plan != nil && len(b.Plan.Writes) >= analyzeWrites {
 		if err := analyzeIfGrown(ctx, c, len(b.Plan.Writes)); err != nil {
 			return crmkit.Run{}, err

@@ -32,7 +32,7 @@ const (
 	FinishRunSQL = `UPDATE runs SET finished_at = $2, records = $3, problems = $4, duplicates = $5,
 		cards_created = $6, cards_updated = $7, cards_merged = $8, links_created = $9 WHERE id = $1`
 	SelectCardsSQL = `SELECT c.personal_id, c.kind, c.name, c.last_name, c.first_name, c.middle_name, c.org_name,
-		c.legal_form, c.inn, c.kpp, c.address, c.city, c.org_id, c.revenue,
+		c.legal_form, c.inn, c.kpp, c.address, c.city, c.org_id, c.revenue, c.abc_class,
 		COALESCE(p.type, ''), COALESCE(p.value, ''), COALESCE(p.extension, ''), COALESCE(p.source, '')
 		FROM cards c LEFT JOIN contact_points p ON p.personal_id = c.personal_id
 		ORDER BY c.personal_id, p.ord`
@@ -85,7 +85,7 @@ func ScanCards(rows Rows, yield func(crmkit.Card, error) bool) {
 		var kind string
 		var cp crmkit.ContactPoint
 		if err := rows.Scan(&c.PersonalID, &kind, &c.Name, &c.LastName, &c.FirstName, &c.MiddleName, &c.OrgName,
-			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, &c.OrgID, &c.Revenue, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
+			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, &c.OrgID, &c.Revenue, &c.ABCClass, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
 			yield(crmkit.Card{}, fmt.Errorf("read cards: %w", err))
 			return
 		}
@@ -337,7 +337,7 @@ var dumpTables = []struct{ name, cols string }{
 	{"record_keys", "key, seq"},
 	{"record_versions", "run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run"},
 	{"alias_versions", "run_id, alias_id, existed, personal_id, alias_run"},
-	{"cards", "personal_id, " + strings.Join(CardFields, ", ")},
+	{"cards", "personal_id, " + strings.Join(CardFields, ", ") + ", abc_class"},
 	{"contact_points", "personal_id, ord, type, value, extension, source"},
 	{"aliases", "alias_id, personal_id, run_id"},
 	{"decisions", "a_source, a_key, b_source, b_key, same, run_id"},

@@ -32,6 +32,10 @@ type Store interface {
 	Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, error]
 	// Model reads the match model outside a run; nil before the first.
 	Model(ctx context.Context) (*dedupe.Params, error)
+	// ABC ranks the customers by revenue with thresholds th, now.
+	ABC(ctx context.Context, th ABCThresholds) (ABCResult, error)
+	// Merges streams each customer of two or more records with them.
+	Merges(ctx context.Context) iter.Seq2[Merge, error]
 	Close() error
 }
 
@@ -70,4 +74,7 @@ type Batch struct {
 	// to store; nil keeps the store's.
 	Model        *dedupe.Params
 	ModelRecords int
+	// ABC are the thresholds of the cards' ABC classes, set at the end of
+	// a run that changed cards (zero: DefaultABC).
+	ABC ABCThresholds
 }

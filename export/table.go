@@ -16,7 +16,7 @@ import (
 
 // Column headers of the outputs; scripts rely on them.
 var (
-	CardColumns    = []string{"personal_id", "kind", "name", "last_name", "first_name", "middle_name", "org_name", "legal_form", "inn", "kpp", "phones", "emails", "address", "city", "org_id", "revenue"}
+	CardColumns    = []string{"personal_id", "kind", "name", "last_name", "first_name", "middle_name", "org_name", "legal_form", "inn", "kpp", "phones", "emails", "address", "city", "org_id", "revenue", "abc_class"}
 	LinkColumns    = []string{"personal_id", "source", "source_key", "file", "row"}
 	ProblemColumns = []string{"file", "row", "field", "code", "severity", "message"}
 )
@@ -186,7 +186,7 @@ func (t *xlsxTable) close() error {
 func WriteCards(w io.Writer, format string, cards iter.Seq2[crmkit.Card, error]) (int, error) {
 	return writeTable(w, format, CardColumns, cards, func(c crmkit.Card) []string {
 		return []string{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName,
-			c.LegalForm, c.INN, c.KPP, strings.Join(c.PhoneList(), "; "), strings.Join(c.EmailList(), "; "), c.Address, c.City, c.OrgID, c.Revenue}
+			c.LegalForm, c.INN, c.KPP, strings.Join(c.PhoneList(), "; "), strings.Join(c.EmailList(), "; "), c.Address, c.City, c.OrgID, c.Revenue, c.ABCClass}
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 // the match model from every stored record, recomputes every match
 // component with it — the customers one run over all records would make —
 // and records both as one run.
-func Retrain(ctx context.Context, tx Tx, cfg dedupe.Config, opt dedupe.Options) (*dedupe.Plan, crmkit.Run, error) {
+func Retrain(ctx context.Context, tx Tx, cfg dedupe.Config, opt dedupe.Options, abc ABCThresholds) (*dedupe.Plan, crmkit.Run, error) {
 	stored, err := tx.Records(ctx)
 	if err != nil {
 		return nil, crmkit.Run{}, err
@@ -36,6 +36,6 @@ func Retrain(ctx context.Context, tx Tx, cfg dedupe.Config, opt dedupe.Options) 
 		return nil, crmkit.Run{}, err
 	}
 	run, err := tx.Apply(ctx, Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit train"},
-		Plan: plan, Model: cfg.Model, ModelRecords: len(recs)})
+		Plan: plan, Model: cfg.Model, ModelRecords: len(recs), ABC: abc})
 	return plan, run, err
 }

@@ -28,7 +28,7 @@ type Undone struct {
 // after the undo, and records the undo as a run. It returns what was put
 // back, the recomputation (whose Writes are empty: the restored store is
 // what the runs before left) and the undo run.
-func UndoRun(ctx context.Context, tx Tx, id int64, force bool, cfg dedupe.Config, opt dedupe.Options) (Undone, *dedupe.Plan, crmkit.Run, error) {
+func UndoRun(ctx context.Context, tx Tx, id int64, force bool, cfg dedupe.Config, opt dedupe.Options, abc ABCThresholds) (Undone, *dedupe.Plan, crmkit.Run, error) {
 	u, err := tx.Undo(ctx, id, force)
 	if err != nil {
 		return u, nil, crmkit.Run{}, err
@@ -51,7 +51,7 @@ func UndoRun(ctx context.Context, tx Tx, id int64, force bool, cfg dedupe.Config
 		ids[i] = strconv.FormatInt(r, 10)
 	}
 	run, err := tx.Apply(ctx, Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit runs undo " + strings.Join(ids, " ")},
-		Plan: plan, Undoes: u.Runs})
+		Plan: plan, Undoes: u.Runs, ABC: abc})
 	return u, plan, run, err
 }
 

@@ -91,7 +91,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		Run: crmkit.Run{StartedAt: started, Command: "crmkit import " + strings.Join(opts.files, " "), Files: fl.Files,
 			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Duplicates},
 		Plan: d.Plan, Problems: fl.Problems, Review: d.Review, Decisions: fromFile, Rows: fl.Records,
-		Model: d.Model, ModelRecords: len(fl.Records),
+		Model: d.Model, ModelRecords: len(fl.Records), ABC: cfg.ABC,
 	})
 	if err != nil {
 		return err

@@ -64,7 +64,7 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 			return err
 		}
 		run, err = tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file},
-			Plan: d.Plan, Review: d.Review, Decisions: decisions})
+			Plan: d.Plan, Review: d.Review, Decisions: decisions, ABC: cfg.ABC})
 		return err
 	})
 	if err != nil {

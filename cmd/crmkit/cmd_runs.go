@@ -92,7 +92,7 @@ func runUndo(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 	var run crmkit.Run
 	var plan *dedupe.Plan
 	err = inStoreRun(ctx, cfg, so, func(tx export.Tx) (err error) {
-		u, plan, run, err = export.UndoRun(ctx, tx, id, force, cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
+		u, plan, run, err = export.UndoRun(ctx, tx, id, force, cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority}, cfg.ABC)
 		return err
 	})
 	if err != nil {

@@ -46,7 +46,7 @@ func runTrain(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOp
 	var plan *dedupe.Plan
 	var run crmkit.Run
 	err = inStoreRun(ctx, cfg, so, func(tx export.Tx) (err error) {
-		plan, run, err = export.Retrain(ctx, tx, cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
+		plan, run, err = export.Retrain(ctx, tx, cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority}, cfg.ABC)
 		return err
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
+	"github.com/crmkit/crmkit/export"
 	"github.com/crmkit/crmkit/importers"
 	"gopkg.in/yaml.v3"
 )
@@ -25,6 +26,8 @@ type Config struct {
 	Sources []SourceConfig `yaml:"sources"`
 	Dedupe  dedupe.Config  `yaml:"dedupe"`
 	Store   string         `yaml:"store"`
+	// ABC are the shares of revenue of the classes A, B and C, in percent.
+	ABC export.ABCThresholds `yaml:"abc"`
 }
 
 // SourceConfig holds the settings of one source system; it applies to the
@@ -79,6 +82,9 @@ func loadConfig(path string) (Config, error) {
 	}
 	if err := cfg.Dedupe.Check(); err != nil {
 		return cfg, usagef("config %s: dedupe: %v", path, err)
+	}
+	if err := cfg.ABC.Check(); err != nil {
+		return cfg, usagef("config %s: abc: %v", path, err)
 	}
 	return cfg, nil
 }

@@ -113,6 +113,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newExplainCmd(ios, g),
 		newRunsCmd(ios, g),
 		newTrainCmd(ios, g),
+		newABCCmd(ios, g),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)

@@ -23,7 +23,7 @@ func undoRun(t *testing.T, s export.Store, id int64, force bool) (export.Undone,
 		t.Fatalf("Begin: %v", err)
 	}
 	defer tx.Rollback(ctx)
-	u, plan, run, err := export.UndoRun(ctx, tx, id, force, dedupe.Config{}, options())
+	u, plan, run, err := export.UndoRun(ctx, tx, id, force, dedupe.Config{}, options(), export.ABCThresholds{})
 	if err != nil {
 		return u, run, err
 	}
