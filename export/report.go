@@ -210,3 +210,68 @@ func splitList(v string) []string {
 	}
 	return strings.Split(v, "; ")
 }
+
+// StoreReport gathers the report of a store: run runID's files, problems
+// and review pairs (0: the latest run that read files), and the store's
+// customers, merges and ABC classes as they are now.
+func StoreReport(ctx context.Context, s Store, runID int64, th ABCThresholds) (Report, error) {
+	var rep Report
+	found := false
+	for r, err := range s.Runs(ctx) {
+		if err != nil {
+			return rep, err
+		}
+		if (runID == 0 && len(r.Files) > 0) || r.ID == runID {
+			rep.Run, found = r, true
+		}
+	}
+	if runID != 0 && !found {
+		return rep, fmt.Errorf("no run %d in the store (crmkit runs list names them)", runID)
+	}
+	if rep.Run.ID > 0 {
+		var err error
+		if rep.Problems, err = collect(s.Problems(ctx, rep.Run.ID)); err != nil {
+			return rep, err
+		}
+		if rep.Review, err = collect(s.Review(ctx, rep.Run.ID)); err != nil {
+			return rep, err
+		}
+		sourceOf := map[string]string{}
+		for l, err := range s.Rows(ctx) {
+			if err != nil {
+				return rep, err
+			}
+			sourceOf[l.File] = l.Source
+		}
+		rep.Sources = SourceStats(rep.Run.Files, sourceOf, rep.Problems)
+	}
+	var err error
+	if rep.Cards, err = collect(s.Cards(ctx)); err != nil {
+		return rep, err
+	}
+	if rep.Merges, err = collect(s.Merges(ctx)); err != nil {
+		return rep, err
+	}
+	for _, m := range rep.Merges {
+		rep.Records += len(m.Records)
+	}
+	// Every other customer is one record.
+	rep.Customers = len(rep.Cards)
+	rep.Records += rep.Customers - len(rep.Merges)
+	rep.Duplicates = rep.Records - rep.Customers
+	if rep.ABC, err = s.ABC(ctx, th); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
+	var out []T
+	for v, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
@@ -30,9 +32,11 @@ writes the result into DIR instead of a store: cards.csv (one golden card per
 customer), links.csv (personal_id,source,source_key,file,row: one line per
 source record, its last sighting), rows.csv (file,row,source,source_key,
 personal_id: every input row, also rows that repeat a source key),
-problems.csv, and review.xlsx: the pairs a person should decide, side by side,
+problems.csv, review.xlsx: the pairs a person should decide, side by side,
 with a decision column to fill in (same / different) and pass back with
---decisions. Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
+--decisions, and report.xlsx: the run for managers (a summary with charts,
+problems, merges, review pairs, cards and their ABC classes; personal values
+masked unless --show-pii). Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
 		Example: `  crmkit dedupe testdata/*.xlsx testdata/*.csv -o out/`,
 		Args:    needFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -49,6 +53,7 @@ with a decision column to fill in (same / different) and pass back with
 }
 
 func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
+	started := time.Now()
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
 		return err
@@ -74,6 +79,14 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 	d, _, err := decide(ctx, fl, nil, nil, cfg, opts.decisions)
 	if err != nil {
 		return err
+	}
+	abc := export.RankABC(d.Cards, cfg.ABC)
+	classOf := map[string]string{}
+	for _, r := range abc.Rows {
+		classOf[r.PersonalID] = r.Class
+	}
+	for i := range d.Cards {
+		d.Cards[i].ABCClass = classOf[d.Cards[i].PersonalID]
 	}
 	idOf := map[crmkit.SourceKey]string{}
 	for _, l := range d.Links {
@@ -106,6 +119,17 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		{"review.xlsx", func(w io.Writer) error {
 			_, err := export.WriteReview(w, export.FormatXLSX, export.Slice(d.Review))
 			return err
+		}},
+		{"report.xlsx", func(w io.Writer) error {
+			sourceOf := map[string]string{}
+			for _, r := range fl.Records {
+				sourceOf[r.File] = r.Source
+			}
+			return export.WriteReport(w, export.Report{Title: "crmkit dedupe", Where: opts.outDir,
+				Run:     crmkit.Run{StartedAt: started, FinishedAt: time.Now(), Command: "crmkit dedupe " + strings.Join(opts.files, " "), Files: fl.Files},
+				Sources: export.SourceStats(fl.Files, sourceOf, fl.Problems), Problems: fl.Problems,
+				Records: len(fl.Records), Customers: len(d.Cards), Duplicates: d.Duplicates,
+				Merges: export.MergesOf(d.Cards, d.Links, fl.Records), Review: d.Review, Cards: d.Cards, ABC: abc, ShowPII: opts.g.showPII})
 		}},
 	}
 	for _, o := range outputs {

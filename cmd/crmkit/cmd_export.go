@@ -18,12 +18,12 @@ type exportOptions struct {
 }
 
 // exportTables are the tables export can write.
-var exportTables = []string{"cards", "links", "rows", "problems", "review"}
+var exportTables = []string{"cards", "links", "rows", "problems", "review", "report"}
 
 func newExportCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 	opts := &exportOptions{g: g}
 	cmd := &cobra.Command{
-		Use:   "export cards|links|rows|problems|review -o FILE",
+		Use:   "export cards|links|rows|problems|review|report -o FILE",
 		Short: "Write cards, links, input rows, problems or pairs to review from the CRM store to a file",
 		Long: `export writes one table of the CRM store. The format follows the file's
 extension: .csv, .jsonl or .xlsx; "-o -" writes CSV to standard output.
@@ -33,21 +33,26 @@ every row of each file as its latest run read it, so that two rows with the
 same content (one source record) are each answered. problems are those of
 the latest run that read files (not a review apply or undo) unless --run
 names another; review is the pairs of the latest run that had any, side by
-side with a decision column for crmkit review apply. A --run the store does
-not hold is an error.` + "\n" + exitCodesHelp,
+side with a decision column for crmkit review apply. report writes
+report.xlsx (-o must end in .xlsx): a Summary sheet with charts (the files,
+problems and review pairs of the latest run that read files, or of --run),
+then Problems, Merges, Review, Cards and ABC sheets; people's names, phones,
+e-mails, INNs and addresses are masked unless --show-pii. A --run the store
+does not hold is an error.` + "\n" + exitCodesHelp,
 		Example: `  crmkit export cards -o cards.xlsx
+  crmkit export report --store crm.db -o report.xlsx
   crmkit export links --store postgres://crm@db/crm -o - | head`,
 		ValidArgs: exportTables,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return usagef("name one table: cards, links, rows, problems or review")
+				return usagef("name one table: cards, links, rows, problems, review or report")
 			}
 			for _, t := range exportTables {
 				if args[0] == t {
 					return nil
 				}
 			}
-			return usagef("unknown table %q: cards, links, rows, problems or review", args[0])
+			return usagef("unknown table %q: cards, links, rows, problems, review or report", args[0])
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.output == "" {
@@ -68,6 +73,9 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if opts.what == "report" && format != export.FormatXLSX {
+		return usagef("export report writes an Excel workbook: name it -o FILE.xlsx")
+	}
 	format = opts.g.csvFormat(format)
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
@@ -78,7 +86,7 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 		return err
 	}
 	defer store.Close()
-	if opts.what == "problems" || opts.what == "review" {
+	if opts.what == "problems" || opts.what == "review" || (opts.what == "report" && opts.runID != 0) {
 		if opts.runID, err = exportedRun(ctx, store, opts.what, opts.runID); err != nil {
 			return err
 		}
@@ -93,6 +101,13 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 			return export.WriteRows(w, format, store.Rows(ctx))
 		case "review":
 			return export.WriteReview(w, format, store.Review(ctx, opts.runID))
+		case "report":
+			rep, err := export.StoreReport(ctx, store, opts.runID, cfg.ABC)
+			if err != nil {
+				return 0, err
+			}
+			rep.Title, rep.Where, rep.ShowPII = "crmkit export report", redact(opts.store.resolve(cfg)), opts.g.showPII
+			return 1, export.WriteReport(w, rep)
 		default:
 			return export.WriteProblems(w, format, store.Problems(ctx, opts.runID))
 		}

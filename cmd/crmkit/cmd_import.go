@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ type importOptions struct {
 	store     storeOptions
 	dryRun    bool
 	decisions string
+	report    string
 	files     []string
 }
 
@@ -36,11 +38,20 @@ nothing.` + "\n" + exitCodesHelp,
 		Args: needFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.files = args
+			if opts.report != "" {
+				if f, err := export.FormatOf(opts.report); err != nil || f != export.FormatXLSX {
+					return usagef("--report writes an Excel workbook: name it FILE.xlsx")
+				}
+				if opts.dryRun {
+					return usagef("--report with --dry-run: a dry run keeps nothing to report on (crmkit dedupe -o DIR writes DIR/report.xlsx)")
+				}
+			}
 			return runImport(cmd.Context(), ios, opts)
 		},
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().BoolVar(&opts.dryRun, "dry-run", false, "do everything but commit, and report what would change")
+	cmd.Flags().StringVar(&opts.report, "report", "", "write report.xlsx for managers: the run's files and problems, the store's merges, cards and ABC classes, with charts")
 	cmd.Flags().StringVar(&opts.decisions, "decisions", "", "a filled-in review file whose decisions this run obeys and stores, as crmkit review apply does")
 	return cmd
 }
@@ -109,6 +120,18 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = d.Customers, run.CardsCreated, run.CardsUpdated, run.CardsMerged
 	sum.Duplicates, sum.LinksCreated, sum.Review, sum.Split = d.Duplicates, run.LinksCreated, len(d.Review), d.Split
 	sum.Demoted = maskedDemoted(d.Demoted)
+	if opts.report != "" && committed {
+		rep, err := export.StoreReport(ctx, store, run.ID, cfg.ABC)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		// The run's own counts, not the store's.
+		rep.Records, rep.Customers, rep.Duplicates = len(fl.Records), d.Customers, d.Duplicates
+		rep.Title, rep.Where, rep.ShowPII = "crmkit import", sum.Store, opts.g.showPII
+		if err := writeFileAtomic(opts.report, func(w io.Writer) error { return export.WriteReport(w, rep) }); err != nil {
+			return fmt.Errorf("the run is committed, but the report is not written: %w", err)
+		}
+	}
 	return sum.printUnlessQuiet(ios, opts.g)
 }
 

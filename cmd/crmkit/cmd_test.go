@@ -254,7 +254,7 @@ func TestDedupeWritesFiles(t *testing.T) {
 		header string
 		rows   int
 	}{
-		"cards.csv":    {"personal_id,kind,name,last_name,first_name,middle_name,org_name,legal_form,inn,kpp,phones,emails,address,city,org_id,revenue", 9},
+		"cards.csv":    {"personal_id,kind,name,last_name,first_name,middle_name,org_name,legal_form,inn,kpp,phones,emails,address,city,org_id,revenue,abc_class", 9},
 		"links.csv":    {"personal_id,source,source_key,file,row", 13},
 		"problems.csv": {"file,row,field,code,severity,message", 4},
 	} {

@@ -29,6 +29,7 @@ type globalOptions struct {
 	delimiter      string
 	includeDeleted bool
 	raw            bool
+	showPII        bool
 }
 
 // csvFormat is the CSV format of this run's outputs: safe to open in Excel
@@ -99,6 +100,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.StringVar(&g.encoding, "encoding", "", "text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r or cp866 (default: detected)")
 	f.StringVar(&g.delimiter, "delimiter", "", `text files: ";", ",", tab or "|" (default: detected)`)
 	f.BoolVar(&g.raw, "raw", false, "CSV output: every cell as it is (for machines), without the ' before a cell Excel would run as a formula")
+	f.BoolVar(&g.showPII, "show-pii", false, "report.xlsx and abc: show people's names, phones, e-mails, INNs and addresses as they are (default: masked)")
 	f.BoolVar(&g.includeDeleted, "include-deleted", false, "1C files: read objects marked for deletion too (they are counted either way)")
 	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
