@@ -54,6 +54,13 @@ func WriteReport(w io.Writer, r Report) error {
 		} else if _, err := b.f.NewSheet(s.name); err != nil {
 			return err
 		}
+		// Printed (or made a PDF of): landscape, as wide as the page.
+		if err := b.f.SetPageLayout(s.name, &excelize.PageLayoutOptions{Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0)}); err != nil {
+			return err
+		}
+		if err := b.f.SetSheetProps(s.name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+			return err
+		}
 		if err := s.write(r); err != nil {
 			return fmt.Errorf("report sheet %s: %w", s.name, err)
 		}
@@ -91,11 +98,32 @@ type column struct {
 	style int
 }
 
+// side is what a data sheet shows to the right of its table: cells by
+// sheet row (1-based) from column at, their widths, and what to add to the
+// sheet before its rows stream (a chart).
+type side struct {
+	at     int
+	widths []float64
+	cells  map[int][]any
+	before func() error
+}
+
 // table streams a data sheet: a bold frozen header, widths that fit the
-// first thousand rows, an auto-filter over the whole table.
-func (b *reportBook) table(sheet string, cols []column, rows [][]any) error {
+// first thousand rows, an auto-filter over the whole table. Whatever the
+// sheet holds besides rows is set before streaming: the stream writer
+// keeps it, while changes after its Flush are lost.
+func (b *reportBook) table(sheet string, cols []column, rows [][]any, sd *side) error {
 	if len(rows) > maxSheetRows {
 		rows = rows[:maxSheetRows]
+	}
+	last, _ := excelize.CoordinatesToCellName(len(cols), max(len(rows)+1, 2))
+	if err := b.f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+		return err
+	}
+	if sd != nil && sd.before != nil {
+		if err := sd.before(); err != nil {
+			return err
+		}
 	}
 	sw, err := b.f.NewStreamWriter(sheet)
 	if err != nil {
@@ -112,17 +140,35 @@ func (b *reportBook) table(sheet string, cols []column, rows [][]any) error {
 			return err
 		}
 	}
+	if sd != nil {
+		for i, w := range sd.widths {
+			if err := sw.SetColWidth(sd.at+i, sd.at+i, w); err != nil {
+				return err
+			}
+		}
+	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
+	}
+	withSide := func(n int, cells []any) []any {
+		if sd == nil || len(sd.cells[n]) == 0 {
+			return cells
+		}
+		for len(cells) < sd.at-1 {
+			cells = append(cells, nil)
+		}
+		return append(cells, sd.cells[n]...)
 	}
 	head := make([]any, len(cols))
 	for i, c := range cols {
 		head[i] = excelize.Cell{StyleID: b.header, Value: c.name}
 	}
-	if err := sw.SetRow("A1", head); err != nil {
+	if err := sw.SetRow("A1", withSide(1, head)); err != nil {
 		return err
 	}
-	for n, row := range rows {
+	n := 1
+	for _, row := range rows {
+		n++
 		cells := make([]any, len(row))
 		for i, v := range row {
 			if i < len(cols) && cols[i].style != 0 {
@@ -130,16 +176,27 @@ func (b *reportBook) table(sheet string, cols []column, rows [][]any) error {
 			}
 			cells[i] = v
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, n+2)
-		if err := sw.SetRow(cell, cells); err != nil {
+		cell, _ := excelize.CoordinatesToCellName(1, n)
+		if err := sw.SetRow(cell, withSide(n, cells)); err != nil {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	if sd != nil { // side cells below the table
+		var extra []int
+		for r := range sd.cells {
+			if r > n {
+				extra = append(extra, r)
+			}
+		}
+		sort.Ints(extra)
+		for _, r := range extra {
+			cell, _ := excelize.CoordinatesToCellName(1, r)
+			if err := sw.SetRow(cell, withSide(r, nil)); err != nil {
+				return err
+			}
+		}
 	}
-	last, _ := excelize.CoordinatesToCellName(len(cols), max(len(rows)+1, 2))
-	return b.f.AutoFilter(sheet, "A1:"+last, nil)
+	return sw.Flush()
 }
 
 func cellWidth(v any) int {
@@ -182,6 +239,8 @@ func (b *reportBook) block(sheet string, col, row int, title string, header []st
 			style := 0
 			if f, ok := v.(float64); ok && f >= 0 && f <= 1 && strings.Contains(header[i], "%") {
 				style = b.pct
+			} else if header[i] == "revenue" {
+				style = b.amount
 			}
 			if err := b.set(sheet, col+i, row+2+r, v, style); err != nil {
 				return 0, err
@@ -307,7 +366,7 @@ func (b *reportBook) summary(r Report) error {
 			return err
 		}
 	}
-	if err := f.AddChart(s, "I18", &excelize.Chart{Type: excelize.Col,
+	if err := f.AddChart(s, "I21", &excelize.Chart{Type: excelize.Col,
 		Series: []excelize.ChartSeries{{Name: "count", Categories: ref(s, 1, matchRow+2, matchRow+3), Values: ref(s, 2, matchRow+2, matchRow+3)}},
 		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Records before and customers after matching"}}}, Legend: excelize.ChartLegend{Position: "none"},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
@@ -315,7 +374,7 @@ func (b *reportBook) summary(r Report) error {
 		return err
 	}
 	if len(pc) > 0 {
-		if err := f.AddChart(s, "I33", &excelize.Chart{Type: excelize.Bar,
+		if err := f.AddChart(s, "I39", &excelize.Chart{Type: excelize.Bar,
 			Series: []excelize.ChartSeries{{Name: "problems", Categories: ref(s, 1, codeRow+2, codeRow+1+len(pc)), Values: ref(s, 3, codeRow+2, codeRow+1+len(pc))}},
 			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Problems by code"}}}, Legend: excelize.ChartLegend{Position: "none"},
 			XAxis:     excelize.ChartAxis{ReverseOrder: true},
@@ -333,7 +392,7 @@ func (b *reportBook) problems(r Report) error {
 		// Messages are masked where they are made; the raw value is not kept.
 		rows[i] = []any{p.File, p.Row, p.Field, p.Code, string(p.Severity), p.Message}
 	}
-	return b.table(SheetProblems, cols("file", "row", "field", "code", "severity", "message"), rows)
+	return b.table(SheetProblems, cols("file", "row", "field", "code", "severity", "message"), rows, nil)
 }
 
 func (b *reportBook) merges(r Report) error {
@@ -343,7 +402,7 @@ func (b *reportBook) merges(r Report) error {
 			rows = append(rows, []any{m.PersonalID, b.mask.name(m.Kind, m.Name), len(m.Records), rec.Source, rec.Key, rec.File, rec.Row, b.mask.name(rec.Kind, rec.Name)})
 		}
 	}
-	return b.table(SheetMerges, cols("personal_id", "customer", "records", "source", "source_key", "file", "row", "record name"), rows)
+	return b.table(SheetMerges, cols("personal_id", "customer", "records", "source", "source_key", "file", "row", "record name"), rows, nil)
 }
 
 func (b *reportBook) review(r Report) error {
@@ -362,7 +421,7 @@ func (b *reportBook) review(r Report) error {
 			names = append(names, c)
 		}
 	}
-	return b.table(SheetReview, cols(names...), rows)
+	return b.table(SheetReview, cols(names...), rows, nil)
 }
 
 func (b *reportBook) cards(r Report) error {
@@ -387,7 +446,7 @@ func (b *reportBook) cards(r Report) error {
 	}
 	cs := cols(CardColumns...)
 	cs[15].style = b.amount
-	return b.table(SheetCards, cs, rows)
+	return b.table(SheetCards, cs, rows, nil)
 }
 
 func (b *reportBook) abc(r Report) error {
@@ -399,46 +458,50 @@ func (b *reportBook) abc(r Report) error {
 	}
 	cs := cols("rank", "class", "personal_id", "name", "kind", "revenue", "share", "cumulative share")
 	cs[5].style, cs[6].style, cs[7].style = b.amount, b.pct, b.pct
-	if err := b.table(s, cs, rows); err != nil {
-		return err
-	}
-	// The classes and the Pareto curve beside the ranking.
-	const at = 10 // column J
-	for i, w := range []float64{16, 12, 14, 16, 14} {
-		if err := b.f.SetColWidth(s, colName(at+i), colName(at+i), w); err != nil {
-			return err
-		}
-	}
-	var classes [][]any
-	for _, c := range res.Classes {
-		classes = append(classes, []any{c.Class, c.Customers, c.CustShare, c.Revenue, c.Share})
-	}
+	// The classes and the Pareto curve beside the ranking, from column J.
+	const at = 10
+	sd := &side{at: at, widths: []float64{16, 12, 15, 16, 14}, cells: map[int][]any{}}
 	t := res.Thresholds
-	title := fmt.Sprintf("Classes (A %g%%, B %g%%, C %g%%)", t.A, t.B, t.C)
-	next, err := b.block(s, at, 1, title, []string{"class", "customers", "% of customers", "revenue", "% of revenue"}, classes)
-	if err != nil {
-		return err
+	sd.cells[1] = []any{excelize.Cell{StyleID: b.bold, Value: fmt.Sprintf("Classes (A %g%%, B %g%%, C %g%%)", t.A, t.B, t.C)}}
+	head := func(names ...string) []any {
+		out := make([]any, len(names))
+		for i, n := range names {
+			out[i] = excelize.Cell{StyleID: b.header, Value: n}
+		}
+		return out
+	}
+	sd.cells[2] = head("class", "customers", "% of customers", "revenue", "% of revenue")
+	row := 3
+	for _, c := range res.Classes {
+		sd.cells[row] = []any{c.Class, c.Customers, excelize.Cell{StyleID: b.pct, Value: c.CustShare},
+			excelize.Cell{StyleID: b.amount, Value: c.Revenue}, excelize.Cell{StyleID: b.pct, Value: c.Share}}
+		row++
 	}
 	pts := paretoPoints(res)
-	if len(pts) == 0 {
-		return nil
+	if len(pts) > 0 {
+		row++
+		sd.cells[row] = []any{excelize.Cell{StyleID: b.bold, Value: "Pareto"}}
+		sd.cells[row+1] = head("customers", "% of revenue", "cumulative %")
+		first := row + 2
+		for i, p := range pts {
+			sd.cells[first+i] = []any{p[0], excelize.Cell{StyleID: b.pct, Value: p[1]}, excelize.Cell{StyleID: b.pct, Value: p[2]}}
+		}
+		last := first + len(pts) - 1
+		anchor, _ := excelize.CoordinatesToCellName(at+6, 1)
+		sd.before = func() error {
+			return b.f.AddChart(s, anchor, &excelize.Chart{Type: excelize.Col,
+				Series:    []excelize.ChartSeries{{Name: fmt.Sprintf("'%s'!$%s$%d", s, colName(at+1), first-1), Categories: ref(s, at, first, last), Values: ref(s, at+1, first, last)}},
+				Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Pareto: revenue by customers, largest first"}}},
+				Legend:    excelize.ChartLegend{Position: "bottom"},
+				YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, MajorGridLines: true},
+				Dimension: excelize.ChartDimension{Width: 640, Height: 340}},
+				&excelize.Chart{Type: excelize.Line,
+					Series: []excelize.ChartSeries{{Name: fmt.Sprintf("'%s'!$%s$%d", s, colName(at+2), first-1), Categories: ref(s, at, first, last), Values: ref(s, at+2, first, last),
+						Marker: excelize.ChartMarker{Symbol: "circle", Size: 5}}},
+					YAxis: excelize.ChartAxis{Secondary: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Maximum: ptr(1.0), Minimum: ptr(0.0)}})
+		}
 	}
-	paretoRow := next
-	if _, err := b.block(s, at, paretoRow, "Pareto", []string{"customers", "% of revenue", "cumulative %"}, pts); err != nil {
-		return err
-	}
-	first, last := paretoRow+2, paretoRow+1+len(pts)
-	anchor, _ := excelize.CoordinatesToCellName(at+6, 1)
-	return b.f.AddChart(s, anchor, &excelize.Chart{Type: excelize.Col,
-		Series:    []excelize.ChartSeries{{Name: "% of revenue", Categories: ref(s, at, first, last), Values: ref(s, at+1, first, last)}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Pareto: revenue by customers, largest first"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, MajorGridLines: true},
-		Dimension: excelize.ChartDimension{Width: 640, Height: 340}},
-		&excelize.Chart{Type: excelize.Line,
-			Series: []excelize.ChartSeries{{Name: "cumulative %", Categories: ref(s, at, first, last), Values: ref(s, at+2, first, last),
-				Marker: excelize.ChartMarker{Symbol: "circle", Size: 5}}},
-			YAxis: excelize.ChartAxis{Secondary: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Maximum: ptr(1.0), Minimum: ptr(0.0)}})
+	return b.table(s, cs, rows, sd)
 }
 
 // paretoPoints: each customer when there are few, else twenty groups of a
