@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("ComponentExpansion", func(t *testing.T) { testComponentExpansion(t, open) })
 	t.Run("UndoRestoresExactly", func(t *testing.T) { testUndo(t, open) })
 	t.Run("UndoWithModel", func(t *testing.T) { testUndoWithModel(t, open) })
+	t.Run("ABC", func(t *testing.T) { testABC(t, open(t)) })
 }
 
 // clean cleanses one raw record as a run would.

@@ -1,0 +1,94 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/export"
+)
+
+// testABC: the class stored on each card, the store's ranking and the Go
+// ranking of the same cards agree, on revenue summed over merged records,
+// with the customer that crosses a threshold in the class below it; a run
+// that changes revenue classes every card anew.
+func testABC(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t, 0)
+	org := func(key string, n int, name, revenue string) crmkit.Record {
+		return clean("crm", key, n, "name=ООО «"+name+"»", "inn="+orgINN(n), "revenue="+revenue)
+	}
+	a2 := clean("erp", "a2", 1, "name=Альфа ООО", "inn="+orgINN(1), "revenue=200")
+	importRecords(t, s, []crmkit.Record{
+		org("a1", 1, "Альфа", "600"), a2, // one customer: 800
+		org("b", 2, "Бета", "150"), org("c", 3, "Гамма", "30"), org("d", 4, "Дельта", "15"),
+		org("e", 5, "Эпсилон", "5"), org("f", 6, "Зета", ""),
+	}, nil)
+	want := map[string]string{"Альфа": "A", "Бета": "B", "Гамма": "C", "Дельта": "C", "Эпсилон": "C", "Зета": "C"}
+	check := func(want map[string]string, total float64, counts [3]int) {
+		t.Helper()
+		cards := collect(t, s.Cards(ctx))
+		for _, c := range cards {
+			name := c.OrgName
+			if name == "" {
+				name = c.Name
+			}
+			var w string
+			for k, v := range want {
+				if len(name) > 0 && contains(name, k) {
+					w = v
+				}
+			}
+			if c.ABCClass != w {
+				t.Errorf("card %s (revenue %s): stored class %q, want %q", name, c.Revenue, c.ABCClass, w)
+			}
+		}
+		res, err := s.ABC(ctx, export.ABCThresholds{})
+		if err != nil {
+			t.Fatalf("ABC: %v", err)
+		}
+		if res.Total != total || len(res.Rows) != len(want) {
+			t.Fatalf("ABC: total %v over %d customers, want %v over %d", res.Total, len(res.Rows), total, len(want))
+		}
+		for i, c := range res.Classes {
+			if c.Customers != counts[i] {
+				t.Errorf("class %s: %d customers, want %d", c.Class, c.Customers, counts[i])
+			}
+		}
+		stored := map[string]string{}
+		for _, c := range cards {
+			stored[c.PersonalID] = c.ABCClass
+		}
+		inGo := export.RankABC(cards, export.ABCThresholds{})
+		for i, r := range res.Rows {
+			if r.Class != stored[r.PersonalID] || inGo.Rows[i].PersonalID != r.PersonalID || inGo.Rows[i].Class != r.Class {
+				t.Errorf("rank %d: store %s %s, stored class %s, Go %s %s", r.Rank, r.PersonalID, r.Class, stored[r.PersonalID], inGo.Rows[i].PersonalID, inGo.Rows[i].Class)
+			}
+		}
+	}
+	check(want, 1000, [3]int{1, 1, 4})
+	if got := res80(t, s); fmt.Sprintf("%.2f %.2f %.2f", got[0], got[1], got[2]) != "0.80 0.15 0.05" {
+		t.Errorf("revenue shares %v, want 0.80 0.15 0.05", got)
+	}
+	merges := collect(t, s.Merges(ctx))
+	if len(merges) != 1 || len(merges[0].Records) != 2 {
+		t.Fatalf("merges: %+v, want one customer of two records", merges)
+	}
+
+	// Эпсилон sells 900 more: 905 of 1900 is A, Альфа (800 after 905) too.
+	importRecords(t, s, []crmkit.Record{org("e", 5, "Эпсилон", "905")}, nil)
+	want["Эпсилон"] = "A"
+	check(want, 1900, [3]int{2, 1, 3})
+}
+
+func res80(t *testing.T, s export.Store) [3]float64 {
+	res, err := s.ABC(context.Background(), export.ABCThresholds{})
+	if err != nil {
+		t.Fatalf("ABC: %v", err)
+	}
+	return [3]float64{res.Classes[0].Share, res.Classes[1].Share, res.Classes[2].Share}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
