@@ -7,6 +7,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
 	"github.com/spf13/cobra"
 )
@@ -30,7 +31,8 @@ customers before make less than the config's abc.a percent of the total
 without revenue are C; contact persons are not ranked. It prints the count
 and revenue share of each class, then the customers (--top N of them; 0 for
 all). The store is read, never locked or changed: the class stored on each
-card (export cards, column abc_class) is set by every run that changes cards.` + "\n" + exitCodesHelp,
+card (export cards, column abc_class) is set by every run that changes cards.
+People's names are masked unless --show-pii; organisations' show.` + "\n" + exitCodesHelp,
 		Example: `  crmkit abc --store crm.db
   crmkit abc --store postgres://crm@db/crm --format json --top 0 | jq '.classes'`,
 		Args: noArgs,
@@ -62,6 +64,13 @@ func runABC(ctx context.Context, ios *IOStreams, opts *abcOptions) error {
 	}
 	if opts.top > 0 && len(res.Rows) > opts.top {
 		res.Rows = res.Rows[:opts.top]
+	}
+	if !opts.g.showPII {
+		for i, r := range res.Rows {
+			if crmkit.Kind(r.Kind) != crmkit.KindOrganization {
+				res.Rows[i].Name = crmkit.MaskText(r.Name) // a person's name is personal data
+			}
+		}
 	}
 	if opts.g.format == "json" {
 		enc := json.NewEncoder(ios.Out)
