@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/crmkit/crmkit"
@@ -48,13 +49,16 @@ type SourceConfig struct {
 // is empty and the file exists.
 func loadConfig(path string) (Config, error) {
 	var cfg Config
+	if path == "" {
+		path = os.Getenv(envConfig)
+	}
 	explicit := path != ""
 	if !explicit {
 		path = defaultConfigFile
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
-		return cfg, nil
+		return cfg, cfg.fromEnv()
 	}
 	if err != nil {
 		return cfg, usagef("read config: %w", err)
@@ -62,7 +66,7 @@ func loadConfig(path string) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
-		return cfg, usagef("config %s: %v", path, err)
+		return cfg, usagef("config %s: %s", path, unknownKeys.ReplaceAllString(err.Error(), `unknown key "$1"`))
 	}
 	for i, s := range cfg.Sources {
 		if s.Name == "" {
@@ -86,7 +90,25 @@ func loadConfig(path string) (Config, error) {
 	if err := cfg.ABC.Check(); err != nil {
 		return cfg, usagef("config %s: abc: %v", path, err)
 	}
-	return cfg, nil
+	return cfg, cfg.fromEnv()
+}
+
+// unknownKeys is yaml.v3's KnownFields message, which names Go types.
+var unknownKeys = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// fromEnv lets CRMKIT_STORE and CRMKIT_REGION override the file (flags
+// override both, where they are read).
+func (c *Config) fromEnv() error {
+	if v := os.Getenv(envStore); v != "" {
+		c.Store = v
+	}
+	if v := os.Getenv(envRegion); v != "" {
+		if err := checkRegion(v); err != nil {
+			return usagef("%s: %v", envRegion, err)
+		}
+		c.Region = v
+	}
+	return nil
 }
 
 // mappingFile is a --map file: either a plain map of header → field for

@@ -116,6 +116,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newRunsCmd(ios, g),
 		newTrainCmd(ios, g),
 		newABCCmd(ios, g),
+		newConfigCmd(ios),
 		newPhonesCmd(ios, g),
 		newVersionCmd(ios),
 	)
