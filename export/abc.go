@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/crmkit/crmkit"
 )
@@ -190,6 +191,58 @@ func ClassifyABC(ctx context.Context, c Conn, t ABCThresholds) error {
 	}
 	if err != nil {
 		return fmt.Errorf("abc classes: %w", err)
+	}
+	return nil
+}
+
+// classifyAfter sets the ABC classes after a run's write. The whole
+// ranking is computed again only when it may move (ranking: a revenue or
+// a kind changed, a card with revenue merged away, an undo) or the
+// thresholds differ from those the classes were set with; otherwise the
+// run's cards without revenue (its new ones, or ones whose other fields
+// changed) are C when anyone has revenue, as the full ranking would make
+// them, and the rest keep their class. staged: the run's cards are in stage_cards.
+// store_state's "abc" says with which thresholds the classes were set and
+// whether anyone had revenue then.
+func classifyAfter(ctx context.Context, c Conn, t ABCThresholds, ranking, staged bool) error {
+	t = t.OrDefault()
+	key := fmt.Sprintf("%g/%g/%g", t.A, t.B, t.C)
+	var state []string
+	if err := queryRows(ctx, c, "SELECT value FROM store_state WHERE name = 'abc'", func(rows Rows) error {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		state = append(state, v)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("abc classes: %w", err)
+	}
+	was, any, _ := strings.Cut(strings.Join(state, ""), " ")
+	if !ranking && staged && was == key {
+		cls := ""
+		if any == "1" {
+			cls = "C"
+		}
+		err := c.Exec(ctx, `UPDATE cards SET abc_class = $1 WHERE personal_id IN (SELECT personal_id FROM stage_cards)
+			AND kind <> 'contact_person' AND abc_class <> $1
+			AND (revenue = '' OR CAST(revenue AS DOUBLE PRECISION) <= 0)`, cls)
+		if err != nil {
+			return fmt.Errorf("abc classes: %w", err)
+		}
+		return nil
+	}
+	if err := ClassifyABC(ctx, c, t); err != nil {
+		return err
+	}
+	var ranked int
+	if err := queryOne(ctx, c, "SELECT count(*) FROM (SELECT 1 FROM cards WHERE abc_class <> '' LIMIT 1) x", nil, &ranked); err != nil {
+		return fmt.Errorf("abc classes: %w", err)
+	}
+	for _, q := range []string{"DELETE FROM store_state WHERE name = 'abc'", "INSERT INTO store_state (name, value) VALUES ('abc', $1)"} {
+		if err := c.Exec(ctx, q, fmt.Sprintf("%s %d", key, ranked)); err != nil {
+			return fmt.Errorf("abc classes: %w", err)
+		}
 	}
 	return nil
 }

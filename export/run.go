@@ -45,8 +45,15 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 	}
 	// ABC classes depend on every card: set once, after the cards changed.
 	if n.created+n.updated+n.merged > 0 || len(b.Undoes) > 0 {
-		if err := ClassifyABC(ctx, c, b.ABC); err != nil {
+		if err := classifyAfter(ctx, c, b.ABC, n.ranking || len(b.Undoes) > 0, b.Plan != nil); err != nil {
 			return crmkit.Run{}, err
+		}
+	}
+	if b.Plan != nil {
+		for _, def := range stageTables {
+			if err := c.Exec(ctx, "DROP TABLE "+stageName(def)); err != nil {
+				return crmkit.Run{}, fmt.Errorf("write run: %w", err)
+			}
 		}
 	}
 	if b.Plan != nil && len(b.Plan.Writes) >= analyzeWrites {
@@ -89,7 +96,10 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 	return FinishedRun(rows)
 }
 
-type counts struct{ created, updated, merged, links int }
+type counts struct {
+	created, updated, merged, links int
+	ranking                         bool // a card's revenue or kind changes, or a card with revenue merges away
+}
 
 // analyzeWrites: a run that writes this many records, and a tenth of the
 // store or more, refreshes the planner's statistics of the big tables, so
@@ -207,13 +217,13 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		return n, fmt.Errorf("count cards: %w", err)
 	}
 	n.merged = len(p.Aliases)
+	var ranked int
+	if err := queryOne(ctx, c, rankingChangedSQL, nil, &ranked); err != nil {
+		return n, fmt.Errorf("count cards: %w", err)
+	}
+	n.ranking = ranked > 0
 	for _, q := range writePlanSQL() {
 		if err := c.Exec(ctx, q, runID); err != nil {
-			return n, fmt.Errorf("write run: %w", err)
-		}
-	}
-	for _, def := range stageTables {
-		if err := c.Exec(ctx, "DROP TABLE "+stageName(def)); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
 		}
 	}
@@ -225,6 +235,13 @@ const (
 	countCreatedSQL = "SELECT count(*) FROM stage_cards s WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)"
 	sameContact     = "x.personal_id = p.personal_id AND x.ord = p.ord AND x.type = p.type AND x.value = p.value AND x.extension = p.extension AND x.source = p.source"
 )
+
+// rankingChangedSQL counts what moves the ABC ranking: a new card with
+// revenue, a card whose revenue or kind changes, a card with revenue that
+// becomes an alias.
+const rankingChangedSQL = `SELECT (SELECT count(*) FROM stage_cards s LEFT JOIN cards c ON c.personal_id = s.personal_id
+		WHERE (c.personal_id IS NULL AND s.revenue <> '') OR (c.personal_id IS NOT NULL AND (c.revenue <> s.revenue OR c.kind <> s.kind)))
+	+ (SELECT count(*) FROM cards c JOIN stage_aliases a ON a.alias_id = c.personal_id WHERE c.revenue <> '')`
 
 func cardDiffers(a, b string) string {
 	var d []string
@@ -397,21 +414,12 @@ func reindexKeys(ctx context.Context, c Conn) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	var have []string
-	rows, done, err := c.Query(ctx, "SELECT value FROM store_state WHERE name = 'keys_version'")
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	for rows.Next() {
+	if err := queryRows(ctx, c, "SELECT value FROM store_state WHERE name = 'keys_version'", func(rows Rows) error {
 		var v string
-		if err := rows.Scan(&v); err != nil {
-			done()
-			return fmt.Errorf("migrate: %w", err)
-		}
+		err := rows.Scan(&v)
 		have = append(have, v)
-	}
-	err = rows.Err()
-	done()
-	if err != nil {
+		return err
+	}); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	want := strconv.Itoa(dedupe.KeysVersion)
@@ -501,6 +509,21 @@ func saveModel(ctx context.Context, c Conn, runID int64, m *dedupe.Params, recor
 		return fmt.Errorf("store match model: %w", err)
 	}
 	return nil
+}
+
+// queryRows calls scan for each row of a query.
+func queryRows(ctx context.Context, c Conn, query string, scan func(Rows) error, args ...any) error {
+	rows, done, err := c.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer done()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func queryOne(ctx context.Context, c Conn, query string, args []any, dest ...any) error {

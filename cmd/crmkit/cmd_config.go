@@ -125,6 +125,8 @@ dedupe:
   contacts_differ: %g             # two people whose phones and e-mails all differ
   birth_date: %g                   # equal birth dates
   city: %g                       # same city
+  address: %g                    # the same address, or one holding the other's words
+  address_differ: %g              # two organisations at clearly different addresses
 
 # ABC analysis (crmkit abc, report.xlsx, the cards' abc_class): the classes'
 # shares of revenue in percent; they must make 100.
@@ -134,5 +136,5 @@ abc:
   c: %g
 `, c.Region, c.Store, d.Weights, d.MatchProbability, d.ReviewProbability, d.StrongProbability, d.MaxKeyShare, d.KeepBranches,
 		d.Merge, d.Review, d.Strong, d.INN, d.Phone, d.Demoted, d.Email, d.RoleEmail, d.Name, d.Initials, d.NameDiffer,
-		d.ContactsDiffer, d.BirthDate, d.City, c.ABC.A, c.ABC.B, c.ABC.C)
+		d.ContactsDiffer, d.BirthDate, d.City, d.Address, d.AddressDiffer, c.ABC.A, c.ABC.B, c.ABC.C)
 }

@@ -81,6 +81,12 @@ func testABC(t *testing.T, open Opener) {
 	importRecords(t, s, []crmkit.Record{org("e", 5, "Эпсилон", "905")}, nil)
 	want["Эпсилон"] = "A"
 	check(want, 1900, [3]int{2, 1, 3})
+
+	// A new customer without revenue leaves the ranking as it is (the run
+	// does not rank again): the new card is C, as a full ranking makes it.
+	importRecords(t, s, []crmkit.Record{org("g", 7, "Эта", "")}, nil)
+	want["Эта"] = "C"
+	check(want, 1900, [3]int{2, 1, 4})
 }
 
 func res80(t *testing.T, s export.Store) [3]float64 {
