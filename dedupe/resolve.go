@@ -373,9 +373,15 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 	if err := r.bySeqs(holders, keys, func(s Stored) bool { got = append(got, s); return true }); err != nil {
 		return err
 	}
+	// A candidate's keys among these are known from the lookup: its own
+	// keys need not be worked out again.
 	wanted := make(map[string]bool, len(keys))
+	held := map[int64][]string{}
 	for _, k := range keys {
 		wanted[k] = true
+		for _, q := range holders[k] {
+			held[q] = append(held[q], k)
+		}
 	}
 	blocks := map[string][]*Stored{}
 	share := keyShare{} // what scoring reads: the shares of the keys two records hold both
@@ -398,7 +404,7 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 				if i%1024 == 0 && r.ctx.Err() != nil {
 					return
 				}
-				keep[i] = r.pairs(&got[i], blocks, share)
+				keep[i] = r.pairs(&got[i], held[got[i].Seq], blocks, share)
 			}
 		})
 	}
@@ -444,9 +450,9 @@ func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(S
 }
 
 // pairs tells whether a stored record scores a merge or a review with a
-// run's record it shares a key with.
-func (r *resolver) pairs(c *Stored, blocks map[string][]*Stored, share keyShare) bool {
-	for _, k := range BlockKeys(&c.Record) {
+// run's record it shares one of keys with.
+func (r *resolver) pairs(c *Stored, keys []string, blocks map[string][]*Stored, share keyShare) bool {
+	for _, k := range keys {
 		for _, f := range blocks[k] {
 			a, b := &f.Record, &c.Record
 			if b.Source < a.Source || b.Source == a.Source && b.Key < a.Key {
