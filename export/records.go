@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
@@ -72,18 +74,37 @@ const recordCols = "r.seq, r.source, r.source_key, r.personal_id, r.first_id, r.
 
 func scanStored(rows Rows) ([]dedupe.Stored, error) {
 	var out []dedupe.Stored
+	var data []string
 	for rows.Next() {
 		var s dedupe.Stored
-		var data string
-		if err := rows.Scan(&s.Seq, &s.Source, &s.Key, &s.PersonalID, &s.FirstID, &s.Component, &s.File, &s.Row, &data, &s.Run, &s.Ord); err != nil {
-			return nil, fmt.Errorf("read records: %w", err)
-		}
-		if err := decodeRecord(data, &s.Record); err != nil {
+		var d string
+		if err := rows.Scan(&s.Seq, &s.Source, &s.Key, &s.PersonalID, &s.FirstID, &s.Component, &s.File, &s.Row, &d, &s.Run, &s.Ord); err != nil {
 			return nil, fmt.Errorf("read records: %w", err)
 		}
 		out = append(out, s)
+		data = append(data, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Decoding is most of reading a record: the cores share it.
+	errs := make([]error, len(out))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(out)/512+1)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(out); i += workers {
+				errs[i] = decodeRecord(data[i], &out[i].Record)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("read records: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // Index answers dedupe's questions about stored records through one
