@@ -36,8 +36,9 @@ type Index interface {
 	ByComponents(ctx context.Context, components []string) ([]Stored, error)
 	// KeyCounts returns how many stored records hold each key.
 	KeyCounts(ctx context.Context, keys []string) (map[string]int, error)
-	// Holders returns the stored records (Seq) holding each of these keys.
-	Holders(ctx context.Context, keys []string) (map[string][]int64, error)
+	// Holders returns how many stored records hold each of these keys and,
+	// for keys held by at most limit records, which (their Seq).
+	Holders(ctx context.Context, keys []string, limit int) (counts map[string]int, holders map[string][]int64, err error)
 	// BySeqs returns the stored records of these Seqs.
 	BySeqs(ctx context.Context, seqs []int64) ([]Stored, error)
 	// Aliases returns, of these personal IDs, those that are aliases now.
@@ -261,12 +262,19 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 		all = append(all, k)
 	}
 	sort.Strings(all)
-	holders, err := r.idx.Holders(r.ctx, all)
+	// Only keys that pair anyone after the run, or did before it, are
+	// followed to their holders: a key held by thousands (a common surname
+	// and initial) is counted, not listed.
+	limit := 4 * r.cfg.MaxKeyShare
+	for _, d := range r.delta {
+		limit = max(limit, 4*r.cfg.MaxKeyShare-d)
+	}
+	counts, holders, err := r.idx.Holders(r.ctx, all, limit)
 	if err != nil {
 		return fmt.Errorf("find candidates: %w", err)
 	}
 	for _, k := range all {
-		r.counts[k] = len(holders[k])
+		r.counts[k] = counts[k]
 	}
 	// Everyone holding a key whose class the run changes is recomputed, and
 	// so are the contact persons of the run's organisations. A stored record
@@ -638,8 +646,8 @@ func (emptyIndex) BySourceKeys(context.Context, []crmkit.SourceKey) ([]Stored, e
 func (emptyIndex) ByIndexKeys(context.Context, []string) ([]Stored, error)     { return nil, nil }
 func (emptyIndex) ByComponents(context.Context, []string) ([]Stored, error)    { return nil, nil }
 func (emptyIndex) KeyCounts(context.Context, []string) (map[string]int, error) { return nil, nil }
-func (emptyIndex) Holders(context.Context, []string) (map[string][]int64, error) {
-	return nil, nil
+func (emptyIndex) Holders(context.Context, []string, int) (map[string]int, map[string][]int64, error) {
+	return nil, nil, nil
 }
 func (emptyIndex) BySeqs(context.Context, []int64) ([]Stored, error)            { return nil, nil }
 func (emptyIndex) Aliases(context.Context, []string) (map[string]string, error) { return nil, nil }

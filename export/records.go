@@ -185,17 +185,36 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 	})
 }
 
-// Holders implements dedupe.Index.
-func (x Index) Holders(ctx context.Context, keys []string) (map[string][]int64, error) {
-	return queryMap(ctx, x, keys, "SELECT k.key, k.seq FROM record_keys k JOIN q_keys q ON q.k1 = k.key", func(rows Rows, out map[string][]int64) error {
+// Holders implements dedupe.Index: one pass counts the keys, and lists
+// the holders of those held by limit records or fewer.
+func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[string]int, map[string][]int64, error) {
+	counts, holders := map[string]int{}, map[string][]int64{}
+	if len(keys) == 0 {
+		return counts, holders, nil
+	}
+	if err := x.stage(ctx, single(keys)); err != nil {
+		return nil, nil, err
+	}
+	rows, done, err := x.C.Query(ctx, `SELECT c.key, c.n, k.seq FROM
+		(SELECT k.key, count(*) AS n FROM record_keys k JOIN q_keys q ON q.k1 = k.key GROUP BY k.key) c
+		LEFT JOIN record_keys k ON k.key = c.key AND c.n <= $1`, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer done()
+	for rows.Next() {
 		var k string
-		var seq int64
-		if err := rows.Scan(&k, &seq); err != nil {
-			return err
+		var n int
+		var seq *int64
+		if err := rows.Scan(&k, &n, &seq); err != nil {
+			return nil, nil, err
 		}
-		out[k] = append(out[k], seq)
-		return nil
-	})
+		counts[k] = n
+		if seq != nil {
+			holders[k] = append(holders[k], *seq)
+		}
+	}
+	return counts, holders, rows.Err()
 }
 
 // BySeqs implements dedupe.Index.
