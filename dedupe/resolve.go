@@ -36,8 +36,9 @@ type Index interface {
 	ByComponents(ctx context.Context, components []string) ([]Stored, error)
 	// KeyCounts returns how many stored records hold each key.
 	KeyCounts(ctx context.Context, keys []string) (map[string]int, error)
-	// Holders returns how many stored records hold each of these keys and,
-	// for keys held by at most limit records, which (their Seq).
+	// Holders returns how many stored records hold each of these keys, up
+	// to limit+1 (a key held by more may be counted limit+1), and, for keys
+	// held by at most limit records, which (their Seq).
 	Holders(ctx context.Context, keys []string, limit int) (counts map[string]int, holders map[string][]int64, err error)
 	// BySeqs returns the stored records of these Seqs.
 	BySeqs(ctx context.Context, seqs []int64) ([]Stored, error)
@@ -276,6 +277,16 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 	for _, k := range all {
 		r.counts[k] = counts[k]
 	}
+	// A count past the limit only says the key pairs nobody, which is all
+	// the classes need; a phone or e-mail the run reports as demoted is
+	// counted exactly when the set is decided.
+	defer func() {
+		for k, n := range counts {
+			if n > limit && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
+				delete(r.counts, k)
+			}
+		}
+	}()
 	// Everyone holding a key whose class the run changes is recomputed, and
 	// so are the contact persons of the run's organisations. A stored record
 	// that merely shares a key with the run's records joins only when it

@@ -185,8 +185,9 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 	})
 }
 
-// Holders implements dedupe.Index: one pass counts the keys, and lists
-// the holders of those held by limit records or fewer.
+// Holders implements dedupe.Index: a key is counted up to limit+1 (a
+// key held by thousands costs no more than one held by limit+1), and the
+// holders of those held by limit records or fewer are listed.
 func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[string]int, map[string][]int64, error) {
 	counts, holders := map[string]int{}, map[string][]int64{}
 	if len(keys) == 0 {
@@ -195,9 +196,11 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	if err := x.stage(ctx, single(keys)); err != nil {
 		return nil, nil, err
 	}
-	rows, done, err := x.C.Query(ctx, `SELECT c.key, c.n, k.seq FROM
-		(SELECT k.key, count(*) AS n FROM record_keys k JOIN q_keys q ON q.k1 = k.key GROUP BY k.key) c
-		LEFT JOIN record_keys k ON k.key = c.key AND c.n <= $1`, limit)
+	// MATERIALIZED: each key is counted once, not again for each holder
+	// the join meets (SQLite flattens the subquery otherwise).
+	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED
+		(SELECT q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.key = q.k1 LIMIT $2) y) AS n FROM q_keys q)
+		SELECT c.k1, c.n, k.seq FROM c LEFT JOIN record_keys k ON k.key = c.k1 AND c.n <= $1 WHERE c.n > 0`, limit, limit+1)
 	if err != nil {
 		return nil, nil, err
 	}
