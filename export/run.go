@@ -282,8 +282,11 @@ func writePlanSQL() []string {
 		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, r.seq, 0 FROM records r JOIN stage_records s ON " + sameRecord + " WHERE r.first_run = $1",
 		// A changed record mostly keeps its keys (a new phone changes one):
 		// only the difference is written.
-		"DELETE FROM record_keys WHERE (key, seq) IN (SELECT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 0)",
-		"INSERT INTO record_keys (key, seq) SELECT DISTINCT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 1 ORDER BY 1, 2",
+		// Found by the record (a few keys each), not by the key: a dropped key
+		// may be held by thousands. (key || '' keeps SQLite off the key index.)
+		"DELETE FROM record_keys WHERE seq IN (SELECT r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 0)" +
+			" AND (key || '', seq) IN (SELECT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 0)",
+		"INSERT INTO record_keys (key, seq) SELECT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 1 ORDER BY 1, 2",
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, 1, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
