@@ -44,13 +44,11 @@ func BlockKeys(r *crmkit.Record) []string {
 	if r.InitialsKey != "" {
 		keys = append(keys, keyInitials+r.InitialsKey)
 	}
-	if t := addressTokensOf(r); len(t) >= 2 {
-		sort.Strings(t)
-		keys = append(keys, keyAddress+strings.Join(t, " "))
-	}
-	if c := cityKey(r.Fields[crmkit.FieldCity]); c != "" {
-		if i := slices.IndexFunc(addressTokensOf(r), isNumber); i >= 0 {
-			keys = append(keys, keyHouse+c+"|"+addressTokensOf(r)[i])
+	address := addressTokensOf(r)
+	city := cityKey(r.Fields[crmkit.FieldCity])
+	if c := city; c != "" {
+		if i := slices.IndexFunc(address, isNumber); i >= 0 {
+			keys = append(keys, keyHouse+c+"|"+address[i])
 		}
 		orgWord := ""
 		if isOrgLike(r) {
@@ -62,9 +60,13 @@ func BlockKeys(r *crmkit.Record) []string {
 			}
 		}
 	}
+	if len(address) >= 2 {
+		sort.Strings(address)
+		keys = append(keys, keyAddress+strings.Join(address, " "))
+	}
 	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
 		keys = append(keys, keyBirth+d)
-		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + cityKey(r.Fields[crmkit.FieldCity])} {
+		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + city} {
 			if v != "" && v != "@" {
 				keys = append(keys, keyBirth+d+"|"+v)
 			}
