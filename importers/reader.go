@@ -23,7 +23,7 @@ type Options struct {
 	Map       map[string]string // header → canonical field (or Skip); wins over synonyms
 	Constants map[string]string // canonical field → value for every record that has none
 	Sheet     string            // workbook sheet by name or 1-based number; "" is the first visible sheet
-	Encoding  string            // text files: override detection (utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866)
+	Encoding  string            // text files: override detection (utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866, x-mac-cyrillic)
 	Delimiter string            // text files: override detection (";", ",", "tab", "|")
 }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -35,6 +34,31 @@ var encodings = map[string]encoding.Encoding{
 	"windows-1251": charmap.Windows1251,
 	"koi8-r":       charmap.KOI8R,
 	"cp866":        charmap.CodePage866,
+	// Excel for Mac's "CSV (Macintosh)": the lower-case letters а–ю sit
+	// where Windows-1251 has them, the capitals and я do not.
+	"x-mac-cyrillic": charmap.MacintoshCyrillic,
+}
+
+// encodingAliases are other names people give an encoding --encoding knows.
+var encodingAliases = map[string]string{
+	"mac-cyrillic": "x-mac-cyrillic",
+	"maccyrillic":  "x-mac-cyrillic",
+}
+
+// knownEncodings lists the names --encoding takes, for messages.
+const knownEncodings = "utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866, x-mac-cyrillic"
+
+// encodingName is the name the encodings table knows name (any case, an
+// alias) by; "" when it knows none.
+func encodingName(name string) string {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if a, ok := encodingAliases[name]; ok {
+		name = a
+	}
+	if _, ok := encodings[name]; !ok {
+		return ""
+	}
+	return name
 }
 
 // Delimiters the text reader knows, by the names --delimiter takes.
@@ -43,8 +67,8 @@ var delimiters = map[string]rune{";": ';', ",": ',', "tab": '\t', "\t": '\t', "|
 // CheckEncoding says whether name (any case) is an encoding the text
 // reader knows: what --encoding takes.
 func CheckEncoding(name string) error {
-	if _, ok := encodings[strings.ToLower(name)]; !ok {
-		return fmt.Errorf("unknown encoding %q (known: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866)", name)
+	if encodingName(name) == "" {
+		return fmt.Errorf("unknown encoding %q (known: %s)", name, knownEncodings)
 	}
 	return nil
 }
@@ -74,10 +98,10 @@ func openText(path string, opt Options, info *Info) (rowSource, error) {
 	}
 	name, bom, confidence := detectEncoding(sample)
 	if opt.Encoding != "" {
-		name, confidence = strings.ToLower(opt.Encoding), 1
-		if err := CheckEncoding(name); err != nil {
+		if err := CheckEncoding(opt.Encoding); err != nil {
 			return fail(fmt.Errorf("%s: %w", path, err))
 		}
+		name, confidence = encodingName(opt.Encoding), 1
 	}
 	enc := encodings[name]
 	info.Encoding, info.EncodingConfidence = name, confidence
@@ -108,98 +132,6 @@ func openText(path string, opt Options, info *Info) (rowSource, error) {
 		info.Delimiter = "tab"
 	}
 	return &textRows{f: f, path: path, text: newDelimitedReader(text, delim)}, nil
-}
-
-// detectEncoding names the encoding of a sample of text, the length of its
-// byte-order mark and how sure it is. Without a BOM: UTF-16 shows as zero
-// bytes at every other place; valid UTF-8 is UTF-8; else the one-byte
-// Cyrillic code page under which the text reads most like Russian.
-func detectEncoding(sample []byte) (name string, bom int, confidence float64) {
-	switch {
-	case bytes.HasPrefix(sample, []byte("\xef\xbb\xbf")):
-		return "utf-8", 3, 1
-	case bytes.HasPrefix(sample, []byte("\xff\xfe")):
-		return "utf-16le", 2, 1
-	case bytes.HasPrefix(sample, []byte("\xfe\xff")):
-		return "utf-16be", 2, 1
-	}
-	if le, be := zeroShare(sample, 1), zeroShare(sample, 0); le > 0.3 || be > 0.3 {
-		if le > be {
-			return "utf-16le", 0, 0.9
-		}
-		return "utf-16be", 0, 0.9
-	}
-	// The sample may end inside a multi-byte character.
-	s := sample
-	for i := 0; i < utf8.UTFMax && len(s) > 0 && !utf8.Valid(s); i++ {
-		s = s[:len(s)-1]
-	}
-	if utf8.Valid(s) {
-		return "utf-8", 0, 1
-	}
-	best, bestScore, second := "windows-1251", -1.0, 0.0
-	for _, name := range []string{"windows-1251", "koi8-r", "cp866"} {
-		text, _ := encodings[name].NewDecoder().Bytes(sample)
-		score := russianScore(string(text))
-		if score > bestScore {
-			best, second, bestScore = name, max(bestScore, 0), score
-		} else if score > second {
-			second = score
-		}
-	}
-	if bestScore <= 0 {
-		return best, 0, 0.3
-	}
-	return best, 0, bestScore / (bestScore + second)
-}
-
-// zeroShare is the share of zero bytes at positions ≡ odd (mod 2).
-func zeroShare(b []byte, odd int) float64 {
-	n, zeros := 0, 0
-	for i := odd; i < len(b); i += 2 {
-		n++
-		if b[i] == 0 {
-			zeros++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return float64(zeros) / float64(n)
-}
-
-// russianScore tells how much a decoding reads like Russian: lower-case
-// Cyrillic letters count for it; a capital right after a lower-case letter
-// ("пРИВЕТ"-like noise) and signs such as box-drawing count against it —
-// that is what the wrong code page turns Russian text into.
-func russianScore(s string) float64 {
-	total, score := 0, 0
-	prevLower := false
-	for _, r := range s {
-		if r < 0x80 {
-			prevLower = false
-			continue
-		}
-		total++
-		switch {
-		case unicode.Is(unicode.Cyrillic, r) && unicode.IsLower(r):
-			score++
-			prevLower = true
-			continue
-		case unicode.Is(unicode.Cyrillic, r) && unicode.IsUpper(r):
-			if prevLower {
-				score -= 2
-			}
-		case strings.ContainsRune("«»—–№\u00a0…„“”’", r):
-		default:
-			score -= 3
-		}
-		prevLower = false
-	}
-	if total == 0 {
-		return 0
-	}
-	return max(float64(score)/float64(total), 0)
 }
 
 // binaryContent tells what a file that is not text holds — "a PNG image",
@@ -317,7 +249,7 @@ func DetectEncoding(sample []byte) (name string, bom int, confidence float64) {
 // Decoder returns the decoder of an encoding named by DetectEncoding, nil
 // for UTF-8.
 func Decoder(name string) *encoding.Decoder {
-	if enc := encodings[strings.ToLower(name)]; enc != nil {
+	if enc := encodings[encodingName(name)]; enc != nil {
 		return enc.NewDecoder()
 	}
 	return nil

@@ -99,7 +99,7 @@ sources: []
 #    map: {"Клиент": name, "Служебное": "-"}   # header → field; "-" drops a column
 #    fields: {city: Москва}      # constant fields for records that have none
 #    sheet: ""                   # workbooks: a sheet name, a number from 1, or all
-#    encoding: ""                # text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866
+#    encoding: ""                # text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866, x-mac-cyrillic
 #    delimiter: ""               # text files: ";", ",", tab or "|"
 
 # Matching (see "Matching" in the README).

@@ -97,7 +97,7 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.StringVar(&g.format, "format", "text", "output format: text or json")
 	f.BoolVarP(&g.quiet, "quiet", "q", false, "print nothing but errors and the requested output")
 	f.StringVar(&g.sheet, "sheet", "", "workbook sheet: a name, a number from 1, or all (default: the first visible)")
-	f.StringVar(&g.encoding, "encoding", "", "text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r or cp866 (default: detected)")
+	f.StringVar(&g.encoding, "encoding", "", "text files: utf-8, utf-16le, utf-16be, windows-1251, koi8-r, cp866 or x-mac-cyrillic (default: detected)")
 	f.StringVar(&g.delimiter, "delimiter", "", `text files: ";", ",", tab or "|" (default: detected)`)
 	f.BoolVar(&g.raw, "raw", false, "CSV output: every cell as it is (for machines), without the ' before a cell Excel would run as a formula")
 	f.BoolVar(&g.showPII, "show-pii", false, "report.xlsx and abc: show people's names, phones, e-mails, INNs and addresses as they are (default: masked)")
