@@ -69,6 +69,7 @@ const (
 	RowUnreadable = "row.unreadable" // the row could not be read; the rest of the file is
 	RowRagged     = "row.ragged"     // cells beyond the last header column, kept in Extra
 	RowTotal      = "row.total"      // a totals row ("Итого", "Всего"), not a customer: skipped
+	RowGroup      = "row.group"      // a group row of a workbook's hierarchical list, not a customer: skipped
 )
 
 // headerScanRows is how far below the top a header row may sit.
@@ -156,8 +157,8 @@ type Row struct {
 }
 
 // Rows yields every data row; empty rows are passed over and totals and
-// grouping rows are counted in Info.Skipped. A totals row comes as a Row
-// that is not OK, with a RowTotal problem. An error ends the stream; it
+// grouping rows are counted in Info.Skipped. A totals or group row comes as
+// a Row that is not OK, with a RowTotal or RowGroup problem. An error ends the stream; it
 // names the file and the row.
 func (r *Reader) Rows() iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
@@ -191,12 +192,15 @@ func (r *Reader) Rows() iter.Seq2[Row, error] {
 					continue
 				}
 				r.info.Skipped = append(r.info.Skipped, SkippedRow{Row: n, Reason: reason})
-				if reason != "totals" {
-					continue
+				// A skipped row is said out loud, with its row: a name column
+				// reading "Итого" would otherwise be a customer, and a group
+				// row taken for one a silent loss of a contact with a name only.
+				var p crmkit.Problem
+				if reason == "totals" {
+					p = r.problem(n, RowTotal, crmkit.SeverityWarning, "a totals row (%q), not a customer: skipped", r.totalsCell(cells))
+				} else {
+					p = r.problem(n, RowGroup, crmkit.SeverityWarning, "a group row (%q, the only cell filled), not a customer: skipped", strings.TrimSpace(cells[lastNonEmpty(cells)]))
 				}
-				// A totals row is said out loud: a name column reading
-				// "Итого" would otherwise be a customer, or a silent loss.
-				p := r.problem(n, RowTotal, crmkit.SeverityWarning, "a totals row (%q), not a customer: skipped", r.totalsCell(cells))
 				if !yield(Row{Num: n, Cells: cells, Problems: []crmkit.Problem{p}}, nil) {
 					return
 				}
