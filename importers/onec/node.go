@@ -2,6 +2,8 @@ package onec
 
 import (
 	"encoding/xml"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -14,12 +16,66 @@ type node struct {
 	Children []node     `xml:",any"`
 }
 
+// Limits of one object, far beyond what 1C writes (its objects nest a
+// dozen levels, its fields hold lines of text), so that a hostile or broken
+// file is one bad object instead of a stack or memory blown.
+const (
+	maxObjectDepth = 1000    // elements nested inside one object
+	maxTextBytes   = 4 << 20 // text of one element
+)
+
+// errObjectLimit marks an object past the limits above: the object is bad,
+// the file goes on.
+var errObjectLimit = errors.New("object too large")
+
+// decodeNode reads the element t opens into a node, without recursion,
+// within the limits above. Past a limit it reads on to the element's end,
+// keeping nothing, and returns an errObjectLimit error; a syntax error of
+// the file comes back as it is.
 func decodeNode(dec *xml.Decoder, t xml.StartElement) (*node, error) {
-	var n node
-	if err := dec.DecodeElement(&n, &t); err != nil {
-		return nil, err
+	root := &node{XMLName: t.Name, Attrs: t.Copy().Attr}
+	open := []*node{root}
+	var tooLarge error
+	for len(open) > 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if tooLarge != nil {
+				open = append(open, nil) // only counted
+				continue
+			}
+			if len(open) >= maxObjectDepth {
+				tooLarge = fmt.Errorf("%w: elements nested more than %d deep", errObjectLimit, maxObjectDepth)
+				open = append(open, nil)
+				continue
+			}
+			top := open[len(open)-1]
+			// The open child is always the last: a pointer to it stays
+			// good until it closes, whatever its parent appends later.
+			top.Children = append(top.Children, node{XMLName: tok.Name, Attrs: tok.Copy().Attr})
+			open = append(open, &top.Children[len(top.Children)-1])
+		case xml.EndElement:
+			open = open[:len(open)-1]
+		case xml.CharData:
+			if tooLarge != nil {
+				continue
+			}
+			top := open[len(open)-1]
+			if len(top.Text)+len(tok) > maxTextBytes {
+				tooLarge = fmt.Errorf("%w: the text of %s is too long (more than %d MB)", errObjectLimit, top.XMLName.Local, maxTextBytes>>20)
+				top.Text = ""
+				continue
+			}
+			top.Text += string(tok)
+		}
 	}
-	return &n, nil
+	if tooLarge != nil {
+		return nil, tooLarge
+	}
+	return root, nil
 }
 
 // child is the first child of that local name, or nil.

@@ -305,7 +305,10 @@ func (r *Reader) readXML(emit func(crmkit.Record, []crmkit.Problem) bool) error 
 			return true
 		}
 		if o.deleted && !r.opt.IncludeDeleted {
-			return true
+			// Skipped, and said so with its ordinal: a count alone would
+			// not tell which customer the import left out.
+			return emit(crmkit.Record{Row: n}, []crmkit.Problem{{File: r.path, Row: n, Code: RowDeleted, Severity: crmkit.SeverityWarning,
+				Message: fmt.Sprintf("the object %s is marked for deletion in 1C: skipped (--include-deleted reads it)", o.key)}})
 		}
 		for _, rec := range o.records(n) {
 			if o.document != "" {
@@ -356,6 +359,9 @@ func (r *Reader) walk(visit func(n int, o object) bool, bad func(n int, p crmkit
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if len(stack) >= maxFileDepth {
+				return fmt.Errorf("%s line %d: %w: elements nested more than %d deep", r.path, lineOf(dec), ErrMalformed, maxFileDepth)
+			}
 			parent := ""
 			if len(stack) > 0 {
 				parent = stack[len(stack)-1]
@@ -527,3 +533,17 @@ func attr(t xml.StartElement, name string) string {
 	}
 	return ""
 }
+
+// maxFileDepth is how deep elements may nest in a 1C file: 1C writes a
+// few dozen levels (a tree of groups a few more); a file nested deeper is
+// refused before the decoder's own stack grows with it.
+const maxFileDepth = 50_000
+
+func lineOf(dec *xml.Decoder) int {
+	line, _ := dec.InputPos()
+	return line
+}
+
+// RowDeleted: an object marked for deletion in 1C, skipped unless
+// IncludeDeleted; a problem of its own so that the skip names the object.
+const RowDeleted = "row.deleted"
