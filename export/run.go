@@ -223,6 +223,9 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	}
 	n.ranking = ranked > 0
 	for _, q := range writePlanSQL() {
+		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
+			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
+		}
 		if err := c.Exec(ctx, q, runID); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
 		}
@@ -231,6 +234,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 }
 
 const (
+	relinkOrgsSQL   = "UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id"
 	sameRecord      = "s.source = r.source AND s.source_key = r.source_key"
 	countCreatedSQL = "SELECT count(*) FROM stage_cards s WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)"
 	sameContact     = "x.personal_id = p.personal_id AND x.ord = p.ord AND x.type = p.type AND x.value = p.value AND x.extension = p.extension AND x.source = p.source"
@@ -304,7 +308,7 @@ func writePlanSQL() []string {
 			AND NOT EXISTS (SELECT 1 FROM stage_contacts x WHERE ` + strings.ReplaceAll(sameContact, "p.", "contact_points.") + `)`,
 		`INSERT INTO contact_points (personal_id, ord, type, value, extension, source) SELECT personal_id, ord, type, value, extension, source
 			FROM stage_contacts x WHERE NOT EXISTS (SELECT 1 FROM contact_points p WHERE p.personal_id = x.personal_id AND p.ord = x.ord)`,
-		"UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id",
+		relinkOrgsSQL,
 	}
 }
 
