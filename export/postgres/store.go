@@ -33,22 +33,12 @@ type Store struct {
 // Open connects, checks the server and brings the schema up to date.
 // lockWait is how long a run waits for another run to finish.
 func Open(ctx context.Context, dsn string, lockWait time.Duration) (*Store, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+	s, err := connect(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store DSN: %w", err)
+		return nil, err
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to store: %w", err)
-	}
-	s := &Store{pool: pool, lockWait: lockWait}
-	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
-		rows, err := pool.Query(ctx, q, export.ArgsFor(q, args...)...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rows, rows.Close, nil
-	}
+	s.lockWait = lockWait
+	pool := s.pool
 	var schema string
 	if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		pool.Close()
@@ -69,22 +59,11 @@ func Open(ctx context.Context, dsn string, lockWait time.Duration) (*Store, erro
 // run lock, so that it reads the last committed run while another run is
 // writing. A schema without a crmkit store is export.ErrNoStore.
 func OpenReadOnly(ctx context.Context, dsn string) (*Store, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+	s, err := connect(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store DSN: %w", err)
+		return nil, err
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("connect to store: %w", err)
-	}
-	s := &Store{pool: pool}
-	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
-		rows, err := pool.Query(ctx, q, export.ArgsFor(q, args...)...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rows, rows.Close, nil
-	}
+	pool := s.pool
 	exists := func(ctx context.Context, table string) (bool, error) {
 		var n int
 		err := pool.QueryRow(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1", table).Scan(&n)
@@ -204,3 +183,24 @@ func (t *Tx) Commit(ctx context.Context) error { return t.tx.Commit(ctx) }
 
 // Rollback drops everything of the run.
 func (t *Tx) Rollback(ctx context.Context) error { return t.tx.Rollback(ctx) }
+
+// connect makes the store's connection pool.
+func connect(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store DSN: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to store: %w", err)
+	}
+	s := &Store{pool: pool}
+	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+		rows, err := pool.Query(ctx, q, export.ArgsFor(q, args...)...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return rows, rows.Close, nil
+	}
+	return s, nil
+}

@@ -47,20 +47,12 @@ func Open(ctx context.Context, path string, lockWait time.Duration) (*Store, err
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	s, err := newStore(path, q)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
-	s.Query = func(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
-		rows, err := db.QueryContext(ctx, q, args...)
-		if err != nil {
-			return nil, nil, err
-		}
-		return rows, func() { rows.Close() }, nil
-	}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
@@ -97,7 +89,8 @@ func OpenReadOnly(ctx context.Context, path string, lockWait time.Duration) (*St
 	return s, nil
 }
 
-func openReader(ctx context.Context, path string, q url.Values) (*Store, error) {
+// newStore opens the file with these connection parameters.
+func newStore(path string, q url.Values) (*Store, error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
@@ -110,6 +103,15 @@ func openReader(ctx context.Context, path string, q url.Values) (*Store, error) 
 		}
 		return rows, func() { rows.Close() }, nil
 	}
+	return s, nil
+}
+
+func openReader(ctx context.Context, path string, q url.Values) (*Store, error) {
+	s, err := newStore(path, q)
+	if err != nil {
+		return nil, err
+	}
+	db := s.db
 	exists := func(ctx context.Context, table string) (bool, error) {
 		var n int
 		err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
