@@ -203,3 +203,50 @@ func TestUnknownKindNameKey(t *testing.T) {
 		}
 	}
 }
+
+// Where given names come first, a Latin-script name is read so; Cyrillic
+// names and Russian-register regions keep the surname first.
+func TestPersonNameIn(t *testing.T) {
+	for _, c := range []struct {
+		raw, region               string
+		full, last, first, middle string
+	}{
+		{"John Smith", "US", "John Smith", "Smith", "John", ""},
+		{"JOHN A. SMITH", "US", "John A. Smith", "Smith", "John", "A."},
+		{"Smith, John A.", "US", "John A. Smith", "Smith", "John", "A."},
+		{"Mary Ann Van Buren", "GB", "Mary Ann Van Buren", "Buren", "Mary", "Ann Van"},
+		{"Van Buren, Mary Ann", "GB", "Mary Ann Van Buren", "Van Buren", "Mary", "Ann"},
+		{"Smith", "US", "Smith", "Smith", "", ""},
+		{"Иванов Иван Иванович", "US", "Иванов Иван Иванович", "Иванов", "Иван", "Иванович"},
+		{"Ivanov Ivan", "RU", "Ivanov Ivan", "Ivanov", "Ivan", ""},
+		{"John Smith", "", "John Smith", "John", "Smith", ""}, // no region: Russian registers' order, surname first
+	} {
+		p, _ := PersonNameIn(c.raw, c.region)
+		if p.Full != c.full || p.Last != c.last || p.First != c.first || p.Middle != c.middle {
+			t.Errorf("PersonNameIn(%q, %q) = %q (last %q, first %q, middle %q), want %q (%q, %q, %q)",
+				c.raw, c.region, p.Full, p.Last, p.First, p.Middle, c.full, c.last, c.first, c.middle)
+		}
+	}
+	// One person however the name is written: the same keys.
+	a, _ := PersonNameIn("John Smith", "US")
+	b, _ := PersonNameIn("Smith, John", "US")
+	c, _ := PersonPartsIn("Smith", "John", "", "US")
+	if a.Key != b.Key || a.Key != c.Key || a.InitialsKey != "smith j" || b.InitialsKey != a.InitialsKey || c.Full != "John Smith" {
+		t.Errorf("keys %q/%q/%q, initials %q/%q, parts %q", a.Key, b.Key, c.Key, a.InitialsKey, b.InitialsKey, c.Full)
+	}
+}
+
+// --region reaches the name: a record read with region US has its given
+// name first.
+func TestRecordNameInRegion(t *testing.T) {
+	in := crmkit.Record{Kind: crmkit.KindPerson, Fields: map[string]string{crmkit.FieldName: "Smith, John"}}
+	us, _ := Record(in, Options{Phone: PhoneOptions{Region: "US"}})
+	if f := us.Fields; f[crmkit.FieldName] != "John Smith" || f[crmkit.FieldFirstName] != "John" || f[crmkit.FieldLastName] != "Smith" {
+		t.Errorf("region US: %v", f)
+	}
+	in = crmkit.Record{Kind: crmkit.KindPerson, Fields: map[string]string{crmkit.FieldName: "Smith, John"}}
+	ru, _ := Record(in, Options{})
+	if f := ru.Fields; f[crmkit.FieldLastName] != "Smith" || f[crmkit.FieldName] != "Smith John" {
+		t.Errorf("no region: %v", f)
+	}
+}

@@ -35,6 +35,8 @@ type Person struct {
 	// InitialsKey is surname and first initial ("иванов и"): it matches
 	// "Иванов И.И." with "Иванов Иван Иванович".
 	InitialsKey string
+
+	givenFirst bool // Full is written given name first ("John A. Smith")
 }
 
 var (
@@ -48,7 +50,40 @@ var (
 // "ИВАНОВ иван иванович", "Иван Иванович Иванов", "Иванов И.И.",
 // "И. И. Иванов", "Алиев Рашид Гасан оглы".
 func PersonName(raw string) (Person, []crmkit.Problem) {
+	return personName(raw, false)
+}
+
+// PersonNameIn cleans a person's full name as it is written in a region:
+// where given names come first (US, GB, DE, …) a Latin-script name is
+// "John A. Smith", or "Smith, John A." with a comma, and its full name is
+// written so; Cyrillic names and the regions of Russian registers keep
+// PersonName's rules.
+func PersonNameIn(raw, region string) (Person, []crmkit.Problem) {
+	return personName(raw, GivenNameFirst(region, raw))
+}
+
+// surnameFirstRegions write a person's surname first (registers of Russia
+// and its neighbours); elsewhere a Latin-script name gives the given name
+// first.
+var surnameFirstRegions = map[string]bool{"": true, "RU": true, "BY": true, "KZ": true, "UA": true, "KG": true, "UZ": true,
+	"TJ": true, "TM": true, "AM": true, "AZ": true, "GE": true, "MD": true, "MN": true, "CN": true, "JP": true, "KR": true,
+	"HU": true, "VN": true}
+
+// GivenNameFirst tells whether a name written in a region gives the given
+// name first: a region that does not write surnames first, and a name
+// without Cyrillic letters.
+func GivenNameFirst(region, name string) bool {
+	return !surnameFirstRegions[strings.ToUpper(region)] && strings.IndexFunc(name, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) < 0
+}
+
+func personName(raw string, givenFirst bool) (Person, []crmkit.Problem) {
 	var problems []crmkit.Problem
+	surnameWords := -1 // given first: "Smith, John" has its surname before the comma
+	if givenFirst {
+		if before, _, ok := strings.Cut(raw, ","); ok {
+			surnameWords = len(strings.Fields(before))
+		}
+	}
 	var tokens []string
 	mixed, digits, symbols := false, false, false
 	for _, f := range strings.Fields(strings.NewReplacer("\u00a0", " ", ",", " ").Replace(strings.ToValidUTF8(raw, "\uFFFD"))) {
@@ -96,13 +131,38 @@ func PersonName(raw string) (Person, []crmkit.Problem) {
 			Message: fmt.Sprintf("%s had Latin and Cyrillic look-alike letters mixed; fixed", crmkit.MaskText(raw))})
 	}
 	p := orderName(tokens)
+	if givenFirst {
+		p = orderGivenFirst(tokens, surnameWords)
+	}
+	p.givenFirst = givenFirst
 	p.finish()
 	return p, problems
+}
+
+// orderGivenFirst: "John A. Smith" — the first word is the given name, the
+// last the surname, the rest middle names; with a comma the words before it
+// are the surname ("Smith, John A.").
+func orderGivenFirst(t []string, surnameWords int) Person {
+	n := len(t)
+	switch {
+	case n == 0:
+		return Person{}
+	case surnameWords > 0 && surnameWords < n:
+		p := Person{Last: strings.Join(t[:surnameWords], " "), First: t[surnameWords]}
+		p.Middle = strings.Join(t[surnameWords+1:], " ")
+		return p
+	case n == 1:
+		return Person{Last: t[0]}
+	}
+	return Person{First: t[0], Middle: strings.Join(t[1:n-1], " "), Last: t[n-1]}
 }
 
 // finish fills what follows from the parts: the full name, gender and keys.
 func (p *Person) finish() {
 	p.Full = strings.Join(nonEmpty(p.Last, p.First, p.Middle), " ")
+	if p.givenFirst {
+		p.Full = strings.Join(nonEmpty(p.First, p.Middle, p.Last), " ")
+	}
 	p.Gender = gender(*p)
 	p.Key = foldKey(p.Full)
 	p.InitialsKey = ""
@@ -118,6 +178,12 @@ func (p *Person) finish() {
 // stays what its column says ("Dalo Ia" is a surname of two words), only
 // written properly.
 func PersonParts(last, first, middle string) (Person, []crmkit.Problem) {
+	return PersonPartsIn(last, first, middle, "")
+}
+
+// PersonPartsIn is PersonParts in a region: where given names come first
+// (GivenNameFirst) the full name is written so.
+func PersonPartsIn(last, first, middle, region string) (Person, []crmkit.Problem) {
 	var problems []crmkit.Problem
 	part := func(raw string) string {
 		if raw == "" {
@@ -128,6 +194,7 @@ func PersonParts(last, first, middle string) (Person, []crmkit.Problem) {
 		return strings.Join(nonEmpty(q.Last, q.First, q.Middle), " ")
 	}
 	p := Person{Last: part(last), First: part(first), Middle: part(middle)}
+	p.givenFirst = GivenNameFirst(region, last+" "+first+" "+middle)
 	p.finish()
 	return p, problems
 }

@@ -89,7 +89,7 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	if rec.Kind == crmkit.KindUnknown {
 		rec.Kind = inferKind(fields)
 	}
-	problems = append(problems, cleanNames(&rec, fromParts)...)
+	problems = append(problems, cleanNames(&rec, fromParts, opt.Phone.Region)...)
 	if inn := fields[crmkit.FieldINN]; inn != "" {
 		problems = append(problems, CheckINNKind(inn, rec.Kind)...)
 	}
@@ -135,7 +135,7 @@ var singleValued = []struct {
 
 // cleanNames writes an organisation's name with its legal form apart and a
 // person's name in register order with its parts; an ИП is a person.
-func cleanNames(rec *crmkit.Record, fromParts bool) []crmkit.Problem {
+func cleanNames(rec *crmkit.Record, fromParts bool, region string) []crmkit.Problem {
 	f := rec.Fields
 	var problems []crmkit.Problem
 	setPerson := func(p Person) {
@@ -175,9 +175,9 @@ func cleanNames(rec *crmkit.Record, fromParts bool) []crmkit.Problem {
 					break
 				}
 			}
-			p, ps := PersonName(name)
+			p, ps := PersonNameIn(name, region)
 			if fromParts { // the columns say which part is which
-				p, ps = PersonParts(f[crmkit.FieldLastName], f[crmkit.FieldFirstName], f[crmkit.FieldMiddleName])
+				p, ps = PersonPartsIn(f[crmkit.FieldLastName], f[crmkit.FieldFirstName], f[crmkit.FieldMiddleName], region)
 			}
 			problems = append(problems, ps...)
 			setPerson(p)
@@ -196,7 +196,7 @@ func cleanNames(rec *crmkit.Record, fromParts bool) []crmkit.Problem {
 		rec.OrgKey = o.Key
 	}
 	if cp := f[crmkit.FieldContactPerson]; cp != "" {
-		p, _ := PersonName(cp)
+		p, _ := PersonNameIn(cp, region)
 		setOrDrop(f, crmkit.FieldContactPerson, p.Full)
 	}
 	return problems
