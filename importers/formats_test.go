@@ -73,8 +73,8 @@ func TestTextEncodings(t *testing.T) {
 }
 
 // A 1C report saved to Excel: two title rows, "Телефон" merged over
-// "рабочий | мобильный", group rows of a hierarchical list, a totals row,
-// a hidden row, a formula, a date cell.
+// "рабочий | мобильный", group rows of a hierarchical list (bold, heading
+// outlined members), a totals row, a hidden row, a formula, a date cell.
 func TestXLSXReportShape(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.xlsx")
 	f := excelize.NewFile()
@@ -95,7 +95,16 @@ func TestXLSXReportShape(t *testing.T) {
 	put("D4", "мобильный")
 	f.MergeCell(sh, "C3", "D3")
 	f.MergeCell(sh, "A3", "A4")
-	put("A5", "Покупатели") // a group row
+	// Group rows as 1C saves a hierarchical list: the group's name alone,
+	// in bold, heading its members one outline level deeper.
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put("A5", "Покупатели") // a group row: bold, heads rows 6–7
+	if err := f.SetCellStyle(sh, "A5", "A5", bold); err != nil {
+		t.Fatal(err)
+	}
 	put("A6", "ООО «Ромашка»")
 	f.SetCellValue(sh, "B6", int64(7707083893))
 	put("C6", "8 (495) 123-45-67")
@@ -107,7 +116,12 @@ func TestXLSXReportShape(t *testing.T) {
 	put("F7", 2000)
 	f.SetRowVisible(sh, 7, false)
 	f.SetColVisible(sh, "E", false)
-	put("A8", "Поставщики") // another group
+	put("A8", "Поставщики") // another group: heads row 9, not bold
+	for _, row := range []int{6, 7, 9} {
+		if err := f.SetRowOutlineLevel(sh, row, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
 	put("A9", "АО Гранит")
 	put("C9", "(812) 555-01-02")
 	f.SetCellFormula(sh, "F9", "F6+F7")

@@ -187,19 +187,19 @@ func (r *Reader) Rows() iter.Seq2[Row, error] {
 				yield(Row{}, fmt.Errorf("read %s after row %d: %w", r.path, n, err))
 				return
 			}
-			if reason := r.skipReason(cells); reason != "" {
+			if reason, look := r.skipReason(cells, n); reason != "" {
 				if reason == "empty" {
 					continue
 				}
 				r.info.Skipped = append(r.info.Skipped, SkippedRow{Row: n, Reason: reason})
-				// A skipped row is said out loud, with its row: a name column
-				// reading "Итого" would otherwise be a customer, and a group
-				// row taken for one a silent loss of a contact with a name only.
+				// A skipped row is said out loud, with its row and why: a name
+				// column reading "Итого" would otherwise be a customer, and a
+				// group row is told only by how the sheet shows it.
 				var p crmkit.Problem
 				if reason == "totals" {
 					p = r.problem(n, RowTotal, crmkit.SeverityWarning, "a totals row (%q), not a customer: skipped", r.totalsCell(cells))
 				} else {
-					p = r.problem(n, RowGroup, crmkit.SeverityWarning, "a group row (%q, the only cell filled), not a customer: skipped", strings.TrimSpace(cells[lastNonEmpty(cells)]))
+					p = r.problem(n, RowGroup, crmkit.SeverityWarning, "a group row (%q, the only cell filled, %s), not a customer: skipped", strings.TrimSpace(cells[lastNonEmpty(cells)]), describeLook(look))
 				}
 				if !yield(Row{Num: n, Cells: cells, Problems: []crmkit.Problem{p}}, nil) {
 					return
@@ -254,10 +254,11 @@ func lastNonEmpty(cells []string) int {
 
 // skipReason tells rows that are not records: empty ones, totals
 // ("Итого", "Всего", also numbered: "4;Итого;…") and the group rows of 1C
-// hierarchical lists in a workbook (a group name alone in the name
-// column). A text file shows no groups: a name alone there is a contact
+// hierarchical lists in a workbook: a group name alone in the first or
+// name column of a row the sheet shows as a group (look says how). A
+// name alone on a plain row, and any row of a text file, is a contact
 // person without a phone, and is read.
-func (r *Reader) skipReason(cells []string) string {
+func (r *Reader) skipReason(cells []string, row int) (reason, look string) {
 	filled, at := 0, -1
 	for i, c := range cells {
 		if strings.TrimSpace(c) != "" {
@@ -269,13 +270,31 @@ func (r *Reader) skipReason(cells []string) string {
 	}
 	switch {
 	case filled == 0:
-		return "empty"
+		return "empty", ""
 	case r.totalsCell(cells) != "":
-		return "totals"
-	case r.info.Format != "csv" && filled == 1 && len(r.info.Columns) >= 3 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
-		return "group"
+		return "totals", ""
+	case filled == 1 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
+		if g, ok := r.src.(groupShower); ok {
+			if look := g.groupLook(row, at); look != "" {
+				return "group", look
+			}
+		}
 	}
-	return ""
+	return "", ""
+}
+
+func describeLook(look string) string {
+	if look == "outline" {
+		return "heading an outline group"
+	}
+	return "in " + look
+}
+
+// groupShower is a row source whose file can show a row as a group row
+// (a workbook); look is how it shows it ("bold", "outline"), "" for a
+// plain row.
+type groupShower interface {
+	groupLook(row, col int) (look string)
 }
 
 // totalsCell is the cell that makes a row a totals row: the name column

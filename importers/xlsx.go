@@ -14,10 +14,14 @@ import (
 // values are raw: a phone or INN stored as a number comes back as its
 // digits, never as "7.9161234567e+10".
 type xlsxRows struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	row  int
-	info *Info
+	f           *excelize.File
+	rows        *excelize.Rows
+	row         int
+	info        *Info
+	path, sheet string
+	layout      *sheetLayout // opened at the first row that may be a group row
+	layoutTried bool
+	bold        map[int]bool // style index → its font is bold
 }
 
 func openXLSX(path, sheet string, info *Info) (rowSource, error) {
@@ -49,7 +53,7 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 		return nil, fmt.Errorf("%s sheet %q: %w", path, sheet, err)
 	}
 	info.Sheet, info.Sheets = sheet, f.GetSheetList()
-	return &xlsxRows{f: f, rows: rows, info: info}, nil
+	return &xlsxRows{f: f, rows: rows, info: info, path: path, sheet: sheet}, nil
 }
 
 // unzipLimit is the most a workbook may unpack to: a million rows of
@@ -115,8 +119,51 @@ func (x *xlsxRows) next() ([]string, int, error) {
 	return cells, x.row, nil
 }
 
+// groupLook says how the sheet shows a row as a group row, its one filled
+// cell at col: "bold" for a bold cell, "outline" for a row that heads an
+// outline group (the next row sits one level deeper, as 1C saves a
+// hierarchical list); "" for a plain row.
+func (x *xlsxRows) groupLook(row, col int) string {
+	if !x.layoutTried {
+		x.layoutTried = true
+		x.layout = openSheetLayout(x.path, x.sheet)
+	}
+	if x.layout == nil {
+		return ""
+	}
+	this, next := x.layout.at(row)
+	switch {
+	case x.isBold(this.styleAt(col)):
+		return "bold"
+	case next.outline > this.outline:
+		return "outline"
+	}
+	return ""
+}
+
+// isBold: style 0 is the sheet's default look, so a workbook whose default
+// font is bold shows no group by it.
+func (x *xlsxRows) isBold(style int) bool {
+	if style <= 0 {
+		return false
+	}
+	if b, ok := x.bold[style]; ok {
+		return b
+	}
+	st, err := x.f.GetStyle(style)
+	b := err == nil && st != nil && st.Font != nil && st.Font.Bold
+	if x.bold == nil {
+		x.bold = map[int]bool{}
+	}
+	x.bold[style] = b
+	return b
+}
+
 func (x *xlsxRows) close() error {
 	err := x.rows.Close()
+	if x.layout != nil {
+		x.layout.close()
+	}
 	if cerr := x.f.Close(); err == nil {
 		err = cerr
 	}
