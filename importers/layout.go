@@ -2,7 +2,10 @@ package importers
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"strconv"
 
@@ -39,11 +42,12 @@ func (l rowLayout) styleAt(col int) int {
 // nor cell styles, and its GetRowOutlineLevel and GetCellStyle would load
 // the whole sheet into memory.
 type sheetLayout struct {
-	z     *zip.ReadCloser
-	part  io.ReadCloser
-	dec   *xml.Decoder
-	ahead rowLayout // the row element read last; row 0 before the first
-	eof   bool
+	z      *zip.ReadCloser
+	merges map[int][]colSpan // top row → the column spans merged from it
+	part   io.ReadCloser
+	dec    *xml.Decoder
+	ahead  rowLayout // the row element read last; row 0 before the first
+	eof    bool
 }
 
 // openSheetLayout opens the XML of a workbook's sheet. Any trouble means
@@ -63,7 +67,81 @@ func openSheetLayout(path, sheet string) *sheetLayout {
 		z.Close()
 		return nil
 	}
-	return &sheetLayout{z: z, part: part, dec: xml.NewDecoder(part)}
+	return &sheetLayout{z: z, part: part, dec: xml.NewDecoder(part), merges: sheetMerges(&z.Reader, target)}
+}
+
+// colSpan is a merged range's columns, 0-based, first and last.
+type colSpan struct{ first, last int }
+
+// mergedTo is the last column of a merged range that starts at a cell, or
+// the cell's own column.
+func (s *sheetLayout) mergedTo(row, col int) int {
+	for _, m := range s.merges[row] {
+		if m.first == col {
+			return m.last
+		}
+	}
+	return col
+}
+
+// maxMerges bounds what sheetMerges keeps: 1C reports merge much, but a
+// sheet of more merged ranges than this is no list to read groups from.
+const maxMerges = 100_000
+
+// sheetMerges reads the merged ranges of a sheet. They follow the rows in
+// the XML, so the part is read once ahead, as bytes: only the tags named
+// mergeCell are looked at, so a sheet of a million rows or a huge cell
+// costs a pass of unpacking and no memory.
+func sheetMerges(z *zip.Reader, target string) map[int][]colSpan {
+	part, err := z.Open(target)
+	if err != nil {
+		return nil
+	}
+	defer part.Close()
+	br := bufio.NewReaderSize(part, 64<<10)
+	merges := map[int][]colSpan{}
+	n := 0
+	for n < maxMerges {
+		if _, err := br.ReadSlice('<'); errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		} else if err != nil {
+			break
+		}
+		head, _ := br.Peek(len("mergeCell "))
+		if !bytes.Equal(head, []byte("mergeCell ")) {
+			continue
+		}
+		tag, err := br.ReadSlice('>')
+		if err != nil {
+			break
+		}
+		ref := attr(tag, "ref")
+		lo, hi, ok := bytes.Cut(ref, []byte(":"))
+		if !ok {
+			continue
+		}
+		c1, r1, err1 := excelize.CellNameToCoordinates(string(lo))
+		c2, _, err2 := excelize.CellNameToCoordinates(string(hi))
+		if err1 != nil || err2 != nil || c2 <= c1 {
+			continue
+		}
+		merges[r1] = append(merges[r1], colSpan{c1 - 1, c2 - 1})
+		n++
+	}
+	return merges
+}
+
+// attr is the value of a tag's attribute, as written: ref="A5:F5".
+func attr(tag []byte, name string) []byte {
+	i := bytes.Index(tag, []byte(" "+name+`="`))
+	if i < 0 {
+		return nil
+	}
+	v := tag[i+len(name)+3:]
+	if j := bytes.IndexByte(v, '"'); j >= 0 {
+		return v[:j]
+	}
+	return nil
 }
 
 // at returns the layout of a row and of the next row the sheet holds.

@@ -275,7 +275,7 @@ func (r *Reader) skipReason(cells []string, row int) (reason, look string) {
 		return "totals", ""
 	case filled == 1 && (at == 0 || at == r.nameCol) && looksLikeText(cells[at]):
 		if g, ok := r.src.(groupShower); ok {
-			if look := g.groupLook(row, at); look != "" {
+			if look := g.groupLook(row, at, len(r.info.Columns)); look != "" {
 				return "group", look
 			}
 		}
@@ -284,17 +284,20 @@ func (r *Reader) skipReason(cells []string, row int) (reason, look string) {
 }
 
 func describeLook(look string) string {
-	if look == "outline" {
+	switch look {
+	case "outline":
 		return "heading an outline group"
+	case "merged":
+		return "merged across the table"
 	}
 	return "in " + look
 }
 
 // groupShower is a row source whose file can show a row as a group row
-// (a workbook); look is how it shows it ("bold", "outline"), "" for a
-// plain row.
+// (a workbook); look is how it shows it ("bold", "merged", "outline"), ""
+// for a plain row.
 type groupShower interface {
-	groupLook(row, col int) (look string)
+	groupLook(row, col, width int) (look string)
 }
 
 // totalsCell is the cell that makes a row a totals row: the name column

@@ -120,10 +120,11 @@ func (x *xlsxRows) next() ([]string, int, error) {
 }
 
 // groupLook says how the sheet shows a row as a group row, its one filled
-// cell at col: "bold" for a bold cell, "outline" for a row that heads an
-// outline group (the next row sits one level deeper, as 1C saves a
-// hierarchical list); "" for a plain row.
-func (x *xlsxRows) groupLook(row, col int) string {
+// cell at col of a table of width columns: "bold" for a bold cell,
+// "merged" for a cell merged across the table, "outline" for a row that
+// heads an outline group (the next row sits one level deeper, as 1C saves
+// a hierarchical list); "" for a plain row.
+func (x *xlsxRows) groupLook(row, col, width int) string {
 	if !x.layoutTried {
 		x.layoutTried = true
 		x.layout = openSheetLayout(x.path, x.sheet)
@@ -135,6 +136,8 @@ func (x *xlsxRows) groupLook(row, col int) string {
 	switch {
 	case x.isBold(this.styleAt(col)):
 		return "bold"
+	case width > 1 && x.layout.mergedTo(row, col) >= width-1:
+		return "merged"
 	case next.outline > this.outline:
 		return "outline"
 	}
