@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -73,11 +72,32 @@ func runABC(ctx context.Context, ios *IOStreams, opts *abcOptions) error {
 		}
 	}
 	if opts.g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSON(ios.Out, newABCDocument(res))
 	}
 	return printABC(ios.Out, res)
+}
+
+// abcDocument is abc's --format json: the analysis with snake_case
+// thresholds and lists that are [] rather than null.
+type abcDocument struct {
+	export.ABCResult
+	Thresholds struct {
+		A float64 `json:"a"`
+		B float64 `json:"b"`
+		C float64 `json:"c"`
+	} `json:"thresholds"` // shadows ABCResult's, whose keys are A, B, C
+}
+
+func newABCDocument(res export.ABCResult) abcDocument {
+	doc := abcDocument{ABCResult: res}
+	doc.Thresholds.A, doc.Thresholds.B, doc.Thresholds.C = res.Thresholds.A, res.Thresholds.B, res.Thresholds.C
+	if doc.Classes == nil {
+		doc.Classes = []export.ABCClass{}
+	}
+	if doc.Rows == nil {
+		doc.Rows = []export.ABCRow{}
+	}
+	return doc
 }
 
 func printABC(w io.Writer, res export.ABCResult) error {

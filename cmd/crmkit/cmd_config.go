@@ -70,6 +70,7 @@ CRMKIT_REGION overrides region:; a flag overrides both.`,
 		},
 	}
 	initCmd.Flags().BoolVar(&force, "force", false, "overwrite FILE when it exists")
+	refuseJSON(initCmd, "it writes YAML (the exit code says whether the file was written)")
 	cmd.AddCommand(initCmd)
 	return cmd
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -55,9 +54,7 @@ func runEval(ios *IOStreams, opts *evalOptions) error {
 	}
 	ev := dedupe.Evaluate(truth, links)
 	if opts.g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ev)
+		return writeJSON(ios.Out, ev)
 	}
 	fmt.Fprintf(ios.Out, "records: %d (links not in truth %d, truth not in links %d)\n", ev.Records, ev.UnknownInTruth, ev.MissingInLinks)
 	fmt.Fprintf(ios.Out, "pairs: %d true, %d found, %d correct\n", ev.TruePairs, ev.FoundPairs, ev.CorrectPairs)

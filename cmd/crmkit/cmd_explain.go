@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -236,9 +235,7 @@ func runExplain(ctx context.Context, ios *IOStreams, opts *explainOptions) error
 		}
 	}
 	if opts.g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
+		return writeJSON(ios.Out, res)
 	}
 	printExplain(ios, res, c, cards)
 	return nil

@@ -76,6 +76,9 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 	if opts.what == "report" && format != export.FormatXLSX {
 		return usagef("export report writes an Excel workbook: name it -o FILE.xlsx")
 	}
+	if opts.output == "-" && opts.g.format == "json" {
+		return usagef("--format json with -o -: standard output holds the table; name a file with -o, or leave out --format json")
+	}
 	format = opts.g.csvFormat(format)
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
@@ -124,10 +127,26 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 	if err != nil {
 		return fmt.Errorf("export %s: %w", opts.what, err)
 	}
+	if opts.g.format == "json" {
+		doc := exportDocument{Table: opts.what, Output: opts.output, Format: format, RunID: opts.runID}
+		if opts.what != "report" {
+			doc.Rows = &n
+		}
+		return writeJSON(ios.Out, doc)
+	}
 	if !opts.g.quiet && opts.output != "-" {
 		fmt.Fprintf(ios.ErrOut, "wrote %d %s to %s\n", n, opts.what, opts.output)
 	}
 	return nil
+}
+
+// exportDocument is what export prints under --format json.
+type exportDocument struct {
+	Table  string `json:"table"`
+	Output string `json:"output"`
+	Format string `json:"format"`           // csv, csv-raw, jsonl, xlsx
+	Rows   *int   `json:"rows,omitempty"`   // table rows written; not for report
+	RunID  int64  `json:"run_id,omitempty"` // problems, review, report: the run exported (0: none)
 }
 
 // exportedRun checks the run --run names, or picks the run whose problems

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -67,6 +66,22 @@ type fieldReport struct {
 
 const inspectExamples = 3
 
+// emptyLists makes the lists of the JSON document [] rather than null.
+func (r *tableReport) emptyLists() {
+	if r.Columns == nil {
+		r.Columns = []importers.Column{}
+	}
+	if r.Fields == nil {
+		r.Fields = []fieldReport{}
+	}
+	if r.Unmapped == nil {
+		r.Unmapped = []string{}
+	}
+	if r.Examples == nil {
+		r.Examples = []map[string]string{}
+	}
+}
+
 func runInspect(ctx context.Context, ios *IOStreams, opts *inspectOptions) error {
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
@@ -99,9 +114,15 @@ func runInspect(ctx context.Context, ios *IOStreams, opts *inspectOptions) error
 		}
 	}
 	if opts.g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"tables": reports})
+		for i := range reports {
+			reports[i].emptyLists()
+		}
+		if reports == nil {
+			reports = []tableReport{}
+		}
+		return writeJSON(ios.Out, struct {
+			Tables []tableReport `json:"tables"`
+		}{reports})
 	}
 	for _, rep := range reports {
 		rep.print(ios.Out)

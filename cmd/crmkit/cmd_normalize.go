@@ -52,6 +52,9 @@ func runNormalize(ctx context.Context, ios *IOStreams, opts *normalizeOptions) e
 	if err != nil {
 		return usageError{err}
 	}
+	if opts.output == "-" && opts.g.format == "json" {
+		return usagef("--format json with -o -: standard output holds the table; name a file with -o, or leave out --format json")
+	}
 	format = opts.g.csvFormat(format)
 	cfg, err := loadConfig(opts.g.configPath)
 	if err != nil {
@@ -105,6 +108,15 @@ func runNormalize(ctx context.Context, ios *IOStreams, opts *normalizeOptions) e
 	}
 	if err != nil {
 		return err
+	}
+	if opts.g.format == "json" {
+		return writeJSON(ios.Out, struct {
+			Input    string `json:"input"`
+			Output   string `json:"output"`
+			Format   string `json:"format"`
+			Rows     int    `json:"rows"`
+			Problems int    `json:"problems"`
+		}{opts.input, opts.output, format, rows, problems})
 	}
 	if !opts.g.quiet && opts.output != "-" {
 		fmt.Fprintf(ios.ErrOut, "wrote %d rows with %d problems to %s\n", rows, problems, opts.output)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -77,9 +76,7 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 		}
 	}
 	if opts.g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(ios.Out, struct {
 			RunID       int64 `json:"run_id"`
 			Decisions   int   `json:"decisions"`
 			Same        int   `json:"same"`

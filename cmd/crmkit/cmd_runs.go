@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,10 +98,8 @@ func runUndo(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 		return err
 	}
 	if g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Run      int64   `json:"run"`
+		return writeJSON(ios.Out, struct {
+			RunID    int64   `json:"run_id"`
 			Undone   []int64 `json:"undone"`
 			Restored int     `json:"records_restored"`
 			Removed  int     `json:"records_removed"`
@@ -144,17 +141,18 @@ func runRuns(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOpt
 		return fmt.Errorf("no run %d in the store", id)
 	}
 	if g.format == "json" {
+		if runs == nil {
+			runs = []crmkit.Run{} // a store with no runs: [], not null
+		}
 		for i := range runs {
 			if runs[i].Files == nil {
 				runs[i].Files = []crmkit.RunFile{} // a run that read no files: [], not null
 			}
 		}
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
 		if id != 0 {
-			return enc.Encode(runs[0])
+			return writeJSON(ios.Out, runs[0])
 		}
-		return enc.Encode(runs)
+		return writeJSON(ios.Out, runs)
 	}
 	for _, r := range runs {
 		fmt.Fprintf(ios.Out, "run %d  %s  %s\n", r.ID, r.StartedAt.Local().Format(time.DateTime), r.Command)

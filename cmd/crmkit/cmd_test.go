@@ -707,7 +707,7 @@ func TestRunsUndo(t *testing.T) {
 		}
 		r := runCLI(t, "", "runs", "undo", "--store", dsn, "--format", "json")
 		var got struct {
-			Run     int64   `json:"run"`
+			Run     int64   `json:"run_id"`
 			Undone  []int64 `json:"undone"`
 			Removed int     `json:"records_removed"`
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/crmkit/crmkit"
@@ -60,9 +59,7 @@ func runTrain(ctx context.Context, ios *IOStreams, g *globalOptions, so *storeOp
 		Split     int   `json:"cards_split"`
 	}{run.ID, plan.Touched, len(plan.Cards), run.CardsMerged, plan.Split}
 	if g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(ios.Out, out)
 	}
 	if !g.quiet {
 		fmt.Fprintf(ios.Out, "estimated the match model from %d records as run %d; recomputed %d customers: %d merged into others, %d split\n",

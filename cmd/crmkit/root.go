@@ -103,7 +103,12 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 	f.BoolVar(&g.showPII, "show-pii", false, "report.xlsx and abc: show people's names, phones, e-mails, INNs and addresses as they are (default: masked)")
 	f.BoolVar(&g.includeDeleted, "include-deleted", false, "1C files: read objects marked for deletion too (they are counted either way)")
 	f.IntVar(&g.maxErrors, "max-errors", -1, "fail with exit code 3, committing nothing, when the input has more errors than this (-1: no limit)")
-	root.PersistentPreRunE = func(*cobra.Command, []string) error { return g.check() }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if err := g.check(); err != nil {
+			return err
+		}
+		return checkJSON(cmd, g.format)
+	}
 	root.AddCommand(
 		newInspectCmd(ios, g),
 		newImportCmd(ios, g),
@@ -118,8 +123,24 @@ PostgreSQL).` + "\n" + exitCodesHelp,
 		newABCCmd(ios, g),
 		newConfigCmd(ios),
 		newPhonesCmd(ios, g),
-		newVersionCmd(ios),
+		newVersionCmd(ios, g),
 	)
+	// Cobra adds help and completion when it runs; added now, they are
+	// part of the tree that groupCommands and the --format json rule see.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			refuseJSON(c, "help is text")
+		case "completion":
+			refuseJSON(c, "it prints a shell script")
+			for _, shell := range c.Commands() {
+				refuseJSON(shell, "it prints a shell script")
+			}
+		}
+	}
+	groupCommands(root, g)
 	return root
 }
 
@@ -148,12 +169,17 @@ func noArgs(_ *cobra.Command, args []string) error {
 	return nil
 }
 
-func newVersionCmd(ios *IOStreams) *cobra.Command {
+func newVersionCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: `Print the version (--format json: {"version"})`,
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
+			if g.format == "json" {
+				return writeJSON(ios.Out, struct {
+					Version string `json:"version"`
+				}{version})
+			}
 			_, err := fmt.Fprintln(ios.Out, "crmkit", version)
 			return err
 		},

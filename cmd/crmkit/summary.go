@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -50,9 +49,7 @@ func (s *summary) exceeded() bool { return s.MaxErrors >= 0 && s.Errors > s.MaxE
 
 func (s *summary) print(w io.Writer, format string) error {
 	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return writeJSON(w, s)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "read %d rows from %d files\n", s.Records, len(s.Files))
