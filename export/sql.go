@@ -375,3 +375,21 @@ func (t Tables) Dump(ctx context.Context) ([]string, error) {
 	}
 	return out, nil
 }
+
+// CustomerRow is a row of the customers view: a card with its contacts,
+// organisation and source count, for readers that want no joins.
+type CustomerRow struct {
+	PersonalID, Kind, Name, Organization, Phones, Emails, ABCClass string
+	Revenue                                                        *float64 // nil: no revenue
+	SourceRecords                                                  int
+}
+
+// Customers reads the customers view, by personal ID.
+func (t Tables) Customers(ctx context.Context) iter.Seq2[CustomerRow, error] {
+	return Seq(t.seqQuery(ctx, `SELECT personal_id, kind, name, COALESCE(organization, ''), COALESCE(phones, ''), COALESCE(emails, ''),
+		abc_class, revenue, source_records FROM customers ORDER BY personal_id`), func(rows Rows, yield func(CustomerRow, error) bool) {
+		scanEach(rows, "customers", yield, func(c *CustomerRow) []any {
+			return []any{&c.PersonalID, &c.Kind, &c.Name, &c.Organization, &c.Phones, &c.Emails, &c.ABCClass, &c.Revenue, &c.SourceRecords}
+		})
+	})
+}

@@ -36,6 +36,8 @@ type Store interface {
 	ABC(ctx context.Context, th ABCThresholds) (ABCResult, error)
 	// Merges streams each customer of two or more records with them.
 	Merges(ctx context.Context) iter.Seq2[Merge, error]
+	// Customers reads the customers view: a row per card, as BI tools see it.
+	Customers(ctx context.Context) iter.Seq2[CustomerRow, error]
 	Close() error
 }
 

@@ -101,7 +101,7 @@ func Migration(t *testing.T, legacy Legacy) {
 func KeysReindexed(t *testing.T, legacy Legacy) {
 	const alfa = "01900000-0000-7000-8000-000000000001"
 	s := legacy(t, 1<<30, []string{
-		"CREATE TABLE store_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+		"CREATE TABLE IF NOT EXISTS store_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
 		"INSERT INTO store_state (name, value) VALUES ('keys_version', '1')",
 		`INSERT INTO runs (started_at, finished_at, command, files, records, cards_created)
 			VALUES ('2026-10-01T10:00:00Z', '2026-10-01T10:00:05Z', 'crmkit import crm.csv', '[]', 1, 1)`,

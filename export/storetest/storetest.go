@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("SplitKeepsOldestID", func(t *testing.T) { testSplit(t, open(t)) })
 	t.Run("ComponentExpansion", func(t *testing.T) { testComponentExpansion(t, open) })
 	t.Run("KeyHeldByMany", func(t *testing.T) { testKeyHeldByMany(t, open) })
+	t.Run("CustomersView", func(t *testing.T) { testCustomersView(t, open(t)) })
 	t.Run("UndoRestoresExactly", func(t *testing.T) { testUndo(t, open) })
 	t.Run("UndoWithModel", func(t *testing.T) { testUndoWithModel(t, open) })
 	t.Run("ABC", func(t *testing.T) { testABC(t, open(t)) })
