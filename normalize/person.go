@@ -92,7 +92,9 @@ func personName(raw string, givenFirst bool) (Person, []crmkit.Problem) {
 		digits = digits || strings.IndexFunc(f, unicode.IsDigit) >= 0
 		if initialsRun.MatchString(f) {
 			for _, p := range strings.Split(strings.TrimSuffix(f, "."), ".") {
-				tokens = append(tokens, strings.ToUpper(p)+".")
+				if p != "" { // "A.." is one initial
+					tokens = append(tokens, strings.ToUpper(p)+".")
+				}
 			}
 			continue
 		}
