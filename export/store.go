@@ -57,6 +57,12 @@ type Tx interface {
 	// Undo takes back run id (0: the latest) before Apply records the
 	// undo; see export.Undo.
 	Undo(ctx context.Context, id int64, force bool) (Undone, error)
+	// Forget erases a customer and records the forget as a run; see
+	// export.Forget.
+	Forget(ctx context.Context, target, reason string) (Forgotten, error)
+	// Tombstones are the forgotten source keys with the run that forgot
+	// each: a run drops their records (DropForgotten).
+	Tombstones(ctx context.Context) (map[crmkit.SourceKey]int64, error)
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
 }

@@ -64,6 +64,7 @@ var ErrNothingToUndo = errors.New("no run to undo")
 // customers it touched that have no record left are deleted. The caller
 // recomputes the cards of Seeds and records the undo as a run (Batch.Undoes).
 // Runs after id must be undone first: force undoes them too, latest first.
+// A forget (ErrForgetIsFinal) is never undone, nor any run before it.
 // An undo is not undone itself; importing the files again redoes a run.
 func Undo(ctx context.Context, c Conn, id int64, force bool) (Undone, error) {
 	var u Undone
@@ -128,19 +129,20 @@ func Undo(ctx context.Context, c Conn, id int64, force bool) (Undone, error) {
 // undoTargets checks that run id can be undone and returns the runs to
 // undo, latest first.
 func undoTargets(ctx context.Context, c Conn, id int64, force bool) ([]int64, error) {
-	rows, done, err := c.Query(ctx, `SELECT id, undone_by, EXISTS (SELECT 1 FROM runs u WHERE u.undone_by = r.id)
+	rows, done, err := c.Query(ctx, `SELECT id, undone_by, EXISTS (SELECT 1 FROM runs u WHERE u.undone_by = r.id),
+		EXISTS (SELECT 1 FROM tombstones t WHERE t.run_id = r.id)
 		FROM runs r WHERE finished_at <> '' ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("undo: %w", err)
 	}
 	type run struct {
-		id, undoneBy int64
-		isUndo       bool
+		id, undoneBy   int64
+		isUndo, forgot bool
 	}
 	var all []run
 	for rows.Next() {
 		var r run
-		if err := rows.Scan(&r.id, &r.undoneBy, &r.isUndo); err != nil {
+		if err := rows.Scan(&r.id, &r.undoneBy, &r.isUndo, &r.forgot); err != nil {
 			done()
 			return nil, fmt.Errorf("undo: %w", err)
 		}
@@ -152,6 +154,7 @@ func undoTargets(ctx context.Context, c Conn, id int64, force bool) ([]int64, er
 		return nil, fmt.Errorf("undo: %w", err)
 	}
 	var live []int64 // runs that can be undone, oldest first
+	forgets := map[int64]bool{}
 	found := false
 	for _, r := range all {
 		if r.id == id {
@@ -166,15 +169,31 @@ func undoTargets(ctx context.Context, c Conn, id int64, force bool) ([]int64, er
 		if r.undoneBy == 0 && !r.isUndo {
 			live = append(live, r.id)
 		}
+		if r.forgot {
+			forgets[r.id] = true
+		}
 	}
+	// What a forget erased is gone: the forget cannot be undone, and the
+	// runs before it cannot be restored as they were.
 	if id == 0 {
 		if len(live) == 0 {
 			return nil, ErrNothingToUndo
+		}
+		if latest := live[len(live)-1]; forgets[latest] {
+			return nil, fmt.Errorf("the latest run, %d, forgot a customer: %w", latest, ErrForgetIsFinal)
 		}
 		return live[len(live)-1:], nil
 	}
 	if !found {
 		return nil, fmt.Errorf("no run %d in the store", id)
+	}
+	if forgets[id] {
+		return nil, fmt.Errorf("run %d forgot a customer: %w", id, ErrForgetIsFinal)
+	}
+	for i := len(live) - 1; i >= 0 && live[i] > id; i-- {
+		if forgets[live[i]] {
+			return nil, fmt.Errorf("run %d forgot a customer after run %d, so run %d cannot be undone: %w", live[i], id, id, ErrForgetIsFinal)
+		}
 	}
 	var later []string
 	var targets []int64

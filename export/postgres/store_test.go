@@ -31,6 +31,25 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// A forgotten customer leaves no trace in any text column (storetest.Forget).
+func TestForget(t *testing.T) {
+	storetest.Forget(t, func(t *testing.T) storetest.Opener {
+		dsn := storetest.PostgresURL(t)
+		return func(t *testing.T, wait time.Duration) export.Store {
+			s, err := Open(context.Background(), dsn, wait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	}, storetest.Scanner{
+		Catalog: `SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying') ORDER BY 1, 2`,
+		Tables: func(s export.Store) export.Tables { return s.(*Store).Tables },
+	})
+}
+
 // A store the previous release wrote is migrated in place by the next run.
 func TestMigrationFromV4(t *testing.T) { storetest.Migration(t, legacy) }
 

@@ -225,6 +225,16 @@ func (t *Tx) Undo(ctx context.Context, id int64, force bool) (export.Undone, err
 	return export.Undo(ctx, t.C, id, force)
 }
 
+// Forget erases a customer as a run of its own; see export.Forget.
+func (t *Tx) Forget(ctx context.Context, target, reason string) (export.Forgotten, error) {
+	return export.Forget(ctx, t.C, target, reason, time.Now())
+}
+
+// Tombstones reads the forgotten source keys; see export.Tombstones.
+func (t *Tx) Tombstones(ctx context.Context) (map[crmkit.SourceKey]int64, error) {
+	return export.Tombstones(ctx, t.C)
+}
+
 // Commit makes the run visible.
 func (t *Tx) Commit(context.Context) error { return t.tx.Commit() }
 

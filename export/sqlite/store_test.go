@@ -33,6 +33,25 @@ func TestContract(t *testing.T) {
 	})
 }
 
+// A forgotten customer leaves no trace in any text column (storetest.Forget).
+func TestForget(t *testing.T) {
+	storetest.Forget(t, func(t *testing.T) storetest.Opener {
+		path := filepath.Join(t.TempDir(), "crmkit.db")
+		return func(t *testing.T, wait time.Duration) export.Store {
+			s, err := Open(context.Background(), path, wait)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		}
+	}, storetest.Scanner{
+		Catalog: `SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+			WHERE m.type = 'table' AND upper(p.type) = 'TEXT' ORDER BY 1, 2`,
+		Tables: func(s export.Store) export.Tables { return s.(*Store).Tables },
+	})
+}
+
 // A store the previous release wrote is migrated in place by the next run.
 func TestMigrationFromV4(t *testing.T) { storetest.Migration(t, legacy) }
 
