@@ -90,6 +90,12 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 			tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
+	if dropped, err := fl.dropForgotten(ctx, tx); err != nil {
+		return err
+	} else if dropped {
+		sum = newSummary("import", fl, opts.g.maxErrors)
+		sum.Store, sum.DryRun = redact(dsn), opts.dryRun
+	}
 	stored, err := tx.Decisions(ctx)
 	if err != nil {
 		return fmt.Errorf("read decisions: %w", err)

@@ -77,6 +77,28 @@ func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions
 	return fl, nil
 }
 
+// dropForgotten takes the records of forgotten customers out of the run,
+// with the problems of their rows, and reports each as record.forgotten:
+// one read of the store's tombstones, inside the run's transaction.
+func (fl *flow) dropForgotten(ctx context.Context, tx export.Tx) (bool, error) {
+	tombstones, err := tx.Tombstones(ctx)
+	if err != nil || len(tombstones) == 0 {
+		return false, err
+	}
+	n := len(fl.Records)
+	fl.Records, fl.Problems = export.DropForgotten(tombstones, fl.Records, fl.Problems)
+	if len(fl.Records) == n {
+		return false, nil
+	}
+	fl.Errors = 0
+	for _, p := range fl.Problems {
+		if p.Severity == crmkit.SeverityError {
+			fl.Errors++
+		}
+	}
+	return true, nil
+}
+
 // codeSheetEmpty: with --sheet all, an empty sheet is passed over.
 const codeSheetEmpty = "sheet.empty"
 

@@ -198,13 +198,15 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin run: %w", lockErr(err))
 	}
-	return &Tx{Index: export.Index{C: conn{tx}}, tx: tx}, nil
+	return &Tx{Index: export.Index{C: conn{tx}}, tx: tx, db: s.db}, nil
 }
 
 // Tx is one run. It answers dedupe's questions through export.Index.
 type Tx struct {
 	export.Index
-	tx *sql.Tx
+	tx     *sql.Tx
+	db     *sql.DB
+	forgot bool // a forget: the file must not keep what it erased
 }
 
 // Apply writes the run's plan, problems and decisions and records the run.
@@ -226,7 +228,13 @@ func (t *Tx) Undo(ctx context.Context, id int64, force bool) (export.Undone, err
 }
 
 // Forget erases a customer as a run of its own; see export.Forget.
+// SQLite frees deleted rows without erasing them: secure_delete zeroes
+// them, and Commit checkpoints the WAL, whose older frames hold them too.
 func (t *Tx) Forget(ctx context.Context, target, reason string) (export.Forgotten, error) {
+	if _, err := t.tx.ExecContext(ctx, "PRAGMA secure_delete = ON"); err != nil {
+		return export.Forgotten{}, fmt.Errorf("forget: %w", err)
+	}
+	t.forgot = true
 	return export.Forget(ctx, t.C, target, reason, time.Now())
 }
 
@@ -236,7 +244,15 @@ func (t *Tx) Tombstones(ctx context.Context) (map[crmkit.SourceKey]int64, error)
 }
 
 // Commit makes the run visible.
-func (t *Tx) Commit(context.Context) error { return t.tx.Commit() }
+func (t *Tx) Commit(ctx context.Context) error {
+	if err := t.tx.Commit(); err != nil || !t.forgot {
+		return err
+	}
+	if _, err := t.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("the forget is committed, but the write-ahead log still holds what it erased until the next checkpoint: %w", err)
+	}
+	return nil
+}
 
 // Rollback drops everything of the run.
 func (t *Tx) Rollback(context.Context) error { return t.tx.Rollback() }
