@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -67,9 +66,7 @@ func runForget(ctx context.Context, ios *IOStreams, opts *forgetOptions) error {
 		return err
 	}
 	if opts.g.format == "json" {
-		enc := json.NewEncoder(ios.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(ios.Out, struct {
 			RunID       int64  `json:"run_id"`
 			PersonalID  string `json:"personal_id"`
 			Records     int    `json:"records"`

@@ -80,7 +80,7 @@ func oneJSONDocument(t *testing.T, what, out string) any {
 // a line here fails the test.
 func TestFormatJSONEveryCommand(t *testing.T) {
 	dir := t.TempDir()
-	dsn, undoDSN := filepath.Join(dir, "crmkit.db"), filepath.Join(dir, "undo.db")
+	dsn, undoDSN, forgetDSN := filepath.Join(dir, "crmkit.db"), filepath.Join(dir, "undo.db"), filepath.Join(dir, "forget.db")
 	// train estimates a model from 1,000 records at least.
 	var bulk strings.Builder
 	bulk.WriteString("ФИО,Телефон,Город\n")
@@ -98,6 +98,7 @@ func TestFormatJSONEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		append(importArgs(dsn, "-q"), bulkFile),
 		importArgs(undoDSN, "-q"),
+		importArgs(forgetDSN, "-q"),
 		{"export", "review", "--store", dsn, "-q", "-o", filepath.Join(dir, "review.csv")},
 		{"export", "links", "--store", dsn, "-q", "-o", filepath.Join(dir, "links.csv")},
 	} {
@@ -106,6 +107,16 @@ func TestFormatJSONEveryCommand(t *testing.T) {
 		}
 	}
 	a, b := sampleFiles[0]+":6", sampleFiles[1]+":3"
+	// forget needs a record of its own store: the first link the samples make.
+	linksFile, err := os.ReadFile(filepath.Join(dir, "links.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(linksFile), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("links.csv: %q", linksFile)
+	}
+	link := strings.Split(strings.TrimSpace(lines[1]), ",")
 	type jsonCase struct {
 		args  []string
 		stdin string
@@ -145,8 +156,10 @@ func TestFormatJSONEveryCommand(t *testing.T) {
 		"crmkit runs list": {args: []string{"runs", "list", "--store", dsn}, keys: runKeys},
 		"crmkit runs show": {args: []string{"runs", "show", "1", "--store", dsn}, keys: runKeys},
 		"crmkit runs undo": {args: []string{"runs", "undo", "--store", undoDSN}, keys: []string{"run_id", "undone", "records_restored", "records_removed", "cards_recomputed"}},
-		"crmkit train":     {args: []string{"train", "--store", dsn}, keys: []string{"run_id", "records", "customers", "cards_merged", "cards_split"}},
-		"crmkit version":   {args: []string{"version"}, keys: []string{"version"}},
+		"crmkit forget": {args: []string{"forget", link[1] + "/" + link[2], "--store", forgetDSN, "--reason", "test"},
+			keys: []string{"run_id", "personal_id", "records", "cards", "problems", "review_pairs"}},
+		"crmkit train":   {args: []string{"train", "--store", dsn}, keys: []string{"run_id", "records", "customers", "cards_merged", "cards_split"}},
+		"crmkit version": {args: []string{"version"}, keys: []string{"version"}},
 	}
 	paths := commandPaths()
 	for _, p := range paths {

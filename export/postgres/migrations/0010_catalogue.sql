@@ -148,3 +148,10 @@ COMMENT ON COLUMN schema_migrations.applied_at IS 'When it was applied. / Ког
 COMMENT ON TABLE store_state IS 'crmkit''s own bookkeeping: the keys version, the ABC thresholds in force. / Служебное состояние crmkit.';
 COMMENT ON COLUMN store_state.name IS 'What it is. / Имя.';
 COMMENT ON COLUMN store_state.value IS 'Its value. / Значение.';
+COMMENT ON TABLE tombstones IS 'Source records of forgotten customers (crmkit forget): no personal values, only the key, so that a later import of it is reported instead of bringing the customer back. / Записи забытых клиентов (crmkit forget): без персональных данных, только ключ.';
+COMMENT ON COLUMN tombstones.source IS 'The record''s source. / Источник записи.';
+COMMENT ON COLUMN tombstones.source_key IS 'The record''s key in its source (or a digest of its cleaned fields). / Ключ записи в источнике (или его хеш).';
+COMMENT ON COLUMN tombstones.personal_id IS 'The customer it belonged to. / Клиент, которому принадлежала запись.';
+COMMENT ON COLUMN tombstones.run_id IS 'The forget run. / Запуск forget.';
+COMMENT ON COLUMN tombstones.forgotten_at IS 'When it was forgotten (RFC 3339, UTC). / Когда удалена.';
+COMMENT ON COLUMN tombstones.reason IS 'The reason given (--reason). / Указанная причина.';
