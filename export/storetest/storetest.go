@@ -374,3 +374,14 @@ func testReview(t *testing.T, open Opener) {
 		}
 	}
 }
+
+// Clean is one raw record cleansed as a run would: fields are "name=value".
+func Clean(source, key string, row int, fields ...string) crmkit.Record {
+	return clean(source, key, row, fields...)
+}
+
+// Import is one run of these records into s, as crmkit import makes it.
+func Import(t *testing.T, s export.Store, recs ...crmkit.Record) {
+	t.Helper()
+	importRecords(t, s, recs, nil)
+}
