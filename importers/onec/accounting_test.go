@@ -32,7 +32,8 @@ const catalogueCML = `<?xml version="1.0" encoding="UTF-8"?>
     <Контрагент><Ид>d9510b54-e154-11db-80b9-00c09f6bedaa</Ид><Наименование>Иванов Иван Иванович</Наименование>
       <Фамилия>Иванов</Фамилия><Имя>Иван</Имя><Отчество>Иванович</Отчество><ИНН/></Контрагент>
     <Контрагент><Ид>d9510b55-e154-11db-80b9-00c09f6bedaa</Ид><Наименование>Гранит АО</Наименование>
-      <Представители><Представитель><Отношение>Контактное лицо</Отношение><Ид>rep-1</Ид><Наименование>Петрова Анна</Наименование></Представитель></Представители>
+      <Представители><Представитель><Отношение>Контактное лицо</Отношение><Ид>rep-1</Ид><Наименование>Петрова Анна</Наименование></Представитель>
+        <Представитель><Отношение>Бухгалтер</Отношение><Ид>rep-2</Ид></Представитель></Представители>
     </Контрагент>
     <Контрагент><Ид>bad</Ид><Наименование>Битый</Наименование><Комментарий>%s</Комментарий></Контрагент>
     <Контрагент><Ид>d9510b56-e154-11db-80b9-00c09f6bedaa</Ид><Наименование>Березин ИП</Наименование></Контрагент>
@@ -54,6 +55,7 @@ func TestCommerceMLEveryObjectAccountedFor(t *testing.T) {
 	}
 	defer r.Close()
 	rows := map[int]string{} // ordinal → what became of it
+	unnamed := map[int]int{} // ordinal → parts of it left out, each a problem
 	for row, err := range r.Rows() {
 		if err != nil {
 			t.Fatalf("read: %v", err)
@@ -65,6 +67,13 @@ func TestCommerceMLEveryObjectAccountedFor(t *testing.T) {
 				continue
 			}
 			what = row.Problems[0].Code
+			if what == RowUnnamed {
+				unnamed[row.Num]++
+				if !strings.Contains(row.Problems[0].Message, "Бухгалтер") {
+					t.Errorf("object %d: %q does not say which representative", row.Num, row.Problems[0].Message)
+				}
+				continue
+			}
 		}
 		if prev, seen := rows[row.Num]; seen && !(prev == "record" && what == "record") {
 			t.Errorf("object %d twice: %s and %s", row.Num, prev, what)
@@ -76,6 +85,10 @@ func TestCommerceMLEveryObjectAccountedFor(t *testing.T) {
 	const elements = 8
 	if got := len(rows) + info.FoldedRepeats; got != elements {
 		t.Errorf("%d elements in, %d accounted for (%v, %d repeats folded)", elements, got, rows, info.FoldedRepeats)
+	}
+	// Гранит's representative without a name is not a record: a problem.
+	if fmt.Sprint(unnamed) != "map[4:1]" {
+		t.Errorf("parts left out %v, want object 4's nameless representative", unnamed)
 	}
 	want := map[int]string{1: "record", 2: RowDeleted, 3: "record", 4: "record", 5: "onec.bad_object", 6: "record", 8: "record"}
 	if fmt.Sprint(rows) != fmt.Sprint(want) || info.FoldedRepeats != 1 || info.Deleted != 1 {

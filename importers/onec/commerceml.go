@@ -17,6 +17,15 @@ func (r *Reader) decodeCommerceML(dec *xml.Decoder, t xml.StartElement) (object,
 	}
 	id := n.text("Ид")
 	o := object{key: id, deleted: truthy(n.text("ПометкаУдаления"))}
+	for _, rep := range n.path("Представители").all("Представитель") {
+		if p := representative(rep); p.text("Наименование") == "" {
+			what := "a representative"
+			if rel := p.text("Отношение"); rel != "" {
+				what += " (" + rel + ")"
+			}
+			o.unrecorded = append(o.unrecorded, what+" without a name: not recorded")
+		}
+	}
 	o.records = func(row int) []crmkit.Record {
 		b := r.newRecord(id, row, crmkit.KindUnknown)
 		name := n.text("Наименование")
@@ -62,10 +71,7 @@ func (r *Reader) decodeCommerceML(dec *xml.Decoder, t xml.StartElement) (object,
 		}
 		out := []crmkit.Record{b.done()}
 		for _, rep := range n.path("Представители").all("Представитель") {
-			p := rep
-			if inner := rep.child("Контрагент"); inner != nil { // some files wrap each in a Контрагент
-				p = inner
-			}
+			p := representative(rep)
 			pname := p.text("Наименование")
 			if pname == "" {
 				continue
@@ -84,4 +90,13 @@ func (r *Reader) decodeCommerceML(dec *xml.Decoder, t xml.StartElement) (object,
 		return out
 	}
 	return o, nil
+}
+
+// representative is a Представитель's own element: some files wrap each
+// in a Контрагент.
+func representative(rep *node) *node {
+	if inner := rep.child("Контрагент"); inner != nil {
+		return inner
+	}
+	return rep
 }

@@ -237,6 +237,9 @@ type object struct {
 	document string                        // the type of the document naming it; "" for an object of its own (a catalogue's)
 	bare     bool                          // the document gives its key and nothing else: there is nothing to record from it
 	records  func(row int) []crmkit.Record // the counterparty, then its contact persons
+	// unrecorded says what of the object the records leave out (a contact
+	// person without a name), each a problem of its own.
+	unrecorded []string
 }
 
 // decodeFunc decodes one element of interest into its objects: one, or
@@ -309,6 +312,12 @@ func (r *Reader) readXML(emit func(crmkit.Record, []crmkit.Problem) bool) error 
 			// not tell which customer the import left out.
 			return emit(crmkit.Record{Row: n}, []crmkit.Problem{{File: r.path, Row: n, Code: RowDeleted, Severity: crmkit.SeverityWarning,
 				Message: fmt.Sprintf("the object %s is marked for deletion in 1C: skipped (--include-deleted reads it)", o.key)}})
+		}
+		for _, why := range o.unrecorded {
+			if !emit(crmkit.Record{Row: n}, []crmkit.Problem{{File: r.path, Row: n, Code: RowUnnamed, Severity: crmkit.SeverityWarning,
+				Message: fmt.Sprintf("the object %s: %s", o.key, why)}}) {
+				return false
+			}
 		}
 		for _, rec := range o.records(n) {
 			if o.document != "" {
@@ -547,3 +556,7 @@ func lineOf(dec *xml.Decoder) int {
 // RowDeleted: an object marked for deletion in 1C, skipped unless
 // IncludeDeleted; a problem of its own so that the skip names the object.
 const RowDeleted = "row.deleted"
+
+// RowUnnamed: a part of an object with nothing to name it by (a contact
+// person without a name), not recorded.
+const RowUnnamed = "row.unnamed"
