@@ -520,9 +520,26 @@ func EstimateU(recs []*crmkit.Record, pairs int, seed uint64) (map[string][]floa
 		}
 	}
 	for i, c := range comparators {
+		// A level no random pair reached is rare, not impossible: half a
+		// pair, so that a small sample does not make agreeing on it
+		// (the same birth date) decisive whatever else differs.
+		for l := range counts[i] {
+			if counts[i][l] == 0 {
+				counts[i][l] = 0.5
+			}
+		}
 		u[c.name] = normalise(counts[i], len(c.levels), false)
 	}
 	return u, tf
+}
+
+// uPairs is how many random pairs u is estimated from: enough that a level
+// as rare as two strangers' equal birth dates is seen some times among
+// them however few records there are (a run of a thousand has half a
+// million pairs: most of them), and no more than a large store needs.
+func uPairs(records int) int {
+	all := records * (records - 1) / 2
+	return max(min(all, 500_000), 200_000)
 }
 
 // termFrequencies counts, for the comparators with a term-frequency level,
@@ -827,7 +844,7 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	for i := range recs {
 		ptrs[i] = &recs[i]
 	}
-	u, tf := EstimateU(ptrs, 200_000, 1)
+	u, tf := EstimateU(ptrs, uPairs(len(recs)), 1)
 	for comp, vals := range tf {
 		for v, f := range vals {
 			if f*float64(len(recs)) < 5 {

@@ -321,3 +321,24 @@ func TestGenerationVetoSparesSwappedDigits(t *testing.T) {
 		t.Error("1956 and 1965 are two digits swapped: a typo, not a generation")
 	}
 }
+
+// A level no random pair reaches (strangers' equal birth dates, among few
+// records) is rare, not impossible: u is half a pair over the pairs that
+// compared, not the floor, so that agreeing on it alone cannot outweigh
+// every other field.
+func TestUnseenLevelIsRareNotImpossible(t *testing.T) {
+	var recs []*crmkit.Record
+	for i := range 200 {
+		recs = append(recs, cleaned(crmkit.KindPerson, crmkit.FieldName, lastNamesForTest[i%len(lastNamesForTest)]+" Пётр Олегович",
+			crmkit.FieldBirthDate, fmt.Sprintf("%d-%02d-%02d", 1940+i%60, 1+i%12, 1+i%28)))
+	}
+	const pairs = 4000
+	u, _ := EstimateU(recs, pairs, 1)
+	exact := u["birth_date"][0]
+	if exact <= floor || exact > 1.0/pairs {
+		t.Errorf("u of equal birth dates no random pair has: %g, want half a pair in %d (about %g)", exact, pairs, 0.5/pairs)
+	}
+	if uPairs(1000) != 499500 || uPairs(100) != 200_000 || uPairs(1_000_000) != 500_000 {
+		t.Errorf("random pairs for u: %d, %d, %d", uPairs(1000), uPairs(100), uPairs(1_000_000))
+	}
+}
