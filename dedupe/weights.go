@@ -533,13 +533,15 @@ func EstimateU(recs []*crmkit.Record, pairs int, seed uint64) (map[string][]floa
 	return u, tf
 }
 
-// uPairs is how many random pairs u is estimated from: enough that a level
-// as rare as two strangers' equal birth dates is seen some times among
-// them however few records there are (a run of a thousand has half a
-// million pairs: most of them), and no more than a large store needs.
+// uPairs is how many random pairs u is estimated from: 200,000, and for a
+// run of fewer than 5,000 records up to 500,000 (all of a run of a
+// thousand), so that a level as rare as two strangers' equal birth dates
+// is seen some times even where few records hold a birth date.
 func uPairs(records int) int {
-	all := records * (records - 1) / 2
-	return max(min(all, 500_000), 200_000)
+	if records >= 5000 {
+		return 200_000
+	}
+	return max(min(records*(records-1)/2, 500_000), 200_000)
 }
 
 // termFrequencies counts, for the comparators with a term-frequency level,
