@@ -15,19 +15,9 @@ import (
 // Every table, view and column of the store says what it holds in the
 // catalogue (psql \d+), in English and Russian.
 func TestCatalogueComments(t *testing.T) {
-	dsn := storetest.PostgresURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := Open(ctx, dsn, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	_, conn := storeAndConn(ctx, t)
 	rows, err := conn.Query(ctx, `SELECT c.relname, COALESCE(a.attname, ''), COALESCE(d.description, '')
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -72,4 +62,22 @@ func TestCatalogueComments(t *testing.T) {
 	if columns < 100 {
 		t.Errorf("%d columns seen: the query missed the schema", columns)
 	}
+}
+
+// storeAndConn makes a fresh store, and a connection of its own to it
+// (closed when the test ends).
+func storeAndConn(ctx context.Context, t *testing.T) (*Store, *pgx.Conn) {
+	t.Helper()
+	dsn := storetest.PostgresURL(t)
+	s, err := Open(ctx, dsn, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return s, conn
 }

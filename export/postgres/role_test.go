@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/crmkit/crmkit/export/storetest"
 )
 
@@ -23,21 +21,10 @@ ALTER DEFAULT PRIVILEGES FOR ROLE %[3]s IN SCHEMA %[2]s GRANT SELECT ON TABLES T
 // The reporting role of the README reads the views and the tables, also
 // those a later migration adds, and can write nothing.
 func TestReportingRole(t *testing.T) {
-	dsn := storetest.PostgresURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	s, err := Open(ctx, dsn, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, conn := storeAndConn(ctx, t)
 	storetest.Import(t, s, storetest.Clean("crm", "1", 2, "name=ООО «Альфа»", "inn=7707083893", "revenue=100"))
-	s.Close()
-
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	var schema, loader string
 	if err := conn.QueryRow(ctx, "SELECT current_schema(), current_user").Scan(&schema, &loader); err != nil {
 		t.Fatal(err)
