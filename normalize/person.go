@@ -111,6 +111,9 @@ func personName(raw string, givenFirst bool) (Person, []crmkit.Problem) {
 			tokens[len(tokens)-1] += " " + lower
 			continue
 		}
+		if utf8.RuneCountInString(f) > 3 && strings.HasSuffix(f, ".") && !strings.Contains(strings.TrimSuffix(f, "."), ".") {
+			f = strings.TrimSuffix(f, ".") // "Иван." is a whole word with a stray dot, not an abbreviation
+		}
 		tokens = append(tokens, titleWord(f))
 	}
 	if symbols {
