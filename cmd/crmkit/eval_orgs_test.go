@@ -31,15 +31,7 @@ func TestDedupeLabelledOrganisations(t *testing.T) {
 			if r := runCLI(t, "", args...); r.code != 0 {
 				t.Fatalf("dedupe: %s", r.errOut)
 			}
-			truth, err := readPairsFile(filepath.Join(dir, "truth.csv"), "source", "source_key", "entity")
-			if err != nil {
-				t.Fatal(err)
-			}
-			links, err := readPairsFile(filepath.Join(out, "links.csv"), "source", "source_key", "personal_id")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ev := dedupe.Evaluate(truth, links)
+			ev, _ := evaluate(t, filepath.Join(dir, "truth.csv"), filepath.Join(out, "links.csv"))
 			t.Logf("precision %.4f recall %.4f F1 %.4f (%d records, %d true pairs)", ev.Precision, ev.Recall, ev.F1, ev.Records, ev.TruePairs)
 			if ev.Precision < 0.99 || ev.F1 < 0.9 || ev.Records < dedupe.MinTrainRecords {
 				t.Errorf("precision %.4f (want ≥ 0.99), F1 %.4f (want ≥ 0.90) on %d records", ev.Precision, ev.F1, ev.Records)

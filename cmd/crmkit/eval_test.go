@@ -38,15 +38,7 @@ func TestDedupeLabelledBenchmark(t *testing.T) {
 	if r := runCLI(t, "", "dedupe", "-q", crm, site, "-o", out); r.code != 0 {
 		t.Fatalf("dedupe: %s", r.errOut)
 	}
-	truth, err := readPairsFile(filepath.Join(dir, "truth.csv"), "source", "source_key", "entity")
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := readPairsFile(filepath.Join(out, "links.csv"), "source", "source_key", "personal_id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev := dedupe.Evaluate(truth, links)
+	ev, links := evaluate(t, filepath.Join(dir, "truth.csv"), filepath.Join(out, "links.csv"))
 	t.Logf("precision %.4f recall %.4f F1 %.4f (%d records, %d true pairs)", ev.Precision, ev.Recall, ev.F1, ev.Records, ev.TruePairs)
 	if ev.Precision < 0.99 || ev.F1 < 0.95 || ev.Records < 6000 {
 		t.Errorf("precision %.4f (want ≥ 0.99), F1 %.4f (want ≥ 0.95) on %d records", ev.Precision, ev.F1, ev.Records)
@@ -80,4 +72,19 @@ func TestDedupeLabelledBenchmark(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.out, "precision") {
 		t.Errorf("eval: %d %s %s", r.code, r.out, r.errOut)
 	}
+}
+
+// evaluate scores the links a run wrote against a truth file (source,
+// source_key, entity), and returns the links too.
+func evaluate(t *testing.T, truthPath, linksPath string) (dedupe.Evaluation, map[crmkit.SourceKey]string) {
+	t.Helper()
+	truth, err := readPairsFile(truthPath, "source", "source_key", "entity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := readPairsFile(linksPath, "source", "source_key", "personal_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dedupe.Evaluate(truth, links), links
 }
