@@ -48,11 +48,7 @@ People's names are masked unless --show-pii; organisations' show.` + "\n" + exit
 }
 
 func runABC(ctx context.Context, ios *IOStreams, opts *abcOptions) error {
-	cfg, err := loadConfig(opts.g.configPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait, readStore)
+	cfg, store, err := configAndStore(ctx, opts.g.configPath, opts.store)
 	if err != nil {
 		return err
 	}

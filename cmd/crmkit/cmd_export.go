@@ -80,11 +80,7 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 		return usagef("--format json with -o -: standard output holds the table; name a file with -o, or leave out --format json")
 	}
 	format = opts.g.csvFormat(format)
-	cfg, err := loadConfig(opts.g.configPath)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, opts.store.resolve(cfg), opts.store.lockWait, readStore)
+	cfg, store, err := configAndStore(ctx, opts.g.configPath, opts.store)
 	if err != nil {
 		return err
 	}

@@ -94,6 +94,17 @@ const (
 )
 
 // openStore opens the engine the DSN names, as the command needs it.
+// configAndStore loads the config and opens the store it and the flags
+// name, for a command that reads the store.
+func configAndStore(ctx context.Context, configPath string, opts storeOptions) (Config, export.Store, error) {
+	cfg, err := loadConfig(configPath)
+	if err != nil {
+		return cfg, nil, err
+	}
+	store, err := openStore(ctx, opts.resolve(cfg), opts.lockWait, readStore)
+	return cfg, store, err
+}
+
 func openStore(ctx context.Context, dsn string, lockWait time.Duration, access storeAccess) (export.Store, error) {
 	engine, target, err := parseDSN(dsn)
 	if err != nil {
