@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -900,5 +902,48 @@ func TestSheetAllSkipsEmptySheets(t *testing.T) {
 	r = runCLI(t, "", "inspect", "--sheet", "all", path)
 	if r.code != 0 || !strings.Contains(r.out, "[sheet Лист2]: empty, skipped") || !strings.Contains(r.out, "[sheet Лист3]: empty, skipped") {
 		t.Errorf("inspect --sheet all: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+}
+
+// The same files give the same exports from either engine: every table a
+// user can export, personal IDs numbered by first appearance.
+func TestExportsAlikeOnBothEngines(t *testing.T) {
+	uuid := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	exports := map[string]map[string]string{}
+	stores(t, func(t *testing.T, dsn string) {
+		if r := runCLI(t, "", importArgs(dsn, "-q")...); r.code != 0 {
+			t.Fatalf("import: exit %d: %s", r.code, r.errOut)
+		}
+		got := map[string]string{}
+		for _, table := range []string{"cards", "links", "rows", "problems", "review"} {
+			ids := map[string]string{}
+			var b strings.Builder
+			for _, row := range exportTable(t, dsn, table) {
+				line := uuid.ReplaceAllStringFunc(strings.Join(row, "|"), func(id string) string {
+					if _, ok := ids[id]; !ok {
+						ids[id] = fmt.Sprintf("ID%d", len(ids)+1)
+					}
+					return ids[id]
+				})
+				b.WriteString(line + "\n")
+			}
+			got[table] = b.String()
+		}
+		for table, s := range got {
+			t.Logf("%s: %d lines", table, strings.Count(s, "\n"))
+		}
+		exports[t.Name()] = got
+	})
+	sqlite, postgres := exports["TestExportsAlikeOnBothEngines/sqlite"], exports["TestExportsAlikeOnBothEngines/postgres"]
+	if sqlite == nil || postgres == nil {
+		t.Fatalf("exports of %d engines", len(exports))
+	}
+	for table, s := range sqlite {
+		if p := postgres[table]; p != s {
+			t.Errorf("export %s differs between the engines:\nsqlite:\n%s\npostgres:\n%s", table, s, p)
+		}
+		if strings.Count(s, "\n") < 2 && table != "review" && table != "problems" {
+			t.Errorf("export %s: %q, want rows", table, s)
+		}
 	}
 }
