@@ -86,7 +86,9 @@ func Date(raw string) (string, []crmkit.Problem) {
 		// absorbs Excel's fictitious 1900-02-29.
 		if err == nil && f >= 61 && f <= 2958465 {
 			t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(math.Floor(f)))
-			return t.Format(time.DateOnly), nil
+			if validDate(t.Year(), int(t.Month()), t.Day()) { // the same calendar as a date written out
+				return t.Format(time.DateOnly), nil
+			}
 		}
 	}
 	if ok && validDate(y, m, d) {

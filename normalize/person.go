@@ -111,8 +111,8 @@ func personName(raw string, givenFirst bool) (Person, []crmkit.Problem) {
 			tokens[len(tokens)-1] += " " + lower
 			continue
 		}
-		if utf8.RuneCountInString(f) > 3 && strings.HasSuffix(f, ".") && !strings.Contains(strings.TrimSuffix(f, "."), ".") {
-			f = strings.TrimSuffix(f, ".") // "Иван." is a whole word with a stray dot, not an abbreviation
+		if strings.HasSuffix(f, ".") && !strings.Contains(strings.TrimSuffix(f, "."), ".") {
+			f = strings.TrimSuffix(f, ".") // not an initial ("Иван.", "Ив."): a word with a stray dot
 		}
 		tokens = append(tokens, titleWord(f))
 	}

@@ -108,15 +108,31 @@ func fixLookalikeWords(words []string) bool {
 	}
 	changed := false
 	for i, w := range words {
-		all := w != ""
+		// Every letter a look-alike; quotes and signs around it do not
+		// count («A» is the letter A too), digits do (a code such as X5
+		// stays as written).
+		letters, all := 0, true
 		for _, r := range w {
+			if unicode.IsDigit(r) {
+				all = false
+				break
+			}
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			letters++
 			if _, ok := latinToCyrillic[r]; !ok {
 				all = false
 				break
 			}
 		}
-		if all {
-			words[i] = strings.Map(func(r rune) rune { return latinToCyrillic[r] }, w)
+		if all && letters > 0 {
+			words[i] = strings.Map(func(r rune) rune {
+				if c, ok := latinToCyrillic[r]; ok {
+					return c
+				}
+				return r
+			}, w)
 			changed = true
 		}
 	}
