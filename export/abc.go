@@ -206,20 +206,12 @@ func ClassifyABC(ctx context.Context, c Conn, t ABCThresholds) error {
 // whether anyone had revenue then.
 func classifyAfter(ctx context.Context, c Conn, t ABCThresholds, ranking, staged bool) error {
 	t = t.OrDefault()
-	key := fmt.Sprintf("%g/%g/%g", t.A, t.B, t.C)
-	var state []string
-	if err := queryRows(ctx, c, "SELECT value FROM store_state WHERE name = 'abc'", func(rows Rows) error {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return err
-		}
-		state = append(state, v)
-		return nil
-	}); err != nil {
+	state, err := readState(ctx, c, "abc")
+	if err != nil {
 		return fmt.Errorf("abc classes: %w", err)
 	}
-	was, any, _ := strings.Cut(strings.Join(state, ""), " ")
-	if !ranking && staged && was == key {
+	was, any, _ := strings.Cut(state, " ")
+	if !ranking && staged && was == abcStateKey(t) {
 		cls := ""
 		if any == "1" {
 			cls = "C"
@@ -232,6 +224,11 @@ func classifyAfter(ctx context.Context, c Conn, t ABCThresholds, ranking, staged
 		}
 		return nil
 	}
+	return rankAll(ctx, c, t)
+}
+
+// rankAll classes every card (ClassifyABC) and says so in store_state.
+func rankAll(ctx context.Context, c Conn, t ABCThresholds) error {
 	if err := ClassifyABC(ctx, c, t); err != nil {
 		return err
 	}
@@ -239,13 +236,14 @@ func classifyAfter(ctx context.Context, c Conn, t ABCThresholds, ranking, staged
 	if err := queryOne(ctx, c, "SELECT count(*) FROM (SELECT 1 FROM cards WHERE abc_class <> '' LIMIT 1) x", nil, &ranked); err != nil {
 		return fmt.Errorf("abc classes: %w", err)
 	}
-	for _, q := range []string{"DELETE FROM store_state WHERE name = 'abc'", "INSERT INTO store_state (name, value) VALUES ('abc', $1)"} {
-		if err := c.Exec(ctx, q, fmt.Sprintf("%s %d", key, ranked)); err != nil {
-			return fmt.Errorf("abc classes: %w", err)
-		}
+	if err := writeState(ctx, c, "abc", fmt.Sprintf("%s %d", abcStateKey(t), ranked)); err != nil {
+		return fmt.Errorf("abc classes: %w", err)
 	}
 	return nil
 }
+
+// abcStateKey names the thresholds classes were set with.
+func abcStateKey(t ABCThresholds) string { return fmt.Sprintf("%g/%g/%g", t.A, t.B, t.C) }
 
 // ABC ranks the store's customers with thresholds t (crmkit abc, the
 // report): computed now, from the cards' revenue, in the store's SQL.

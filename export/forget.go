@@ -41,8 +41,9 @@ type Forgotten struct {
 // one) or a record's "SOURCE/KEY", which stands for the record's customer
 // — from every table, keeps a tombstone per source record and records the
 // forget as a run, all inside the caller's transaction. reason is kept in
-// the tombstone; it must not hold personal data.
-func Forget(ctx context.Context, c Conn, target, reason string, started time.Time) (Forgotten, error) {
+// the tombstone; it must not hold personal data. th are the ABC thresholds
+// the remaining customers are ranked with again.
+func Forget(ctx context.Context, c Conn, target, reason string, th ABCThresholds, started time.Time) (Forgotten, error) {
 	var f Forgotten
 	id, err := forgetTarget(ctx, c, target)
 	if err != nil {
@@ -89,6 +90,10 @@ func Forget(ctx context.Context, c Conn, target, reason string, started time.Tim
 		}
 	}
 	if err := forgetInModel(ctx, c, values); err != nil {
+		return f, fmt.Errorf("forget %s: %w", id, err)
+	}
+	// A forgotten customer's revenue leaves the ranking: rank again.
+	if err := rankAll(ctx, c, th.OrDefault()); err != nil {
 		return f, fmt.Errorf("forget %s: %w", id, err)
 	}
 	if err := c.Exec(ctx, FinishRunSQL, runID, now, len(f.Keys), 0, 0, 0, 0, 0, 0); err != nil {

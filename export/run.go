@@ -414,23 +414,13 @@ func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 // reindexKeys writes every record's keys anew when the store's were made
 // by another version of dedupe.IndexKeys: a store that was links before
 // records were kept (0005), or one whose records gained keys since.
-// store_state is made here, like schema_migrations: it is crmkit's own
-// bookkeeping, not the store's data.
 func reindexKeys(ctx context.Context, c Conn) error {
-	if err := c.Exec(ctx, "CREATE TABLE IF NOT EXISTS store_state (name TEXT PRIMARY KEY, value TEXT NOT NULL)"); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var have []string
-	if err := queryRows(ctx, c, "SELECT value FROM store_state WHERE name = 'keys_version'", func(rows Rows) error {
-		var v string
-		err := rows.Scan(&v)
-		have = append(have, v)
-		return err
-	}); err != nil {
+	have, err := readState(ctx, c, "keys_version")
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	want := strconv.Itoa(dedupe.KeysVersion)
-	if len(have) == 1 && have[0] == want {
+	if have == want {
 		return nil
 	}
 	if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
@@ -439,13 +429,28 @@ func reindexKeys(ctx context.Context, c Conn) error {
 	if err := reindex(ctx, c); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	if err := c.Exec(ctx, "DELETE FROM store_state WHERE name = 'keys_version'"); err != nil {
-		return fmt.Errorf("reindex: %w", err)
-	}
-	if err := c.Exec(ctx, "INSERT INTO store_state (name, value) VALUES ('keys_version', $1)", want); err != nil {
+	if err := writeState(ctx, c, "keys_version", want); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	return nil
+}
+
+// readState is a value of store_state, crmkit's own bookkeeping (0010);
+// "" when it has none.
+func readState(ctx context.Context, c Conn, name string) (string, error) {
+	var v string
+	err := queryRows(ctx, c, "SELECT value FROM store_state WHERE name = $1", func(rows Rows) error {
+		return rows.Scan(&v)
+	}, name)
+	return v, err
+}
+
+// writeState sets a value of store_state.
+func writeState(ctx context.Context, c Conn, name, value string) error {
+	if err := c.Exec(ctx, "DELETE FROM store_state WHERE name = $1", name); err != nil {
+		return err
+	}
+	return c.Exec(ctx, "INSERT INTO store_state (name, value) VALUES ($1, $2)", name, value)
 }
 
 // reindex writes the keys of records that have none: those an older store

@@ -59,7 +59,7 @@ type Tx interface {
 	Undo(ctx context.Context, id int64, force bool) (Undone, error)
 	// Forget erases a customer and records the forget as a run; see
 	// export.Forget.
-	Forget(ctx context.Context, target, reason string) (Forgotten, error)
+	Forget(ctx context.Context, target, reason string, th ABCThresholds) (Forgotten, error)
 	// Tombstones are the forgotten source keys with the run that forgot
 	// each: a run drops their records (DropForgotten).
 	Tombstones(ctx context.Context) (map[crmkit.SourceKey]int64, error)

@@ -59,7 +59,7 @@ func runForget(ctx context.Context, ios *IOStreams, opts *forgetOptions) error {
 	}
 	var f export.Forgotten
 	err = inStoreRun(ctx, cfg, &opts.store, func(tx export.Tx) (err error) {
-		f, err = tx.Forget(ctx, opts.target, opts.reason)
+		f, err = tx.Forget(ctx, opts.target, opts.reason, cfg.ABC)
 		return err
 	})
 	if err != nil {

@@ -179,8 +179,8 @@ func (t *Tx) Undo(ctx context.Context, id int64, force bool) (export.Undone, err
 }
 
 // Forget erases a customer as a run of its own; see export.Forget.
-func (t *Tx) Forget(ctx context.Context, target, reason string) (export.Forgotten, error) {
-	return export.Forget(ctx, t.C, target, reason, time.Now())
+func (t *Tx) Forget(ctx context.Context, target, reason string, th export.ABCThresholds) (export.Forgotten, error) {
+	return export.Forget(ctx, t.C, target, reason, th, time.Now())
 }
 
 // Tombstones reads the forgotten source keys; see export.Tombstones.

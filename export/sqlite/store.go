@@ -230,12 +230,12 @@ func (t *Tx) Undo(ctx context.Context, id int64, force bool) (export.Undone, err
 // Forget erases a customer as a run of its own; see export.Forget.
 // SQLite frees deleted rows without erasing them: secure_delete zeroes
 // them, and Commit checkpoints the WAL, whose older frames hold them too.
-func (t *Tx) Forget(ctx context.Context, target, reason string) (export.Forgotten, error) {
+func (t *Tx) Forget(ctx context.Context, target, reason string, th export.ABCThresholds) (export.Forgotten, error) {
 	if _, err := t.tx.ExecContext(ctx, "PRAGMA secure_delete = ON"); err != nil {
 		return export.Forgotten{}, fmt.Errorf("forget: %w", err)
 	}
 	t.forgot = true
-	return export.Forget(ctx, t.C, target, reason, time.Now())
+	return export.Forget(ctx, t.C, target, reason, th, time.Now())
 }
 
 // Tombstones reads the forgotten source keys; see export.Tombstones.

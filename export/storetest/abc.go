@@ -87,6 +87,27 @@ func testABC(t *testing.T, open Opener) {
 	importRecords(t, s, []crmkit.Record{org("g", 7, "Эта", "")}, nil)
 	want["Эта"] = "C"
 	check(want, 1900, [3]int{2, 1, 4})
+
+	// Йота sells 5000: A with Эпсилон, Альфа falls to B, Бета to C.
+	importRecords(t, s, []crmkit.Record{org("i", 9, "Йота", "5000")}, nil)
+	want["Йота"], want["Альфа"], want["Бета"] = "A", "B", "C"
+	check(want, 6900, [3]int{2, 1, 5})
+	// Forgetting Йота moves the ranking back: the next run, which only adds
+	// a customer without revenue, must not leave Альфа at B and Бета at C.
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Forget(ctx, "crm/i", "", export.ABCThresholds{}); err != nil {
+		t.Fatalf("Forget: %v", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	importRecords(t, s, []crmkit.Record{org("h", 8, "Тета", "")}, nil)
+	delete(want, "Йота")
+	want["Альфа"], want["Бета"], want["Тета"] = "A", "B", "C"
+	check(want, 1900, [3]int{2, 1, 5})
 }
 
 func res80(t *testing.T, s export.Store) [3]float64 {

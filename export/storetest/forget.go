@@ -162,7 +162,7 @@ func Forget(t *testing.T, open func(t *testing.T) Opener, sc Scanner) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := tx.Forget(ctx, "site/h:f42", "request 2026-11-30 no. 17")
+	f, err := tx.Forget(ctx, "site/h:f42", "request 2026-11-30 no. 17", export.ABCThresholds{})
 	if err != nil {
 		t.Fatalf("Forget: %v", err)
 	}
@@ -220,7 +220,7 @@ func Forget(t *testing.T, open func(t *testing.T) Opener, sc Scanner) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Forget(ctx, target, ""); !errors.Is(err, export.ErrNoCustomer) || !strings.Contains(err.Error(), "forgotten by run 4") {
+		if _, err := tx.Forget(ctx, target, "", export.ABCThresholds{}); !errors.Is(err, export.ErrNoCustomer) || !strings.Contains(err.Error(), "forgotten by run 4") {
 			t.Errorf("forget %s again: %v", target, err)
 		}
 		tx.Rollback(ctx)
