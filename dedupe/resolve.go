@@ -311,7 +311,7 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 	if err := r.pull(refs); err != nil {
 		return err
 	}
-	if err := r.bySeqs(holders, pull, r.add); err != nil {
+	if err := r.bySeqs(holders, pull, func(s Stored) { r.add(s) }); err != nil {
 		return err
 	}
 	if err := r.pair(holders, candidates); err != nil {
@@ -389,7 +389,7 @@ func (r *resolver) pull(keys []string) error {
 // the run's new or changed records: a merge or a pair for review.
 func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 	var got []Stored
-	if err := r.bySeqs(holders, keys, func(s Stored) bool { got = append(got, s); return true }); err != nil {
+	if err := r.bySeqs(holders, keys, func(s Stored) { got = append(got, s) }); err != nil {
 		return err
 	}
 	// A candidate's keys among these are known from the lookup: its own
@@ -441,7 +441,7 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 
 // bySeqs reads the stored records holding these keys, each once, that are
 // not in the set yet.
-func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(Stored) bool) error {
+func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(Stored)) error {
 	seen := map[int64]bool{}
 	var seqs []int64
 	for _, k := range keys {
