@@ -22,29 +22,27 @@ var (
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Opener {
 		path := filepath.Join(t.TempDir(), "crmkit.db")
-		return func(t *testing.T, wait time.Duration) export.Store {
-			s, err := Open(context.Background(), path, wait)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
+		return opener(path)
 	})
+}
+
+// opener opens the store file at path, as a new process would.
+func opener(path string) storetest.Opener {
+	return func(t *testing.T, wait time.Duration) export.Store {
+		s, err := Open(context.Background(), path, wait)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 }
 
 // A forgotten customer leaves no trace in any text column (storetest.Forget).
 func TestForget(t *testing.T) {
 	storetest.Forget(t, func(t *testing.T) storetest.Opener {
 		path := filepath.Join(t.TempDir(), "crmkit.db")
-		return func(t *testing.T, wait time.Duration) export.Store {
-			s, err := Open(context.Background(), path, wait)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			return s
-		}
+		return opener(path)
 	}, storetest.Scanner{
 		Catalog: `SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
 			WHERE m.type = 'table' AND upper(p.type) = 'TEXT' ORDER BY 1, 2`,
@@ -70,14 +68,7 @@ func legacy(t *testing.T, upTo int, statements []string) storetest.Opener {
 		_, err := db.Exec(q, args...)
 		return err
 	})
-	return func(t *testing.T, wait time.Duration) export.Store {
-		s, err := Open(context.Background(), path, wait)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
+	return opener(path)
 }
 
 // legacySchema applies this engine's migrations up to version upTo, as the
