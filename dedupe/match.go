@@ -61,6 +61,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 			blocks[k] = append(blocks[k], i)
 		}
 	}
+	feats := prepareAll(recs)
 	seen := map[[2]int]bool{}
 	var review []Pair
 	for key, members := range blocks {
@@ -83,7 +84,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 					continue
 				}
 				seen[[2]int{a, b}] = true
-				c := score(&recs[a], &recs[b], cfg, share)
+				c := score(feats[a], feats[b], cfg, share)
 				switch {
 				case c.Veto != "", decided[[2]int{a, b}]:
 				case c.Score >= cfg.Merge:
@@ -149,7 +150,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 	}
 	for _, r := range review {
 		if p.cluster[r.A] != p.cluster[r.B] {
-			r.Comparison = Compare(&recs[r.A], &recs[r.B], cfg, share) // its reasons, for the person who decides
+			r.Comparison = compare(feats[r.A], feats[r.B], cfg, share, false) // its reasons, for the person who decides
 			p.review = append(p.review, r)
 		}
 	}
@@ -158,7 +159,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 	// every merge would hold a comparison per merged pair.
 	for _, e := range edges {
 		if !e.must && p.cluster[e.a] != p.cluster[e.b] {
-			p.review = append(p.review, Pair{A: e.a, B: e.b, Comparison: Compare(&recs[e.a], &recs[e.b], cfg, share), Note: "merge refused"})
+			p.review = append(p.review, Pair{A: e.a, B: e.b, Comparison: compare(feats[e.a], feats[e.b], cfg, share, false), Note: "merge refused"})
 		}
 	}
 	sort.Slice(p.review, func(i, j int) bool {

@@ -402,13 +402,17 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 			held[q] = append(held[q], k)
 		}
 	}
-	blocks := map[string][]*Stored{}
+	blocks := map[string][]*features{}
 	share := keyShare{} // what scoring reads: the shares of the keys two records hold both
 	for _, s := range r.fresh {
+		var f *features
 		for _, k := range BlockKeys(&s.Record) {
 			share[k] = r.share(k)
 			if wanted[k] {
-				blocks[k] = append(blocks[k], s)
+				if f == nil {
+					f = prepare(&s.Record)
+				}
+				blocks[k] = append(blocks[k], f)
 			}
 		}
 	}
@@ -470,10 +474,11 @@ func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(S
 
 // pairs tells whether a stored record scores a merge or a review with a
 // run's record it shares one of keys with.
-func (r *resolver) pairs(c *Stored, keys []string, blocks map[string][]*Stored, share keyShare) bool {
+func (r *resolver) pairs(c *Stored, keys []string, blocks map[string][]*features, share keyShare) bool {
+	fc := prepare(&c.Record)
 	for _, k := range keys {
 		for _, f := range blocks[k] {
-			a, b := &f.Record, &c.Record
+			a, b := f, fc
 			if b.Source < a.Source || b.Source == a.Source && b.Key < a.Key {
 				a, b = b, a // as match scores it: in canonical order
 			}

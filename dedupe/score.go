@@ -2,6 +2,8 @@ package dedupe
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,17 +47,17 @@ type keyShare map[string]int
 
 // Compare scores two records, with its reasons.
 func Compare(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
-	return compare(a, b, cfg.WithDefaults(), share, false)
+	return compare(prepare(a), prepare(b), cfg.WithDefaults(), share, false)
 }
 
 // score is Compare without reasons; cfg must have its defaults.
-func score(a, b *crmkit.Record, cfg Config, share keyShare) Comparison {
+func score(a, b *features, cfg Config, share keyShare) Comparison {
 	return compare(a, b, cfg, share, true)
 }
 
-func compare(a, b *crmkit.Record, cfg Config, share keyShare, quiet bool) Comparison {
+func compare(a, b *features, cfg Config, share keyShare, quiet bool) Comparison {
 	c := Comparison{quiet: quiet}
-	c.Veto = veto(a, b, cfg)
+	c.Veto = veto(a.Record, b.Record, cfg)
 	if cfg.Model != nil {
 		compareWeights(&c, a, b, cfg, share)
 		return c
@@ -101,7 +103,7 @@ func compare(a, b *crmkit.Record, cfg Config, share keyShare, quiet bool) Compar
 			}
 		}
 	}
-	shared := phones > 0 || sharedEmail(a, b)
+	shared := phones > 0 || sharedEmail(a.Record, b.Record)
 	// Two people of one name whose contacts all differ are namesakes more
 	// often than not; companies of one name are told apart by INN instead.
 	if !shared && a.InitialsKey != "" && b.InitialsKey != "" &&
@@ -115,7 +117,7 @@ func compare(a, b *crmkit.Record, cfg Config, share keyShare, quiet bool) Compar
 	if l, _ := compareCities(a, b); l == 0 {
 		c.add(cfg.City, "city equal")
 	}
-	switch addressLevel(addressTokensOf(a), addressTokensOf(b)) {
+	switch addressLevel(a.address, b.address) {
 	case 0:
 		c.add(cfg.Address, "address equal")
 	case 1:
@@ -123,7 +125,7 @@ func compare(a, b *crmkit.Record, cfg Config, share keyShare, quiet bool) Compar
 	case 3:
 		// A business is where it is: one name at another address is a
 		// branch or a namesake. People move, so theirs weighs nothing.
-		if isOrgLike(a) && isOrgLike(b) {
+		if isOrgLike(a.Record) && isOrgLike(b.Record) {
 			c.add(cfg.AddressDiffer, "addresses differ")
 		}
 	}
@@ -177,7 +179,7 @@ const generation = 12
 // weight, over the prior odds of a candidate pair. A phone or e-mail that
 // too many records share, or an office mailbox, weighs no more than the
 // hand-set evidence of one: it may support a match, never make one alone.
-func compareWeights(c *Comparison, a, b *crmkit.Record, cfg Config, share keyShare) {
+func compareWeights(c *Comparison, a, b *features, cfg Config, share keyShare) {
 	m := cfg.Model
 	v, vals := compareAll(a, b)
 	c.Score = logit(min(max(m.Lambda, floor), 1-floor))
@@ -229,7 +231,7 @@ func isKnown(r *crmkit.Record) bool {
 // compareNames: people by their name parts (order and initials do not
 // matter), organisations by their core names (across scripts: "Ромашка"
 // and "Romashka").
-func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
+func compareNames(c *Comparison, a, b *features, cfg Config) {
 	ka, kb := a.NameKey, b.NameKey
 	if ka == "" || kb == "" {
 		return
@@ -238,7 +240,7 @@ func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
 		switch {
 		case ka == kb:
 			c.add(cfg.Name, "name equal")
-		case sortedTokens(ka) == sortedTokens(kb):
+		case a.sorted == b.sorted:
 			c.add(cfg.Name, "name equal, words reordered")
 		case a.InitialsKey == b.InitialsKey:
 			if firstNamesDiffer(a, b) {
@@ -247,7 +249,7 @@ func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
 				c.add(cfg.Initials, "surname and initials compatible")
 			}
 		default:
-			if r := ratio(ka, kb); r >= 0.9 {
+			if r := ratioRunes(a.name, b.name); r >= 0.9 {
 				c.add(cfg.Name*r*0.75, "name %.2f", r)
 			} else {
 				c.add(cfg.NameDiffer, "names differ (%.2f)", r)
@@ -255,8 +257,8 @@ func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
 		}
 		return
 	}
-	words, contained := orgNameSimilarity(ka, kb)
-	r := max(ratio(ka, kb), ratio(translit(ka), translit(kb)), words)
+	words, contained := orgNameSimilarity(a.words, b.words)
+	r := max(ratioRunes(a.name, b.name), ratioRunes(a.nameLatin, b.nameLatin), words)
 	if contained {
 		r = max(r, 0.7)
 	}
@@ -271,10 +273,8 @@ func compareNames(c *Comparison, a, b *crmkit.Record, cfg Config) {
 }
 
 // firstNamesDiffer: both first names written out, and not the same.
-func firstNamesDiffer(a, b *crmkit.Record) bool {
-	fa, fb := strings.ToLower(a.Fields[crmkit.FieldFirstName]), strings.ToLower(b.Fields[crmkit.FieldFirstName])
-	full := func(s string) bool { return len([]rune(strings.TrimSuffix(s, "."))) > 1 }
-	return full(fa) && full(fb) && strings.ReplaceAll(fa, "ё", "е") != strings.ReplaceAll(fb, "ё", "е")
+func firstNamesDiffer(a, b *features) bool {
+	return a.firstFull && b.firstFull && a.firstLower != b.firstLower
 }
 
 func ratio(a, b string) float64 {
@@ -286,21 +286,73 @@ func ratio(a, b string) float64 {
 }
 
 // ratioAtLeast is ratio(a, b) >= t, without the edit distance of two
-// strings whose lengths alone rule it out (most random pairs).
+// strings whose lengths alone rule it out (most random pairs), and giving
+// up on the distance as soon as it is too far.
 func ratioAtLeast(a, b string, t float64) bool {
-	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
-	if la == 0 || lb == 0 || 1-float64(max(la, lb)-min(la, lb))/float64(max(la, lb)) < t {
+	if a == b {
+		return a != "" && t <= 1
+	}
+	return ratioRunesAtLeast([]rune(a), []rune(b), t)
+}
+
+// ratioRunes and ratioRunesAtLeast are ratio and ratioAtLeast of strings
+// already split into letters.
+func ratioRunes(a, b []rune) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return 1 - float64(distance(a, b, math.MaxInt))/float64(max(len(a), len(b)))
+}
+
+func ratioRunesAtLeast(a, b []rune, t float64) bool {
+	la, lb := len(a), len(b)
+	n := max(la, lb)
+	if la == 0 || lb == 0 || 1-float64(n-min(la, lb))/float64(n) < t {
 		return false
 	}
-	return ratio(a, b) >= t
+	// A distance past (1-t)·n fails; one more than its floor is past it by
+	// a whole letter, far beyond any rounding of the test below.
+	limit := int((1-t)*float64(n)) + 1
+	if letterGap(a, b) > limit {
+		return false
+	}
+	return 1-float64(distance(a, b, limit))/float64(n) >= t
+}
+
+// letterGap is a bound below the edit distance, cheap to work out: half the
+// letters one string has and the other has not, counted in 64 bins (a
+// letter typed wrong adds two, one left out or added one, a swap none).
+func letterGap(a, b []rune) int {
+	var bins [64]int32
+	for _, r := range a {
+		bins[r&63]++
+	}
+	for _, r := range b {
+		bins[r&63]--
+	}
+	gap := int32(0)
+	for _, n := range bins {
+		gap += max(n, -n)
+	}
+	return int(gap+1) / 2
 }
 
 // editDistance counts the letters typed wrong, left out or added, and two
 // neighbours swapped as one error ("Linclon", "Madiosn"): Damerau's optimal
 // string alignment distance.
 func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if string(ra) == string(rb) {
+	if a == b {
+		return 0
+	}
+	return distance([]rune(a), []rune(b), math.MaxInt)
+}
+
+// distance is the edit distance of ra and rb when it is at most limit, and
+// more than limit otherwise: it stops at the first row whose every cell is
+// past the limit (no cell of a later row is less than the least of the row
+// before, as a cell is never less than its diagonal neighbour).
+func distance(ra, rb []rune, limit int) int {
+	if slices.Equal(ra, rb) {
 		return 0
 	}
 	// Three rows: the one before the previous one is needed for a swap.
@@ -316,6 +368,7 @@ func editDistance(a, b string) int {
 	}
 	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
+		least := i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
@@ -325,6 +378,10 @@ func editDistance(a, b string) int {
 			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
+			least = min(least, cur[j])
+		}
+		if least > limit {
+			return least
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
@@ -351,12 +408,11 @@ func nameWords(key string) []string {
 
 var nameStopWords = map[string]bool{"the": true, "and": true, "of": true, "и": true}
 
-// orgNameSimilarity is the share of two organisation names' words they
-// have in common (a word with a typo counts for most of one, a word
+// orgNameSimilarity is the share of two organisation names' words (their
+// nameWords) they have in common (a word with a typo counts for most of one, a word
 // repeated in one name is matched once), and whether all the words of one
 // are in the other ("Cafe Morton" and "Cafe Morton #2").
-func orgNameSimilarity(ka, kb string) (s float64, contained bool) {
-	wa, wb := nameWords(ka), nameWords(kb)
+func orgNameSimilarity(wa, wb []string) (s float64, contained bool) {
 	if len(wa) == 0 || len(wb) == 0 {
 		return 0, false
 	}

@@ -31,7 +31,7 @@ type comparator struct {
 	levels []string // best first; the last is "different"
 	// compare returns the level, and for a level whose weight depends on
 	// how common the value is (term frequency), the value.
-	compare func(a, b *crmkit.Record) (level int, value string)
+	compare func(a, b *features) (level int, value string)
 	tf      int       // the level that term frequency adjusts (exact), or -1
 	m0      []float64 // m before any data: how often one customer's two records agree at each level
 }
@@ -71,7 +71,7 @@ type Vector []int8
 
 // compareAll is the comparison vector of a pair, with the values whose
 // term frequency adjusts their weight.
-func compareAll(a, b *crmkit.Record) (Vector, []string) {
+func compareAll(a, b *features) (Vector, []string) {
 	v := make(Vector, len(comparators))
 	vals := make([]string, len(comparators))
 	for i, c := range comparators {
@@ -84,26 +84,23 @@ func compareAll(a, b *crmkit.Record) (Vector, []string) {
 	return v, vals
 }
 
-func comparePersonNames(a, b *crmkit.Record) (int, string) {
-	if !isPersonLike(a) || !isPersonLike(b) || a.NameKey == "" || b.NameKey == "" {
+func comparePersonNames(a, b *features) (int, string) {
+	if !isPersonLike(a.Record) || !isPersonLike(b.Record) || a.NameKey == "" || b.NameKey == "" {
 		return Null, ""
 	}
 	ka, kb := a.NameKey, b.NameKey
 	switch {
 	case ka == kb:
 		return 0, ka
-	case sortedTokens(ka) == sortedTokens(kb) || translit(ka) == translit(kb):
+	case a.sorted == b.sorted || a.latin == b.latin:
 		return 1, ""
-	case ratio(ka, kb) >= 0.85 || ratio(translit(ka), translit(kb)) >= 0.85:
+	case ratioRunesAtLeast(a.name, b.name, 0.85) || ratioRunesAtLeast(a.nameLatin, b.nameLatin, 0.85):
 		return 2, ""
 	case a.InitialsKey != "" && a.InitialsKey == b.InitialsKey && !firstNamesDiffer(a, b):
 		return 3, ""
 	}
-	fa, fb := a.Fields, b.Fields
-	first := func(f map[string]string) string { return foldWord(f[crmkit.FieldFirstName]) }
-	middle := func(f map[string]string) string { return foldWord(f[crmkit.FieldMiddleName]) }
-	if first(fa) != "" && first(fa) == first(fb) && middle(fa) != "" && middle(fa) == middle(fb) &&
-		len([]rune(first(fa))) > 1 && len([]rune(middle(fa))) > 1 {
+	if a.first != "" && a.first == b.first && a.middle != "" && a.middle == b.middle &&
+		len([]rune(a.first)) > 1 && len([]rune(a.middle)) > 1 {
 		return 4, ""
 	}
 	return 5, ""
@@ -119,18 +116,18 @@ func isOrgLike(r *crmkit.Record) bool {
 	return r.Kind == crmkit.KindOrganization || r.Kind == crmkit.KindUnknown
 }
 
-func compareOrgNames(a, b *crmkit.Record) (int, string) {
-	if !isOrgLike(a) || !isOrgLike(b) || a.NameKey == "" || b.NameKey == "" {
+func compareOrgNames(a, b *features) (int, string) {
+	if !isOrgLike(a.Record) || !isOrgLike(b.Record) || a.NameKey == "" || b.NameKey == "" {
 		return Null, ""
 	}
 	ka, kb := a.NameKey, b.NameKey
-	words, contained := orgNameSimilarity(ka, kb)
+	words, contained := orgNameSimilarity(a.words, b.words)
 	switch {
 	case ka == kb:
 		return 0, ka
-	case translit(ka) == translit(kb) || sortedTokens(ka) == sortedTokens(kb):
+	case a.latin == b.latin || a.sorted == b.sorted:
 		return 1, ""
-	case ratioAtLeast(ka, kb, 0.85) || ratioAtLeast(translit(ka), translit(kb), 0.85) || words >= 0.85:
+	case ratioRunesAtLeast(a.name, b.name, 0.85) || ratioRunesAtLeast(a.nameLatin, b.nameLatin, 0.85) || words >= 0.85:
 		return 2, ""
 	case contained:
 		return 3, "" // a branch suffix, a word added or left out; a word changed is another name
@@ -139,7 +136,7 @@ func compareOrgNames(a, b *crmkit.Record) (int, string) {
 }
 
 // compareDates compares ISO dates (YYYY-MM-DD).
-func compareDates(a, b *crmkit.Record) (int, string) {
+func compareDates(a, b *features) (int, string) {
 	return dateLevel(a.Fields[crmkit.FieldBirthDate], b.Fields[crmkit.FieldBirthDate]), ""
 }
 
@@ -161,8 +158,8 @@ func dateLevel(da, db string) int {
 	return 4
 }
 
-func compareAddresses(a, b *crmkit.Record) (int, string) {
-	return addressLevel(addressTokensOf(a), addressTokensOf(b)), ""
+func compareAddresses(a, b *features) (int, string) {
+	return addressLevel(a.address, b.address), ""
 }
 
 // addressLevel compares two addresses' words. One address that holds all
@@ -326,22 +323,22 @@ func isNumber(s string) bool {
 	return s != ""
 }
 
-func compareCities(a, b *crmkit.Record) (int, string) {
-	ca, cb := cityKey(a.Fields[crmkit.FieldCity]), cityKey(b.Fields[crmkit.FieldCity])
+func compareCities(a, b *features) (int, string) {
+	ca, cb := a.city, b.city
 	if ca == "" || cb == "" {
 		return Null, ""
 	}
 	switch {
 	case ca == cb:
 		return 0, ca
-	case ratio(ca, cb) >= 0.8:
+	case ratioAtLeast(ca, cb, 0.8):
 		return 1, ""
 	}
 	return 2, ""
 }
 
-func compareField(f string) func(a, b *crmkit.Record) (int, string) {
-	return func(a, b *crmkit.Record) (int, string) {
+func compareField(f string) func(a, b *features) (int, string) {
+	return func(a, b *features) (int, string) {
 		va, vb := a.Fields[f], b.Fields[f]
 		switch {
 		case va == "" || vb == "":
@@ -355,7 +352,7 @@ func compareField(f string) func(a, b *crmkit.Record) (int, string) {
 
 // comparePhones: a phone both have (the rarest such phone, for its term
 // frequency), or none. Several shared values are joined by newlines.
-func comparePhones(a, b *crmkit.Record) (int, string) {
+func comparePhones(a, b *features) (int, string) {
 	if len(a.Phones) == 0 || len(b.Phones) == 0 {
 		return Null, ""
 	}
@@ -374,7 +371,7 @@ func comparePhones(a, b *crmkit.Record) (int, string) {
 	return 0, strings.Join(shared, "\n")
 }
 
-func compareEmails(a, b *crmkit.Record) (int, string) {
+func compareEmails(a, b *features) (int, string) {
 	if len(a.Emails) == 0 || len(b.Emails) == 0 {
 		return Null, ""
 	}
@@ -392,7 +389,7 @@ func compareEmails(a, b *crmkit.Record) (int, string) {
 	}
 	for _, e := range a.Emails {
 		for _, f := range b.Emails {
-			if ratio(e, f) >= 0.8 {
+			if ratioAtLeast(e, f, 0.8) {
 				return 1, ""
 			}
 		}
@@ -498,6 +495,11 @@ func Probability(w float64) float64 { return 1 / (1 + math.Exp2(-w)) }
 // records, which are almost all pairs of two customers. It also counts
 // term frequencies.
 func EstimateU(recs []*crmkit.Record, pairs int, seed uint64) (map[string][]float64, map[string]map[string]float64) {
+	return estimateU(newLazyFeatures(recs), pairs, seed)
+}
+
+func estimateU(f *lazyFeatures, pairs int, seed uint64) (map[string][]float64, map[string]map[string]float64) {
+	recs := f.recs
 	u := map[string][]float64{}
 	counts := make([][]float64, len(comparators))
 	for i, c := range comparators {
@@ -511,7 +513,7 @@ func EstimateU(recs []*crmkit.Record, pairs int, seed uint64) (map[string][]floa
 			if j >= i {
 				j++
 			}
-			v, _ := compareAll(recs[i], recs[j])
+			v, _ := compareAll(f.get(i), f.get(j))
 			for f, l := range v {
 				if l != Null {
 					counts[f][l]++
@@ -818,6 +820,11 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 		v        Vector
 		families uint8
 	}
+	ptrs := make([]*crmkit.Record, len(recs))
+	for i := range recs {
+		ptrs[i] = &recs[i]
+	}
+	feats := newLazyFeatures(ptrs)
 	seen := map[[2]int]int{} // → index in pairs, or -1 for a vetoed pair
 	var pairs []pair
 	for _, k := range keys {
@@ -837,16 +844,12 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 					continue
 				}
 				seen[p] = len(pairs)
-				v, _ := compareAll(&recs[p[0]], &recs[p[1]])
+				v, _ := compareAll(feats.get(p[0]), feats.get(p[1]))
 				pairs = append(pairs, pair{v, 1 << fam})
 			}
 		}
 	}
-	ptrs := make([]*crmkit.Record, len(recs))
-	for i := range recs {
-		ptrs[i] = &recs[i]
-	}
-	u, tf := EstimateU(ptrs, uPairs(len(recs)), 1)
+	u, tf := estimateU(feats, uPairs(len(recs)), 1)
 	for comp, vals := range tf {
 		for v, f := range vals {
 			if f*float64(len(recs)) < 5 {

@@ -99,11 +99,11 @@ func TestComparisonLevels(t *testing.T) {
 	}
 	for _, c := range cases {
 		i := comparatorIndex(t, c.comp)
-		got, _ := comparators[i].compare(c.a, c.b)
+		got, _ := comparators[i].compare(prepare(c.a), prepare(c.b))
 		if got != c.level {
 			t.Errorf("%s %v | %v: level %d, want %d", c.comp, c.a.Fields, c.b.Fields, got, c.level)
 		}
-		if back, _ := comparators[i].compare(c.b, c.a); back != got {
+		if back, _ := comparators[i].compare(prepare(c.b), prepare(c.a)); back != got {
 			t.Errorf("%s %v | %v: level %d one way, %d the other", c.comp, c.a.Fields, c.b.Fields, got, back)
 		}
 	}
@@ -199,8 +199,8 @@ func TestTermFrequencyAdjustment(t *testing.T) {
 		p.M[c.name] = normalise(nil, len(c.levels), true)
 	}
 	i := comparatorIndex(t, "person_name")
-	_, common := compareAll(recs[0], recs[1])
-	_, rare := compareAll(recs[50], recs[50])
+	_, common := compareAll(prepare(recs[0]), prepare(recs[1]))
+	_, rare := compareAll(prepare(recs[50]), prepare(recs[50]))
 	wCommon, wRare := p.Weight(i, 0, common[i]), p.Weight(i, 0, rare[i])
 	if !(wRare > wCommon+4) {
 		t.Errorf("exact name weights: rare %.2f, common %.2f", wRare, wCommon)
@@ -340,5 +340,44 @@ func TestUnseenLevelIsRareNotImpossible(t *testing.T) {
 	}
 	if uPairs(1000) != 499500 || uPairs(100) != 200_000 || uPairs(3000) != 500_000 || uPairs(1_000_000) != 200_000 {
 		t.Errorf("random pairs for u: %d, %d, %d, %d", uPairs(1000), uPairs(100), uPairs(3000), uPairs(1_000_000))
+	}
+}
+
+// The edit distance that gives up past a limit agrees with the full one
+// wherever it is within the limit, and says "past" where it is not.
+func TestDistanceLimit(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	letters := []rune("абвгдabcd")
+	word := func() []rune {
+		w := make([]rune, rnd.IntN(9))
+		for i := range w {
+			w[i] = letters[rnd.IntN(len(letters))]
+		}
+		return w
+	}
+	for range 20000 {
+		a, b := word(), word()
+		if rnd.IntN(3) == 0 { // a near miss: b is a with a typo or a swap
+			b = append([]rune(nil), a...)
+			if len(b) > 1 {
+				i := rnd.IntN(len(b) - 1)
+				b[i], b[i+1] = b[i+1], b[i]
+			}
+		}
+		full := distance(a, b, math.MaxInt)
+		if gap := letterGap(a, b); gap > full {
+			t.Fatalf("letterGap(%q, %q) = %d, more than the distance %d", string(a), string(b), gap, full)
+		}
+		for limit := 0; limit <= 9; limit++ {
+			got := distance(a, b, limit)
+			if full <= limit && got != full || full > limit && got <= limit {
+				t.Fatalf("distance(%q, %q, %d) = %d; the full distance is %d", string(a), string(b), limit, got, full)
+			}
+		}
+		for _, th := range []float64{0.75, 0.8, 0.85} {
+			if got, want := ratioRunesAtLeast(a, b, th), ratioRunes(a, b) >= th; got != want {
+				t.Fatalf("ratioRunesAtLeast(%q, %q, %.2f) = %v, ratio %.3f", string(a), string(b), th, got, ratioRunes(a, b))
+			}
+		}
 	}
 }
