@@ -159,7 +159,7 @@ func (x Index) BySourceKeys(ctx context.Context, keys []crmkit.SourceKey) ([]ded
 	for i, k := range keys {
 		rows[i] = []any{k.Source, k.Key}
 	}
-	return x.withKeys(ctx, rows, "SELECT "+recordCols+" FROM records r WHERE EXISTS (SELECT 1 FROM q_keys q WHERE q.k1 = r.source AND q.k2 = r.source_key)")
+	return x.withKeys(ctx, rows, "SELECT "+recordCols+" FROM records r WHERE (r.source, r.source_key) IN (SELECT q.k1, q.k2 FROM q_keys q)")
 }
 
 // ByIndexKeys implements dedupe.Index.

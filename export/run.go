@@ -126,8 +126,11 @@ func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
 // The run's rows are staged in temporary tables and merged set-wise with
 // SQL both engines read alike.
 var stageTables = []string{
-	"stage_records (source TEXT, source_key TEXT, personal_id TEXT, first_id TEXT, component TEXT, file TEXT, row_num BIGINT, data TEXT, content BIGINT, ord BIGINT)",
-	"stage_keys (source TEXT, source_key TEXT, key TEXT, add_key BIGINT)",
+	// rec numbers the staged records; seq is a stored record's (0 for a new
+	// one until it is inserted): the merge finds a record by its seq, not
+	// by its source key (a lookup in the store's biggest index each).
+	"stage_records (rec BIGINT, seq BIGINT, existed BIGINT, source TEXT, source_key TEXT, personal_id TEXT, first_id TEXT, component TEXT, file TEXT, row_num BIGINT, data TEXT, content BIGINT, ord BIGINT)",
+	"stage_keys (rec BIGINT, key TEXT, add_key BIGINT)",
 	"stage_aliases (alias_id TEXT, personal_id TEXT)",
 	"stage_revived (alias_id TEXT)",
 	"stage_cards (personal_id TEXT, " + strings.Join(CardFields, " TEXT, ") + " TEXT)",
@@ -135,8 +138,7 @@ var stageTables = []string{
 }
 
 var stageIndexes = []string{
-	"CREATE INDEX stage_records_key ON stage_records (source, source_key)",
-	"CREATE INDEX stage_keys_key ON stage_keys (source, source_key)",
+	"CREATE INDEX stage_records_rec ON stage_records (rec)",
 	"CREATE INDEX stage_aliases_id ON stage_aliases (alias_id)",
 	"CREATE INDEX stage_revived_id ON stage_revived (alias_id)",
 	"CREATE INDEX stage_cards_id ON stage_cards (personal_id)",
@@ -156,7 +158,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	}
 	var keys [][]any
 	records := make([][]any, 0, len(p.Writes))
-	for _, w := range p.Writes {
+	for i, w := range p.Writes {
 		data, err := EncodeRecord(&w.Record)
 		if err != nil {
 			return n, err
@@ -166,15 +168,17 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			content = 1
 		}
 		for _, k := range w.AddKeys {
-			keys = append(keys, []any{w.Source, w.Key, k, 1})
+			keys = append(keys, []any{i, k, 1})
 		}
 		for _, k := range w.DropKeys {
-			keys = append(keys, []any{w.Source, w.Key, k, 0})
+			keys = append(keys, []any{i, k, 0})
 		}
+		existed := 1
 		if w.Seq == 0 {
 			n.links++
+			existed = 0
 		}
-		records = append(records, []any{w.Source, w.Key, w.PersonalID, w.FirstID, w.Component, w.File, w.Row, data, content, w.Ord})
+		records = append(records, []any{i, w.Seq, existed, w.Source, w.Key, w.PersonalID, w.FirstID, w.Component, w.File, w.Row, data, content, w.Ord})
 	}
 	var aliases, revived, cards, contacts [][]any
 	for _, a := range SortedAliases(p.Aliases) {
@@ -235,7 +239,6 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 
 const (
 	relinkOrgsSQL   = "UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id"
-	sameRecord      = "s.source = r.source AND s.source_key = r.source_key"
 	countCreatedSQL = "SELECT count(*) FROM stage_cards s WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)"
 	sameContact     = "x.personal_id = p.personal_id AND x.ord = p.ord AND x.type = p.type AND x.value = p.value AND x.extension = p.extension AND x.source = p.source"
 )
@@ -274,23 +277,25 @@ func writePlanSQL() []string {
 	return []string{
 		`INSERT INTO record_versions (run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run)
 			SELECT $1, r.seq, 1, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord, r.first_run
-			FROM records r JOIN stage_records s ON ` + sameRecord,
+			FROM stage_records s JOIN records r ON r.seq = s.seq WHERE s.existed = 1`,
 		`UPDATE records SET personal_id = s.personal_id, first_id = s.first_id, component = s.component, file = s.file, row_num = s.row_num,
 			data = CASE WHEN s.content = 1 THEN s.data ELSE records.data END,
 			run_id = CASE WHEN s.content = 1 THEN CAST($1 AS BIGINT) ELSE records.run_id END,
 			ord = CASE WHEN s.content = 1 THEN s.ord ELSE records.ord END
-			FROM stage_records s WHERE s.source = records.source AND s.source_key = records.source_key`,
+			FROM stage_records s WHERE records.seq = s.seq AND s.existed = 1`,
 		`INSERT INTO records (source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
 			SELECT s.source, s.source_key, s.personal_id, s.first_id, s.component, s.file, s.row_num, s.data, $1, s.ord, $1
-			FROM stage_records s WHERE NOT EXISTS (SELECT 1 FROM records r WHERE ` + sameRecord + `) ORDER BY s.ord`,
-		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, r.seq, 0 FROM records r JOIN stage_records s ON " + sameRecord + " WHERE r.first_run = $1",
+			FROM stage_records s WHERE s.existed = 0 ORDER BY s.ord`,
+		`UPDATE stage_records SET seq = (SELECT r.seq FROM records r WHERE r.source = stage_records.source AND r.source_key = stage_records.source_key)
+			WHERE existed = 0`,
+		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, s.seq, 0 FROM stage_records s WHERE s.existed = 0",
 		// A changed record mostly keeps its keys (a new phone changes one):
 		// only the difference is written.
 		// Found by the record (a few keys each), not by the key: a dropped key
 		// may be held by thousands. (key || '' keeps SQLite off the key index.)
-		"DELETE FROM record_keys WHERE seq IN (SELECT r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 0)" +
-			" AND (key || '', seq) IN (SELECT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 0)",
-		"INSERT INTO record_keys (key, seq) SELECT s.key, r.seq FROM stage_keys s JOIN records r ON " + sameRecord + " WHERE s.add_key = 1 ORDER BY 1, 2",
+		"DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
+			" AND (key || '', seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
+		"INSERT INTO record_keys (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2",
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, 1, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -394,3 +395,18 @@ func (t Tables) Customers(ctx context.Context) iter.Seq2[CustomerRow, error] {
 		})
 	})
 }
+
+// TraceSQL prints a statement that took more than 20 ms, with its time, to
+// stderr when CRMKIT_TRACE_SQL is set: where a slow run spends its time in
+// the store. Only the statement's text is printed, never its arguments
+// (customer data).
+func TraceSQL(start time.Time, q string) {
+	if traceSQL == "" {
+		return
+	}
+	if d := time.Since(start); d > 20*time.Millisecond {
+		fmt.Fprintf(os.Stderr, "crmkit: sql %6.0f ms %.120s\n", float64(d.Microseconds())/1000, strings.Join(strings.Fields(q), " "))
+	}
+}
+
+var traceSQL = os.Getenv("CRMKIT_TRACE_SQL")

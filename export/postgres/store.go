@@ -100,7 +100,9 @@ func (s *Store) migrate(ctx context.Context) error {
 type conn struct{ tx pgx.Tx }
 
 func (c conn) Exec(ctx context.Context, q string, args ...any) error {
+	t0 := time.Now()
 	_, err := c.tx.Exec(ctx, q, export.ArgsFor(q, args...)...)
+	export.TraceSQL(t0, q)
 	return err
 }
 
@@ -119,11 +121,12 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 }
 
 func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+	t0 := time.Now()
 	rows, err := c.tx.Query(ctx, q, export.ArgsFor(q, args...)...)
 	if err != nil {
 		return nil, nil, err
 	}
-	return rows, rows.Close, nil
+	return rows, func() { rows.Close(); export.TraceSQL(t0, q) }, nil
 }
 
 // Close closes the connections.

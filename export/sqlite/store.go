@@ -153,7 +153,9 @@ func (s *Store) migrate(ctx context.Context) error {
 type conn struct{ tx *sql.Tx }
 
 func (c conn) Exec(ctx context.Context, q string, args ...any) error {
+	t0 := time.Now()
 	_, err := c.tx.ExecContext(ctx, q, args...)
+	export.TraceSQL(t0, q)
 	return err
 }
 
@@ -173,11 +175,12 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 }
 
 func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+	t0 := time.Now()
 	rows, err := c.tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	return rows, func() { rows.Close() }, nil
+	return rows, func() { rows.Close(); export.TraceSQL(t0, q) }, nil
 }
 
 // lockErr names a busy database for what it is to the user: another run.
