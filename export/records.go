@@ -172,9 +172,11 @@ func (x Index) ByComponents(ctx context.Context, comps []string) ([]dedupe.Store
 	return x.withKeys(ctx, single(comps), "SELECT "+recordCols+" FROM records r WHERE r.component IN (SELECT k1 FROM q_keys)")
 }
 
-// KeyCounts implements dedupe.Index.
+// KeyCounts implements dedupe.Index. Each key is counted on its own: joined
+// with the list, SQLite walks the whole of record_keys.
 func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, error) {
-	return queryMap(ctx, x, keys, "SELECT k.key, count(*) FROM record_keys k JOIN q_keys q ON q.k1 = k.key GROUP BY k.key", func(rows Rows, out map[string]int) error {
+	return queryMap(ctx, x, keys, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_keys x WHERE x.key = q.k1) AS n FROM q_keys q)
+		SELECT k1, n FROM c WHERE n > 0`, func(rows Rows, out map[string]int) error {
 		var k string
 		var n int
 		if err := rows.Scan(&k, &n); err != nil {

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,5 +130,79 @@ func TestStoreFilesPrivate(t *testing.T) {
 		if perm := st.Mode().Perm(); perm&0o077 != 0 {
 			t.Errorf("%s: mode %v, want owner only", p, perm)
 		}
+	}
+}
+
+// A store whose record_keys had a rowid keeps every key when migration
+// 0013 makes it a WITHOUT ROWID table, and the keys are found by key and
+// by record as before.
+func TestRecordKeysWithoutRowid(t *testing.T) {
+	// The keys are of this release's rules: the store does not index them anew.
+	stmts := []string{fmt.Sprintf("INSERT INTO store_state (name, value) VALUES ('keys_version', '%d')", dedupe.KeysVersion)}
+	want := map[[2]any]bool{}
+	var values []string
+	for seq := 1; seq <= 300; seq++ {
+		for _, k := range []string{"phone:+7916000" + fmt.Sprint(seq%7), "name:петров " + fmt.Sprint(seq), "inn:7707083893"} {
+			values = append(values, fmt.Sprintf("('%s', %d)", k, seq))
+			want[[2]any{k, int64(seq)}] = true
+		}
+	}
+	stmts = append(stmts, "INSERT INTO record_keys (key, seq) VALUES "+strings.Join(values, ", "))
+	path := filepath.Join(t.TempDir(), "crmkit.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacySchema(t, 12, stmts, func(q string, args ...any) error {
+		_, err := db.Exec(q, args...)
+		return err
+	})
+	db.Close()
+	opener(path)(t, time.Second).Close()
+
+	db, err = sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var schema string
+	if err := db.QueryRow("SELECT sql FROM sqlite_master WHERE name = 'record_keys'").Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(schema, "WITHOUT ROWID") {
+		t.Errorf("record_keys after migrating: %s", schema)
+	}
+	rows, err := db.Query("SELECT key, seq FROM record_keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]any]bool{}
+	for rows.Next() {
+		var k string
+		var seq int64
+		if err := rows.Scan(&k, &seq); err != nil {
+			t.Fatal(err)
+		}
+		got[[2]any{k, seq}] = true
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d keys after migrating, want %d", len(got), len(want))
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("key %v lost in migrating", k)
+		}
+	}
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM record_keys WHERE seq = 7").Scan(&n); err != nil || n != 3 {
+		t.Errorf("record 7 holds %d keys (%v), want 3", n, err)
+	}
+	var plan string
+	var id, parent, unused int
+	if err := db.QueryRow("EXPLAIN QUERY PLAN SELECT key FROM record_keys WHERE seq = 7").Scan(&id, &parent, &unused, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "record_keys_seq") {
+		t.Errorf("the keys of a record are not found through record_keys_seq: %s", plan)
 	}
 }
