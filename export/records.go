@@ -73,36 +73,68 @@ func decodeRecord(data string, r *crmkit.Record) error {
 const recordCols = "r.seq, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord"
 
 func scanStored(rows Rows) ([]dedupe.Stored, error) {
-	var out []dedupe.Stored
-	var data []string
+	// Decoding is most of reading a record: the other cores decode while
+	// the store reads on, a batch of rows at a time.
+	type batch struct {
+		recs []dedupe.Stored
+		data []string
+		err  error
+	}
+	const batchRows = 256
+	work := make(chan *batch, 4)
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)-1) {
+		wg.Go(func() {
+			for b := range work {
+				for i := range b.recs {
+					if err := decodeRecord(b.data[i], &b.recs[i].Record); err != nil && b.err == nil {
+						b.err = err
+					}
+				}
+				b.data = nil
+			}
+		})
+	}
+	var batches []*batch
+	cur := &batch{}
+	var scanErr error
 	for rows.Next() {
 		var s dedupe.Stored
 		var d string
 		if err := rows.Scan(&s.Seq, &s.Source, &s.Key, &s.PersonalID, &s.FirstID, &s.Component, &s.File, &s.Row, &d, &s.Run, &s.Ord); err != nil {
-			return nil, fmt.Errorf("read records: %w", err)
+			scanErr = fmt.Errorf("read records: %w", err)
+			break
 		}
-		out = append(out, s)
-		data = append(data, d)
+		cur.recs = append(cur.recs, s)
+		cur.data = append(cur.data, d)
+		if len(cur.recs) == batchRows {
+			batches = append(batches, cur)
+			work <- cur
+			cur = &batch{}
+		}
+	}
+	if len(cur.recs) > 0 {
+		batches = append(batches, cur)
+		work <- cur
+	}
+	close(work)
+	wg.Wait()
+	if scanErr != nil {
+		return nil, scanErr
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Decoding is most of reading a record: the cores share it.
-	errs := make([]error, len(out))
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(out)/512+1)
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(out); i += workers {
-				errs[i] = decodeRecord(data[i], &out[i].Record)
-			}
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("read records: %w", err)
+	n := 0
+	for _, b := range batches {
+		if b.err != nil {
+			return nil, fmt.Errorf("read records: %w", b.err)
 		}
+		n += len(b.recs)
+	}
+	out := make([]dedupe.Stored, 0, n)
+	for _, b := range batches {
+		out = append(out, b.recs...)
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"iter"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,20 +160,58 @@ func (c conn) Exec(ctx context.Context, q string, args ...any) error {
 	return err
 }
 
-// Load inserts rows with one prepared statement.
+// Load inserts rows with prepared statements of many rows each: a
+// statement costs more than the rows it carries.
 func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
-	stmt, err := c.tx.PrepareContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(cols, ", "), placeholders(len(cols))))
-	if err != nil {
+	perStmt := max(1, min(loadRows, 30000/len(cols))) // SQLite takes up to 32,766 values a statement
+	insert := func(n int) string {
+		tuple := make([]string, n)
+		for i := range tuple {
+			tuple[i] = "(" + placeholdersFrom(i*len(cols)+1, len(cols)) + ")"
+		}
+		return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "), strings.Join(tuple, ", "))
+	}
+	var full *sql.Stmt
+	args := make([]any, 0, perStmt*len(cols))
+	flush := func(n int) error {
+		if n == perStmt && full == nil {
+			var err error
+			if full, err = c.tx.PrepareContext(ctx, insert(n)); err != nil {
+				return err
+			}
+		}
+		var err error
+		if n == perStmt {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = c.tx.ExecContext(ctx, insert(n), args...)
+		}
+		args = args[:0]
 		return err
 	}
-	defer stmt.Close()
-	for row := range rows {
-		if _, err := stmt.ExecContext(ctx, row...); err != nil {
-			return err
+	defer func() {
+		if full != nil {
+			full.Close()
 		}
+	}()
+	n := 0
+	for row := range rows {
+		args = append(args, row...)
+		if n++; n == perStmt {
+			if err := flush(n); err != nil {
+				return err
+			}
+			n = 0
+		}
+	}
+	if n > 0 {
+		return flush(n)
 	}
 	return nil
 }
+
+// loadRows is how many rows one statement of Load inserts.
+const loadRows = 256
 
 func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
 	t0 := time.Now()
@@ -217,10 +256,11 @@ func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
 	return export.ApplyRun(ctx, t.C, b)
 }
 
-func placeholders(n int) string {
+// placeholdersFrom is "$from, …" for n values.
+func placeholdersFrom(from, n int) string {
 	p := make([]string, n)
 	for i := range p {
-		p[i] = fmt.Sprintf("$%d", i+1)
+		p[i] = "$" + strconv.Itoa(from+i)
 	}
 	return strings.Join(p, ", ")
 }
