@@ -264,7 +264,11 @@ func (p *phoneParser) split(text string) bool {
 		}
 		cur = append(cur, g)
 		n += len(d)
-		first := digitsOf(strings.Join(cur, ""))[0]
+		d = digitsOf(strings.Join(cur, ""))
+		if d == "" { // "(": no digits yet
+			continue
+		}
+		first := d[0]
 		if p.area != "" && n == 10-len(p.area) && first != '8' {
 			flush()
 		} else if (n == 11 && (first == '7' || first == '8')) || (n == 10 && first != '7' && first != '8') {
