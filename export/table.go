@@ -66,6 +66,18 @@ func NewTable(w io.Writer, format string, header []string) (*Table, error) {
 	return &Table{tw}, nil
 }
 
+// NewCSVTable is NewTable for CSV (FormatCSV or FormatCSVRaw) with its own
+// delimiter: a file written back as it was read (";" where Russian Excel
+// saved it).
+func NewCSVTable(w io.Writer, format string, header []string, comma rune) (*Table, error) {
+	if format != FormatCSV && format != FormatCSVRaw {
+		return NewTable(w, format, header)
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = comma
+	return &Table{&csvTable{w: cw, safe: format == FormatCSV}}, cw.Write(header)
+}
+
 // Row writes one row.
 func (t *Table) Row(cells []string) error { return t.w.row(cells) }
 

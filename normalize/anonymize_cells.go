@@ -282,23 +282,27 @@ func (a *Anonymizer) PhoneCell(raw string, opt Options) string {
 		fakes[i] = p
 		fakes[i].E164 = a.Phone(p.E164)
 	}
-	out := words(spaceLike.Replace(ExcelNumber(raw)))
-	at := 0
-	for i, p := range phones {
-		j := strings.Index(out[at:], p.Raw)
-		if p.Raw == "" || j < 0 {
-			out = ""
-			break
+	// The cell as it is, else as the parser reads it (line breaks and odd
+	// spaces as ", " and " "; an Excel float as its digits).
+	for _, s := range []string{raw, spaceLike.Replace(ExcelNumber(raw))} {
+		out := words(s)
+		at := 0
+		for i, p := range phones {
+			j := strings.Index(out[at:], p.Raw)
+			if p.Raw == "" || j < 0 {
+				out = ""
+				break
+			}
+			start := at + j
+			piece := replaceNumber(p.Raw, p.E164, fakes[i].E164)
+			out = out[:start] + piece + out[start+len(p.Raw):]
+			at = start + len(piece)
 		}
-		start := at + j
-		piece := replaceNumber(p.Raw, p.E164, fakes[i].E164)
-		out = out[:start] + piece + out[start+len(p.Raw):]
-		at = start + len(piece)
-	}
-	if out != "" {
-		got, pr := opt.Memo.Phones(out, opt.Phone)
-		if samePhones(got, fakes) && problemCodes(pr) == codes {
-			return out
+		if out != "" {
+			got, pr := opt.Memo.Phones(out, opt.Phone)
+			if samePhones(got, fakes) && problemCodes(pr) == codes {
+				return out
+			}
 		}
 	}
 	list := make([]string, len(fakes))

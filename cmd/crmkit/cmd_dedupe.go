@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
+	"github.com/crmkit/crmkit/normalize"
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +21,7 @@ type dedupeOptions struct {
 	outDir    string
 	decisions string
 	files     []string
+	anon      anonymizeFlags
 }
 
 func newDedupeCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
@@ -36,7 +38,9 @@ problems.csv, review.xlsx: the pairs a person should decide, side by side,
 with a decision column to fill in (same / different) and pass back with
 --decisions, and report.xlsx: the run for managers (a summary with charts,
 problems, merges, review pairs, cards and their ABC classes; personal values
-masked unless --show-pii). Personal IDs are new on every run: only a store keeps them.` + "\n" + exitCodesHelp,
+masked unless --show-pii). Personal IDs are new on every run: only a store keeps them.
+With --anonymize every record is faked as it is read (see crmkit anonymize):
+all the files are made of fakes, and the customers are the same.` + "\n" + exitCodesHelp,
 		Example: `  crmkit dedupe testdata/*.xlsx testdata/*.csv -o out/`,
 		Args:    needFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -44,10 +48,14 @@ masked unless --show-pii). Personal IDs are new on every run: only a store keeps
 				return usagef("name the output folder with -o DIR")
 			}
 			opts.files = args
+			if err := opts.anon.check(cmd); err != nil {
+				return err
+			}
 			return runDedupe(cmd.Context(), ios, opts)
 		},
 	}
 	cmd.Flags().StringVarP(&opts.outDir, "output", "o", "", "folder for cards.csv, links.csv, problems.csv and review.xlsx")
+	addAnonymizeFlags(cmd, &opts.anon, true)
 	cmd.Flags().StringVar(&opts.decisions, "decisions", "", "a filled-in review file whose decisions this run obeys (must-link / cannot-link)")
 	return cmd
 }
@@ -58,7 +66,13 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 	if err != nil {
 		return err
 	}
-	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g))
+	var anon *normalize.Anonymizer
+	if opts.anon.on {
+		if anon, err = opts.anon.anonymizer(ios, opts.g); err != nil {
+			return err
+		}
+	}
+	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g), anon)
 	if err != nil {
 		return err
 	}

@@ -165,7 +165,7 @@ func runExplain(ctx context.Context, ios *IOStreams, opts *explainOptions) error
 		}
 	}
 	if len(files) > 0 {
-		fl, err := readFiles(ctx, files, cfg, opts.g, nil)
+		fl, err := readFiles(ctx, files, cfg, opts.g, nil, nil)
 		if err != nil {
 			return err
 		}

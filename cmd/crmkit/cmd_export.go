@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/crmkit/crmkit/export"
+	"github.com/crmkit/crmkit/normalize"
 	"github.com/spf13/cobra"
 )
 
@@ -15,6 +16,7 @@ type exportOptions struct {
 	what   string
 	output string
 	runID  int64
+	anon   anonymizeFlags
 }
 
 // exportTables are the tables export can write.
@@ -38,7 +40,9 @@ report.xlsx (-o must end in .xlsx): a Summary sheet with charts (the files,
 problems and review pairs of the latest run that read files, or of --run),
 then Problems, Merges, Review, Cards and ABC sheets; people's names, phones,
 e-mails, INNs and addresses are masked unless --show-pii. A --run the store
-does not hold is an error.` + "\n" + exitCodesHelp,
+does not hold is an error. --anonymize replaces people's names, phones,
+e-mails, addresses, INNs and the keys crmkit made of them with consistent
+fakes (see crmkit anonymize); problem messages stay masked as they are.` + "\n" + exitCodesHelp,
 		Example: `  crmkit export cards -o cards.xlsx
   crmkit export report --store crm.db -o report.xlsx
   crmkit export links --store postgres://crm@db/crm -o - | head`,
@@ -59,11 +63,15 @@ does not hold is an error.` + "\n" + exitCodesHelp,
 				return usagef("name the output file with -o FILE (or -o - for standard output)")
 			}
 			opts.what = args[0]
+			if err := opts.anon.check(cmd); err != nil {
+				return err
+			}
 			return runExport(cmd.Context(), ios, opts)
 		},
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().StringVarP(&opts.output, "output", "o", "", "output file: .csv, .jsonl or .xlsx; - for CSV on stdout")
+	addAnonymizeFlags(cmd, &opts.anon, true)
 	cmd.Flags().Int64Var(&opts.runID, "run", 0, "problems and review: the run to export (default: problems of the latest run that read files, review of the latest that had pairs)")
 	return cmd
 }
@@ -90,20 +98,45 @@ func runExport(ctx context.Context, ios *IOStreams, opts *exportOptions) error {
 			return err
 		}
 	}
+	var anon *normalize.Anonymizer
+	if opts.anon.on {
+		if anon, err = opts.anon.anonymizer(ios, opts.g); err != nil {
+			return err
+		}
+	}
 	write := func(w io.Writer) (n int, err error) {
 		switch opts.what {
 		case "cards":
-			return export.WriteCards(w, format, store.Cards(ctx))
+			cards := store.Cards(ctx)
+			if anon != nil {
+				cards = export.AnonymizeCards(cards, anon)
+			}
+			return export.WriteCards(w, format, cards)
 		case "links":
-			return export.WriteLinks(w, format, store.Links(ctx))
+			links := store.Links(ctx)
+			if anon != nil {
+				links = export.AnonymizeLinks(links, anon)
+			}
+			return export.WriteLinks(w, format, links)
 		case "rows":
-			return export.WriteRows(w, format, store.Rows(ctx))
+			rows := store.Rows(ctx)
+			if anon != nil {
+				rows = export.AnonymizeLinks(rows, anon)
+			}
+			return export.WriteRows(w, format, rows)
 		case "review":
-			return export.WriteReview(w, format, store.Review(ctx, opts.runID))
+			review := store.Review(ctx, opts.runID)
+			if anon != nil {
+				review = export.AnonymizeReview(review, anon)
+			}
+			return export.WriteReview(w, format, review)
 		case "report":
 			rep, err := export.StoreReport(ctx, store, opts.runID, cfg.ABC)
 			if err != nil {
 				return 0, err
+			}
+			if anon != nil {
+				export.AnonymizeReport(&rep, anon)
 			}
 			rep.Title, rep.Where, rep.ShowPII = "crmkit export report", redact(opts.store.resolve(cfg)), opts.g.showPII
 			return 1, export.WriteReport(w, rep)

@@ -69,7 +69,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	}
 	defer store.Close()
 
-	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g))
+	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g), nil)
 	if err != nil {
 		return err
 	}

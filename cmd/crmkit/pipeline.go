@@ -27,16 +27,20 @@ type flow struct {
 	Problems []crmkit.Problem
 	Files    []crmkit.RunFile
 	Errors   int // problems of severity error
+
+	anon *normalize.Anonymizer // fakes each record as it is read; nil: none
 }
 
 // readFiles reads, maps and cleanses every file, in order. A file that
-// cannot be read stops the run: nothing of it may be half-loaded.
-func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions, prog *progress) (*flow, error) {
+// cannot be read stops the run: nothing of it may be half-loaded. With an
+// anonymizer each record is faked as it is read, before it is cleansed:
+// everything the run makes of it (keys, problems, cards) is made of fakes.
+func readFiles(ctx context.Context, files []string, cfg Config, g *globalOptions, prog *progress, anon *normalize.Anonymizer) (*flow, error) {
 	userMap, err := loadMap(g.mapFile)
 	if err != nil {
 		return nil, err
 	}
-	fl := &flow{}
+	fl := &flow{anon: anon}
 	memo := normalize.NewPhoneMemo(phoneMemoSize)
 	for _, path := range files {
 		read, opt := fileSettings(path, cfg, g, userMap, memo)
@@ -113,7 +117,11 @@ func (fl *flow) add(ctx context.Context, r source, opt normalize.Options, prog *
 			if !row.OK {
 				continue
 			}
-			clean, problems := normalize.Record(row.Record, opt)
+			rec := row.Record
+			if fl.anon != nil {
+				rec = fl.anon.Record(rec, opt)
+			}
+			clean, problems := normalize.Record(rec, opt)
 			fl.Records = append(fl.Records, compact(clean))
 			fl.problems(problems)
 		}
