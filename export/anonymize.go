@@ -23,11 +23,7 @@ func AnonymizeCards(cards iter.Seq2[crmkit.Card, error], a *normalize.Anonymizer
 
 // AnonymizeCard fakes one card.
 func AnonymizeCard(c crmkit.Card, a *normalize.Anonymizer) crmkit.Card {
-	if c.Kind == crmkit.KindOrganization {
-		c.Name = a.OrgName(c.Name)
-	} else {
-		c.Name = a.PersonName(c.Name)
-	}
+	c.Name = a.Name(c.Kind, c.Name)
 	c.LastName, c.FirstName, c.MiddleName = a.PersonName(c.LastName), a.PersonName(c.FirstName), a.PersonName(c.MiddleName)
 	c.OrgName = a.OrgName(c.OrgName)
 	c.INN = fakeINN(c.INN, a)
@@ -71,7 +67,7 @@ func AnonymizeReview(rows iter.Seq2[ReviewRow, error], a *normalize.Anonymizer) 
 
 func anonymizeView(v RecordView, a *normalize.Anonymizer) RecordView {
 	v.Key = a.SourceKey(v.Key)
-	v.Name = anonymizeName(guessKind(v.Name, v.INN), v.Name, a)
+	v.Name = a.Name(guessKind(v.Name, v.INN), v.Name)
 	v.INN = fakeINN(v.INN, a)
 	v.Phones = mapList(v.Phones, a.Phone)
 	v.Emails = mapList(v.Emails, a.Email)
@@ -79,19 +75,13 @@ func anonymizeView(v RecordView, a *normalize.Anonymizer) RecordView {
 }
 
 // guessKind tells an organisation's name in a view, which does not say
-// the kind: a legal form other than ИП, or an organisation's INN.
+// the kind: a legal form other than ИП, or an organisation's INN; anything
+// else is faked as a person's (a pair to review shows no more).
 func guessKind(name, inn string) crmkit.Kind {
 	if o, _ := normalize.OrgName(name); (o.LegalForm != "" && o.LegalForm != "ИП") || len(inn) == 10 {
 		return crmkit.KindOrganization
 	}
 	return crmkit.KindPerson
-}
-
-func anonymizeName(kind crmkit.Kind, name string, a *normalize.Anonymizer) string {
-	if kind == crmkit.KindOrganization {
-		return a.OrgName(name)
-	}
-	return a.PersonName(name)
 }
 
 // mapList fakes each value of a "; "-joined list.
@@ -116,10 +106,10 @@ func AnonymizeReport(rep *Report, a *normalize.Anonymizer) {
 	rep.Cards = cards
 	merges := make([]Merge, len(rep.Merges))
 	for i, m := range rep.Merges {
-		m.Name = anonymizeName(m.Kind, m.Name, a)
+		m.Name = a.Name(m.Kind, m.Name)
 		recs := make([]MergedRecord, len(m.Records))
 		for j, r := range m.Records {
-			r.Key, r.Name = a.SourceKey(r.Key), anonymizeName(r.Kind, r.Name, a)
+			r.Key, r.Name = a.SourceKey(r.Key), a.Name(r.Kind, r.Name)
 			recs[j] = r
 		}
 		m.Records = recs
@@ -134,7 +124,7 @@ func AnonymizeReport(rep *Report, a *normalize.Anonymizer) {
 	rep.Review = review
 	rows := make([]ABCRow, len(rep.ABC.Rows))
 	for i, r := range rep.ABC.Rows {
-		r.Name = anonymizeName(crmkit.Kind(r.Kind), r.Name, a)
+		r.Name = a.Name(crmkit.Kind(r.Kind), r.Name)
 		rows[i] = r
 	}
 	rep.ABC.Rows = rows

@@ -110,15 +110,23 @@ var addressWords = set(strings.Fields(`ул улица пр пр-т просп �
 // invented ones, each word by its folded form, and every number by a keyed
 // permutation of numbers of its length — so "ул. Ленина, д. 5" and "улица
 // Ленина дом 5" stay one address. The words that name the parts of an
-// address, and the words of the record's city, stay.
+// address stay, and so does the town: the word after "г." or "город", and
+// the words of the record's city (a town is no one's data, and the city
+// column stays too).
 func (a *Anonymizer) Address(s, city string) string {
 	keep := set(strings.Fields(FoldKey(city)))
+	town := false
 	return mapRuns(s, func(run string, digits bool) string {
+		afterMarker := town
+		town = false
 		if digits {
 			return a.permuteNumber("address", run)
 		}
 		k := FoldKey(run)
-		if addressWords[k] || keep[k] || len([]rune(k)) < 2 {
+		if k == "г" || k == "город" {
+			town = true
+		}
+		if addressWords[k] || keep[k] || afterMarker || len([]rune(k)) < 2 {
 			return run
 		}
 		st := a.stream("address", k)
@@ -162,10 +170,7 @@ func (a *Anonymizer) Cell(field, raw string, rec *crmkit.Record, opt Options) st
 	}
 	switch field {
 	case crmkit.FieldName:
-		if rec.Kind == crmkit.KindOrganization {
-			return a.OrgName(raw)
-		}
-		return a.PersonName(raw)
+		return a.Name(rec.Kind, raw)
 	case crmkit.FieldLastName, crmkit.FieldFirstName, crmkit.FieldMiddleName, crmkit.FieldContactPerson:
 		return a.PersonName(raw)
 	case crmkit.FieldOrgName, crmkit.FieldOrg:

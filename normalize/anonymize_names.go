@@ -2,6 +2,8 @@ package normalize
 
 import (
 	"strings"
+
+	"github.com/crmkit/crmkit"
 	"unicode"
 	"unicode/utf8"
 )
@@ -360,6 +362,43 @@ func recase(word, fake string) string {
 // initials, particles, ИП and everything between the words as they are.
 func (a *Anonymizer) PersonName(s string) string {
 	return mapWords(s, a.nameWord)
+}
+
+// Name fakes the name of a record of a kind. A record whose kind crmkit
+// cannot tell (no legal form, INN or first name) is a person when every
+// word of its name is a person's ("Соколов", "Петрова"), else an
+// organisation ("Орбита Плюс"): its name stays unless All, as the same
+// name written with its legal form does.
+func (a *Anonymizer) Name(kind crmkit.Kind, s string) string {
+	if kind == crmkit.KindOrganization || (kind == crmkit.KindUnknown && !a.personWords(s)) {
+		return a.OrgName(s)
+	}
+	return a.PersonName(s)
+}
+
+// personWords: every word of s is a first name, a patronymic, an initial
+// or a surname of a Russian family (-ов, -ин, -ский and their women's
+// forms).
+func (a *Anonymizer) personWords(s string) bool {
+	n := 0
+	ok := true
+	mapWords(s, func(w string) string {
+		k := strings.ReplaceAll(strings.ToLower(w), "ё", "е")
+		_, first := a.firstName[k]
+		_, father := a.patronymOf[k]
+		_, patronymic := unknownPatronymic(k)
+		surname := false
+		for _, f := range surnameFamilies {
+			surname = surname || (strings.HasSuffix(k, f[0]) || strings.HasSuffix(k, f[1])) && utf8.RuneCountInString(k) > utf8.RuneCountInString(f[0])+1
+		}
+		if utf8.RuneCountInString(k) < 2 || keptNameWords[k] || first || father || patronymic || surname || isFirstName(k) {
+			n++
+		} else {
+			ok = false
+		}
+		return w
+	})
+	return ok && n > 0
 }
 
 // OrgName fakes an organisation's name with All (its legal form, quotes and

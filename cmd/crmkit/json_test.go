@@ -129,7 +129,9 @@ func TestFormatJSONEveryCommand(t *testing.T) {
 	runKeys := []string{"id", "started_at", "finished_at", "command", "files", "records", "problems", "cards_created",
 		"cards_updated", "cards_merged", "links_created", "duplicates_merged"}
 	cases := map[string]jsonCase{
-		"crmkit":                       {args: nil},
+		"crmkit": {args: nil},
+		"crmkit anonymize": {args: []string{"anonymize", sampleFiles[2], "--key", "k", "-o", filepath.Join(dir, "anon.csv")},
+			keys: []string{"input", "output", "format", "rows"}},
 		"crmkit abc":                   {args: []string{"abc", "--store", dsn}, keys: []string{"thresholds", "total_revenue", "customers", "classes", "rows"}},
 		"crmkit completion":            {args: []string{"completion"}},
 		"crmkit completion bash":       {args: []string{"completion", "bash"}},
@@ -227,6 +229,7 @@ func TestUnknownSubcommandsAndJSONToStdout(t *testing.T) {
 		{"config", "show"},
 		{"export", "cards", "--store", dsn, "-o", "-", "--format", "json"},
 		{"normalize", sampleFiles[2], "-o", "-", "--format", "json"},
+		{"anonymize", sampleFiles[2], "-o", "-", "--format", "json"},
 	} {
 		r := runCLI(t, "", args...)
 		if r.code != exitUsage || r.out != "" || r.errOut == "" {
