@@ -402,8 +402,13 @@ func (a *Anonymizer) personWords(s string) bool {
 }
 
 // OrgName fakes an organisation's name with All (its legal form, quotes and
-// numbers stay); without All it is public and stays.
+// numbers stay); without All it is public and stays. An ИП is a person:
+// "ИП Белов Борис Борисович" in an organisation's column (1C's full name
+// of an entrepreneur) is faked as a person's name always.
 func (a *Anonymizer) OrgName(s string) string {
+	if soleTrader.MatchString(s) {
+		return a.PersonName(s)
+	}
 	if !a.all {
 		return s
 	}

@@ -295,6 +295,12 @@ func TestAnonymizeOrganisations(t *testing.T) {
 	if got := testAnonymizer(false).Cell(crmkit.FieldName, "ООО «Ромашка»", &rec, anonOpt); got != "ООО «Ромашка»" {
 		t.Errorf("without All: %q", got)
 	}
+	// An entrepreneur is a person, in whatever column.
+	for _, field := range []string{crmkit.FieldOrgName, crmkit.FieldOrg, crmkit.FieldName} {
+		if got := testAnonymizer(false).Cell(field, "ИП Белов Борис Борисович", &rec, anonOpt); strings.Contains(got, "Белов") || !strings.HasPrefix(got, "ИП ") {
+			t.Errorf("%s: %q", field, got)
+		}
+	}
 	a := testAnonymizer(true)
 	got := a.Cell(crmkit.FieldName, "ООО «Ромашка»", &rec, anonOpt)
 	o, _ := OrgName(got)

@@ -163,6 +163,11 @@ func personalValues(t *testing.T, files []string) []string {
 // workbook.
 func scanForSecrets(t *testing.T, dir string, secrets []string) {
 	t.Helper()
+	scanSecrets(t, dir, secrets, 100_000)
+}
+
+func scanSecrets(t *testing.T, dir string, secrets []string, atLeast int) {
+	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +210,7 @@ func scanForSecrets(t *testing.T, dir string, secrets []string) {
 		}
 		scanned += len(text)
 	}
-	if scanned < 100_000 {
+	if scanned < atLeast {
 		t.Errorf("%s: %d bytes, nothing to scan", dir, scanned)
 	}
 }
@@ -395,4 +400,42 @@ func samePairs(customers map[string]bool) map[string]bool {
 		}
 	}
 	return pairs
+}
+
+// 1C exchange files, read with dedupe --anonymize: no person's value of
+// the cards the originals make is left in any output (an entrepreneur's
+// full name in 1C's organisation field included).
+func TestDedupeAnonymized1C(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "importers", "onec", "testdata", "*.xml"))
+	if len(files) < 3 {
+		t.Fatalf("1C samples: %v", files)
+	}
+	orig, anon := filepath.Join(t.TempDir(), "orig"), filepath.Join(t.TempDir(), "anon")
+	if r := runCLI(t, "", append([]string{"dedupe", "-q", "-o", orig}, files...)...); r.code != 0 {
+		t.Fatalf("dedupe: %s", r.errOut)
+	}
+	if r := runCLI(t, "", append([]string{"dedupe", "-q", "--anonymize", "--key", "k", "-o", anon}, files...)...); r.code != 0 {
+		t.Fatalf("dedupe --anonymize: %s", r.errOut)
+	}
+	var secrets []string
+	for _, c := range readCSV(t, filepath.Join(orig, "cards.csv"))[1:] {
+		if c[1] != string(crmkit.KindOrganization) {
+			secrets = append(secrets, strings.ToLower(c[3]), strings.ToLower(c[2]))
+			if len(c[8]) == 12 {
+				secrets = append(secrets, c[8])
+			}
+		}
+		for _, v := range strings.Split(c[10]+"; "+c[11], "; ") {
+			if v = strings.TrimSpace(strings.Fields(v + " x")[0]); len(v) > 5 && !strings.HasPrefix(v, "info@") {
+				secrets = append(secrets, strings.ToLower(v))
+			}
+		}
+	}
+	if len(secrets) < 10 {
+		t.Fatalf("only %d values to look for", len(secrets))
+	}
+	if a, b := customers(t, filepath.Join(orig, "rows.csv")), customers(t, filepath.Join(anon, "rows.csv")); len(a) != len(b) {
+		t.Errorf("%d customers, %d anonymised", len(a), len(b))
+	}
+	scanSecrets(t, anon, secrets, 1000)
 }
