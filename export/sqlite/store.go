@@ -13,7 +13,6 @@ import (
 	"iter"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -167,7 +166,9 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 	insert := func(n int) string {
 		tuple := make([]string, n)
 		for i := range tuple {
-			tuple[i] = "(" + placeholdersFrom(i*len(cols)+1, len(cols)) + ")"
+			// Plain ? markers: the driver looks up each numbered one's name
+			// in a list of all of them, which grows with the statement.
+			tuple[i] = "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 		}
 		return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "), strings.Join(tuple, ", "))
 	}
@@ -254,15 +255,6 @@ type Tx struct {
 // Apply writes the run's plan, problems and decisions and records the run.
 func (t *Tx) Apply(ctx context.Context, b export.Batch) (crmkit.Run, error) {
 	return export.ApplyRun(ctx, t.C, b)
-}
-
-// placeholdersFrom is "$from, …" for n values.
-func placeholdersFrom(from, n int) string {
-	p := make([]string, n)
-	for i := range p {
-		p[i] = "$" + strconv.Itoa(from+i)
-	}
-	return strings.Join(p, ", ")
 }
 
 // Undo takes back a run; see export.Undo.
