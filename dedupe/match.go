@@ -2,8 +2,11 @@ package dedupe
 
 import (
 	"context"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/crmkit/crmkit"
 )
@@ -61,9 +64,9 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 			blocks[k] = append(blocks[k], i)
 		}
 	}
-	feats := prepareAll(recs)
-	seen := map[[2]int]bool{}
-	var review []Pair
+	// Every pair of a block that may pair its records, each pair once (two
+	// records sharing several keys are compared once): a pair is a<<32|b.
+	var pairs []uint64
 	for key, members := range blocks {
 		if len(members) < 2 {
 			continue
@@ -79,24 +82,49 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 		}
 		for x := 0; x < len(members); x++ {
 			for y := x + 1; y < len(members); y++ {
-				a, b := members[x], members[y]
-				if seen[[2]int{a, b}] {
-					continue
+				pairs = append(pairs, uint64(members[x])<<32|uint64(members[y])) // members are in index order
+			}
+		}
+	}
+	slices.Sort(pairs)
+	pairs = slices.Compact(pairs)
+
+	// Scoring is the cost of matching, and each pair's is its own: the
+	// cores share the pairs.
+	feats := prepareAll(recs)
+	workers := min(runtime.GOMAXPROCS(0), len(pairs)/4096+1)
+	found := make([]struct {
+		edges  []edge
+		review []Pair
+	}, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			from, to := w*len(pairs)/workers, (w+1)*len(pairs)/workers
+			for i, ab := range pairs[from:to] {
+				if i%4096 == 0 && ctx.Err() != nil {
+					return
 				}
-				seen[[2]int{a, b}] = true
+				a, b := int(ab>>32), int(ab&0xffffffff)
 				c := score(feats[a], feats[b], cfg, share)
 				switch {
 				case c.Veto != "", decided[[2]int{a, b}]:
 				case c.Score >= cfg.Merge:
-					edges = append(edges, edge{a: a, b: b, score: c.Score})
+					found[w].edges = append(found[w].edges, edge{a: a, b: b, score: c.Score})
 				case c.Score >= cfg.Review:
-					review = append(review, Pair{A: a, B: b, Note: "grey zone"})
+					found[w].review = append(found[w].review, Pair{A: a, B: b, Note: "grey zone"})
 				}
 			}
-		}
-		if err := ctx.Err(); err != nil {
-			return partition{}, err
-		}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return partition{}, err
+	}
+	var review []Pair
+	for _, f := range found {
+		edges = append(edges, f.edges...)
+		review = append(review, f.review...)
 	}
 
 	// Must-links first, then merges strongest first; ties by the records'
