@@ -176,7 +176,7 @@ const abcRankSQL = `SELECT personal_id, kind, name, rev,
 		COALESCE(sum(pos) OVER (), 0) AS total
 		FROM (SELECT personal_id, kind, name, rev, CASE WHEN rev > 0 THEN rev ELSE 0 END AS pos
 			FROM (SELECT personal_id, kind, name,
-				CASE WHEN revenue = '' THEN 0 ELSE CAST(revenue AS DOUBLE PRECISION) END AS rev
+				COALESCE(CAST(revenue AS DOUBLE PRECISION), 0) AS rev
 				FROM cards WHERE kind <> 'contact_person') c) p) r`
 
 // ClassifyABC stores every card's class, once at the end of a run that
@@ -218,7 +218,7 @@ func classifyAfter(ctx context.Context, c Conn, t ABCThresholds, ranking, staged
 		}
 		err := c.Exec(ctx, `UPDATE cards SET abc_class = $1 WHERE personal_id IN (SELECT personal_id FROM stage_cards)
 			AND kind <> 'contact_person' AND abc_class <> $1
-			AND (revenue = '' OR CAST(revenue AS DOUBLE PRECISION) <= 0)`, cls)
+			AND (revenue IS NULL OR CAST(revenue AS DOUBLE PRECISION) <= 0)`, cls)
 		if err != nil {
 			return fmt.Errorf("abc classes: %w", err)
 		}

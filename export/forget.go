@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/google/uuid"
 )
 
 // The right to erasure (crmkit forget): a customer's personal data leaves
@@ -83,7 +84,7 @@ func Forget(ctx context.Context, c Conn, target, reason string, th ABCThresholds
 	if err != nil {
 		return f, fmt.Errorf("forget %s: %w", id, err)
 	}
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	now := StoreTime(time.Now())
 	for _, q := range forgetSQL {
 		if err := c.Exec(ctx, q, id, runID, now, reason); err != nil {
 			return f, fmt.Errorf("forget %s: %w", id, err)
@@ -140,7 +141,14 @@ func forgetTarget(ctx context.Context, c Conn, target string) (string, error) {
 		}
 		return "", fmt.Errorf("record %s: %w", target, ErrNoCustomer)
 	}
-	id := target
+	// A personal ID is a UUID: PostgreSQL's uuid column reads any spelling
+	// of one and refuses anything else, SQLite compares the text crmkit
+	// wrote. Both are asked the spelling crmkit writes.
+	u, err := uuid.Parse(target)
+	if err != nil {
+		return "", fmt.Errorf("customer %s: %w", target, ErrNoCustomer)
+	}
+	id := u.String()
 	if err := queryRows(ctx, c, "SELECT personal_id FROM aliases WHERE alias_id = $1", scanID, id); err != nil {
 		return "", fmt.Errorf("forget %s: %w", target, err)
 	}
@@ -171,13 +179,13 @@ var forgetStageSQL = []string{
 	"DROP TABLE IF EXISTS forget_ids",
 	"DROP TABLE IF EXISTS forget_places",
 	"CREATE TEMP TABLE forget_records (seq BIGINT, source TEXT, source_key TEXT)",
-	"CREATE TEMP TABLE forget_ids (id TEXT)",
+	"CREATE TEMP TABLE forget_ids AS SELECT personal_id AS id FROM cards WHERE 1 = 0",
 	"CREATE TEMP TABLE forget_places (file TEXT, row_num BIGINT)",
 	"INSERT INTO forget_records (seq, source, source_key) SELECT seq, source, source_key FROM records WHERE personal_id = $1",
-	`INSERT INTO forget_ids (id) SELECT CAST($1 AS TEXT) UNION SELECT alias_id FROM aliases WHERE personal_id = $1
+	`INSERT INTO forget_ids (id) SELECT $1 UNION SELECT alias_id FROM aliases WHERE personal_id = $1
 		UNION SELECT first_id FROM records WHERE personal_id = $1`,
 	`INSERT INTO forget_places (file, row_num) SELECT file, row_num FROM records WHERE personal_id = $1
-		UNION SELECT v.file, v.row_num FROM record_versions v JOIN forget_records f ON f.seq = v.seq WHERE v.existed = 1
+		UNION SELECT v.file, v.row_num FROM record_versions v JOIN forget_records f ON f.seq = v.seq WHERE v.existed = TRUE
 		UNION SELECT s.file, s.row_num FROM sightings s JOIN forget_records f ON f.source = s.source AND f.source_key = s.source_key`,
 }
 
@@ -186,7 +194,7 @@ var forgetStageSQL = []string{
 // the ID (an ID is not personal data, and the tombstone answers for it).
 var forgetSQL = []string{
 	`INSERT INTO tombstones (source, source_key, personal_id, run_id, forgotten_at, reason)
-		SELECT source, source_key, CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT) FROM forget_records`,
+		SELECT source, source_key, $1, $2, $3, $4 FROM forget_records`,
 	"DELETE FROM problems WHERE EXISTS (SELECT 1 FROM forget_places x WHERE x.file = problems.file AND x.row_num = problems.row_num)",
 	"DELETE FROM sightings WHERE EXISTS (SELECT 1 FROM forget_records f WHERE f.source = sightings.source AND f.source_key = sightings.source_key)",
 	`DELETE FROM decisions WHERE EXISTS (SELECT 1 FROM forget_records f WHERE (f.source = decisions.a_source AND f.source_key = decisions.a_key)
@@ -252,7 +260,7 @@ type modelValue struct{ comp, value, key string }
 func modelValues(ctx context.Context, c Conn) ([]modelValue, error) {
 	var out []modelValue
 	err := queryRows(ctx, c, `SELECT data FROM records WHERE seq IN (SELECT seq FROM forget_records)
-		UNION SELECT data FROM record_versions WHERE seq IN (SELECT seq FROM forget_records) AND data <> ''`, func(rows Rows) error {
+		UNION SELECT data FROM record_versions WHERE seq IN (SELECT seq FROM forget_records) AND existed = TRUE`, func(rows Rows) error {
 		var data string
 		if err := rows.Scan(&data); err != nil {
 			return err

@@ -153,6 +153,10 @@ func (x Index) withKeys(ctx context.Context, keys [][]any, query string) ([]dedu
 	if err := x.stage(ctx, keys); err != nil {
 		return nil, err
 	}
+	return x.query(ctx, query)
+}
+
+func (x Index) query(ctx context.Context, query string) ([]dedupe.Stored, error) {
 	rows, done, err := x.C.Query(ctx, query)
 	if err != nil {
 		return nil, err
@@ -163,12 +167,30 @@ func (x Index) withKeys(ctx context.Context, keys [][]any, query string) ([]dedu
 
 // stage fills the temporary lookup table q_keys (k1, k2).
 func (x Index) stage(ctx context.Context, keys [][]any) error {
-	for _, q := range []string{"CREATE TEMP TABLE IF NOT EXISTS q_keys (k1 TEXT NOT NULL, k2 TEXT NOT NULL)", "DELETE FROM q_keys"} {
+	return x.stageIn(ctx, "q_keys", "CREATE TEMP TABLE IF NOT EXISTS q_keys (k1 TEXT NOT NULL, k2 TEXT NOT NULL)", []string{"k1", "k2"}, keys)
+}
+
+// stageIDs fills q_ids (k1) with personal IDs: a column of the type the
+// engine keeps them in (PostgreSQL's uuid), so that lookups use the indexes.
+func (x Index) stageIDs(ctx context.Context, ids []string) error {
+	return x.stageIn(ctx, "q_ids", "CREATE TEMP TABLE IF NOT EXISTS q_ids AS SELECT personal_id AS k1 FROM cards WHERE 1 = 0", []string{"k1"}, ids1(ids))
+}
+
+func ids1(ids []string) [][]any {
+	out := make([][]any, len(ids))
+	for i, id := range ids {
+		out[i] = []any{id}
+	}
+	return out
+}
+
+func (x Index) stageIn(ctx context.Context, table, create string, cols []string, keys [][]any) error {
+	for _, q := range []string{create, "DELETE FROM " + table} {
 		if err := x.C.Exec(ctx, q); err != nil {
 			return fmt.Errorf("prepare lookup: %w", err)
 		}
 	}
-	return x.C.Load(ctx, "q_keys", []string{"k1", "k2"}, func(yield func([]any) bool) {
+	return x.C.Load(ctx, table, cols, func(yield func([]any) bool) {
 		for _, k := range keys {
 			if !yield(k) {
 				return
@@ -201,7 +223,13 @@ func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored,
 
 // ByComponents implements dedupe.Index.
 func (x Index) ByComponents(ctx context.Context, comps []string) ([]dedupe.Stored, error) {
-	return x.withKeys(ctx, single(comps), "SELECT "+recordCols+" FROM records r WHERE r.component IN (SELECT k1 FROM q_keys)")
+	if len(comps) == 0 {
+		return nil, nil
+	}
+	if err := x.stageIDs(ctx, comps); err != nil {
+		return nil, err
+	}
+	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.component IN (SELECT k1 FROM q_ids)")
 }
 
 // KeyCounts implements dedupe.Index. Each key is counted on its own: joined
@@ -265,14 +293,20 @@ func (x Index) BySeqs(ctx context.Context, seqs []int64) ([]dedupe.Stored, error
 
 // Aliases implements dedupe.Index.
 func (x Index) Aliases(ctx context.Context, ids []string) (map[string]string, error) {
-	return queryMap(ctx, x, ids, "SELECT a.alias_id, a.personal_id FROM aliases a JOIN q_keys q ON q.k1 = a.alias_id", func(rows Rows, out map[string]string) error {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := x.stageIDs(ctx, ids); err != nil {
+		return nil, err
+	}
+	err := queryRows(ctx, x.C, "SELECT a.alias_id, a.personal_id FROM aliases a JOIN q_ids q ON q.k1 = a.alias_id", func(rows Rows) error {
 		var a, p string
-		if err := rows.Scan(&a, &p); err != nil {
-			return err
-		}
+		err := rows.Scan(&a, &p)
 		out[a] = p
-		return nil
+		return err
 	})
+	return out, err
 }
 
 func queryMap[V any](ctx context.Context, x Index, keys []string, query string, scan func(Rows, map[string]V) error) (map[string]V, error) {

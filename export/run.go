@@ -50,8 +50,8 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 		}
 	}
 	if b.Plan != nil {
-		for _, def := range stageTables {
-			if err := c.Exec(ctx, "DROP TABLE "+stageName(def)); err != nil {
+		for _, st := range stageTables {
+			if err := c.Exec(ctx, "DROP TABLE "+st.name); err != nil {
 				return crmkit.Run{}, fmt.Errorf("write run: %w", err)
 			}
 		}
@@ -84,7 +84,7 @@ func ApplyRun(ctx context.Context, c Conn, b Batch) (crmkit.Run, error) {
 			return crmkit.Run{}, fmt.Errorf("record undo: %w", err)
 		}
 	}
-	if err := c.Exec(ctx, FinishRunSQL, runID, time.Now().UTC().Format(time.RFC3339Nano), b.Run.Records, b.Run.Problems,
+	if err := c.Exec(ctx, FinishRunSQL, runID, StoreTime(time.Now()), b.Run.Records, b.Run.Problems,
 		b.Run.Duplicates, n.created, n.updated, n.merged, n.links); err != nil {
 		return crmkit.Run{}, fmt.Errorf("record run: %w", err)
 	}
@@ -124,17 +124,32 @@ func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
 }
 
 // The run's rows are staged in temporary tables and merged set-wise with
-// SQL both engines read alike.
-var stageTables = []string{
-	// rec numbers the staged records; seq is a stored record's (0 for a new
-	// one until it is inserted): the merge finds a record by its seq, not
-	// by its source key (a lookup in the store's biggest index each).
-	"stage_records (rec BIGINT, seq BIGINT, existed BIGINT, source TEXT, source_key TEXT, personal_id TEXT, first_id TEXT, component TEXT, file TEXT, row_num BIGINT, data TEXT, content BIGINT, ord BIGINT)",
-	"stage_keys (rec BIGINT, key TEXT, add_key BIGINT)",
-	"stage_aliases (alias_id TEXT, personal_id TEXT)",
-	"stage_revived (alias_id TEXT)",
-	"stage_cards (personal_id TEXT, " + strings.Join(CardFields, " TEXT, ") + " TEXT)",
-	"stage_contacts (personal_id TEXT, ord BIGINT, type TEXT, value TEXT, extension TEXT, source TEXT)",
+// SQL both engines read alike. Each is made from the table it fills
+// (CREATE TABLE AS … WHERE 1 = 0), so that its columns have that table's
+// types on either engine: PostgreSQL's uuid, jsonb and numeric columns are
+// filled from uuid, jsonb and numeric, and COPY parses the text it is given.
+// rec numbers the staged records; seq is a stored record's (0 for a new
+// one until it is inserted): the merge finds a record by its seq, not by
+// its source key (a lookup in the store's biggest index each).
+var stageTables = []struct{ name, cols, from string }{
+	{"stage_records", "CAST(NULL AS BIGINT) AS rec, seq, CAST(NULL AS BIGINT) AS existed, source, source_key, personal_id, first_id, component, file, row_num, data, CAST(NULL AS BIGINT) AS content, ord", "records"},
+	{"stage_keys", "CAST(NULL AS BIGINT) AS rec, key, CAST(NULL AS BIGINT) AS add_key", "record_keys"},
+	{"stage_aliases", "alias_id, personal_id", "aliases"},
+	{"stage_revived", "alias_id", "aliases"},
+	{"stage_cards", "personal_id, " + strings.Join(CardFields, ", "), "cards"},
+	{"stage_contacts", "personal_id, ord, type, value, extension, source", "contact_points"},
+}
+
+// stageColumns names the columns of a stage table, in its order.
+func stageColumns(cols string) []string {
+	var out []string
+	for _, c := range strings.Split(cols, ", ") {
+		if i := strings.LastIndex(c, " AS "); i >= 0 {
+			c = c[i+len(" AS "):]
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 var stageIndexes = []string{
@@ -145,12 +160,10 @@ var stageIndexes = []string{
 	"CREATE INDEX stage_contacts_id ON stage_contacts (personal_id, ord)",
 }
 
-func stageName(def string) string { name, _, _ := strings.Cut(def, " "); return name }
-
 func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts, error) {
 	var n counts
-	for _, def := range stageTables {
-		for _, q := range []string{"DROP TABLE IF EXISTS " + stageName(def), "CREATE TEMP TABLE " + def} {
+	for _, st := range stageTables {
+		for _, q := range []string{"DROP TABLE IF EXISTS " + st.name, "CREATE TEMP TABLE " + st.name + " AS SELECT " + st.cols + " FROM " + st.from + " WHERE 1 = 0"} {
 			if err := c.Exec(ctx, q); err != nil {
 				return n, fmt.Errorf("prepare write: %w", err)
 			}
@@ -193,18 +206,10 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			contacts = append(contacts, []any{card.PersonalID, i + 1, cp.Type, cp.Value, cp.Extension, cp.Source})
 		}
 	}
-	for _, s := range []struct {
-		def  string
-		rows [][]any
-	}{{stageTables[0], records}, {stageTables[1], keys}, {stageTables[2], aliases}, {stageTables[3], revived}, {stageTables[4], cards}, {stageTables[5], contacts}} {
-		name, colDefs, _ := strings.Cut(s.def, " ")
-		var cols []string
-		for _, cd := range strings.Split(strings.Trim(colDefs, "()"), ", ") {
-			col, _, _ := strings.Cut(cd, " ")
-			cols = append(cols, col)
-		}
-		if err := c.Load(ctx, name, cols, loadRows(s.rows, func(r []any) []any { return r })); err != nil {
-			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(name, "stage_"), err)
+	for i, rows := range [][][]any{records, keys, aliases, revived, cards, contacts} {
+		st := stageTables[i]
+		if err := c.Load(ctx, st.name, stageColumns(st.cols), loadRows(rows, func(r []any) []any { return r })); err != nil {
+			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(st.name, "stage_"), err)
 		}
 	}
 	// The merge below joins the staged rows with each other and with the
@@ -247,13 +252,14 @@ const (
 // revenue, a card whose revenue or kind changes, a card with revenue that
 // becomes an alias.
 const rankingChangedSQL = `SELECT (SELECT count(*) FROM stage_cards s LEFT JOIN cards c ON c.personal_id = s.personal_id
-		WHERE (c.personal_id IS NULL AND s.revenue <> '') OR (c.personal_id IS NOT NULL AND (c.revenue <> s.revenue OR c.kind <> s.kind)))
-	+ (SELECT count(*) FROM cards c JOIN stage_aliases a ON a.alias_id = c.personal_id WHERE c.revenue <> '')`
+		WHERE (c.personal_id IS NULL AND s.revenue IS NOT NULL) OR (c.personal_id IS NOT NULL AND (c.revenue IS DISTINCT FROM s.revenue OR c.kind <> s.kind)))
+	+ (SELECT count(*) FROM cards c JOIN stage_aliases a ON a.alias_id = c.personal_id WHERE c.revenue IS NOT NULL)`
 
+// cardDiffers: org_id and revenue may be NULL, so NULL-safe.
 func cardDiffers(a, b string) string {
 	var d []string
 	for _, f := range CardFields {
-		d = append(d, fmt.Sprintf("%s.%s <> %s.%s", a, f, b, f))
+		d = append(d, fmt.Sprintf("%s.%s IS DISTINCT FROM %s.%s", a, f, b, f))
 	}
 	return strings.Join(d, " OR ")
 }
@@ -276,7 +282,7 @@ func writePlanSQL() []string {
 	cols := "personal_id, " + strings.Join(CardFields, ", ")
 	return []string{
 		`INSERT INTO record_versions (run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run)
-			SELECT $1, r.seq, 1, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord, r.first_run
+			SELECT $1, r.seq, TRUE, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord, r.first_run
 			FROM stage_records s JOIN records r ON r.seq = s.seq WHERE s.existed = 1`,
 		`UPDATE records SET personal_id = s.personal_id, first_id = s.first_id, component = s.component, file = s.file, row_num = s.row_num,
 			data = CASE WHEN s.content = 1 THEN s.data ELSE records.data END,
@@ -288,7 +294,7 @@ func writePlanSQL() []string {
 			FROM stage_records s WHERE s.existed = 0 ORDER BY s.ord`,
 		`UPDATE stage_records SET seq = (SELECT r.seq FROM records r WHERE r.source = stage_records.source AND r.source_key = stage_records.source_key)
 			WHERE existed = 0`,
-		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, s.seq, 0 FROM stage_records s WHERE s.existed = 0",
+		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, s.seq, FALSE FROM stage_records s WHERE s.existed = 0",
 		// A changed record mostly keeps its keys (a new phone changes one):
 		// only the difference is written.
 		// Found by the record (a few keys each), not by the key: a dropped key
@@ -297,9 +303,9 @@ func writePlanSQL() []string {
 			" AND (key || '', seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
 		"INSERT INTO record_keys (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2",
 
-		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, 1, a.personal_id, a.run_id FROM aliases a
+		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, TRUE, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
-		"INSERT INTO alias_versions (run_id, alias_id, existed) SELECT $1, s.alias_id, 0 FROM stage_aliases s WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.alias_id = s.alias_id)",
+		"INSERT INTO alias_versions (run_id, alias_id, existed) SELECT $1, s.alias_id, FALSE FROM stage_aliases s WHERE NOT EXISTS (SELECT 1 FROM aliases a WHERE a.alias_id = s.alias_id)",
 		"UPDATE aliases SET personal_id = s.personal_id, run_id = $1 FROM stage_aliases s WHERE aliases.personal_id = s.alias_id",
 		`INSERT INTO aliases (alias_id, personal_id, run_id) SELECT alias_id, personal_id, $1 FROM stage_aliases WHERE true
 			ON CONFLICT (alias_id) DO UPDATE SET personal_id = excluded.personal_id, run_id = excluded.run_id`,
@@ -503,7 +509,7 @@ func Model(ctx context.Context, c Conn) (*dedupe.Params, error) {
 		return nil, rows.Err()
 	}
 	var js string
-	if err := rows.Scan(&js); err != nil {
+	if err := rows.Scan(textScan{&js}); err != nil {
 		return nil, fmt.Errorf("read match model: %w", err)
 	}
 	var p dedupe.Params

@@ -22,9 +22,10 @@ import (
 // CardFields are the cards columns after personal_id, in CardValues order.
 var CardFields = []string{"kind", "name", "last_name", "first_name", "middle_name", "org_name", "legal_form", "inn", "kpp", "address", "city", "org_id", "revenue"}
 
-// CardValues returns personal_id and CardFields of a card.
+// CardValues returns personal_id and CardFields of a card; no organisation
+// and no revenue are NULL.
 func CardValues(c crmkit.Card) []any {
-	return []any{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName, c.LegalForm, c.INN, c.KPP, c.Address, c.City, c.OrgID, c.Revenue}
+	return []any{c.PersonalID, string(c.Kind), c.Name, c.LastName, c.FirstName, c.MiddleName, c.OrgName, c.LegalForm, c.INN, c.KPP, c.Address, c.City, orNull(c.OrgID), orNull(c.Revenue)}
 }
 
 // Statements of a run that both engines issue as they are.
@@ -40,14 +41,14 @@ const (
 	SelectLinksSQL = "SELECT personal_id, source, source_key, file, row_num FROM records ORDER BY file, row_num, source, source_key"
 	// SelectRowsSQL: every row the latest run of each file read, with the
 	// customer its record belongs to now.
-	SelectRowsSQL = `SELECT COALESCE(r.personal_id, ''), s.source, s.source_key, s.file, s.row_num FROM sightings s
+	SelectRowsSQL = `SELECT r.personal_id, s.source, s.source_key, s.file, s.row_num FROM sightings s
 		LEFT JOIN records r ON r.source = s.source AND r.source_key = s.source_key ORDER BY s.file, s.row_num, s.source, s.source_key`
 	SelectProblemsSQL = `SELECT file, row_num, field, code, severity, message FROM problems
-		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(id), 0) FROM runs WHERE finished_at <> '') END
+		WHERE run_id = CASE WHEN $1 > 0 THEN $1 ELSE (SELECT COALESCE(max(id), 0) FROM runs WHERE finished_at IS NOT NULL) END
 		ORDER BY id`
 	selectRun = `SELECT id, started_at, finished_at, command, files, records, problems, duplicates,
-		cards_created, cards_merged, links_created, cards_updated, undone_by FROM runs `
-	SelectRunsSQL = selectRun + "WHERE finished_at <> '' ORDER BY id"
+		cards_created, cards_merged, links_created, cards_updated, COALESCE(undone_by, 0) FROM runs `
+	SelectRunsSQL = selectRun + "WHERE finished_at IS NOT NULL ORDER BY id"
 	SelectRunSQL  = selectRun + "WHERE id = $1"
 )
 
@@ -57,7 +58,7 @@ func RunStart(r crmkit.Run) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{r.StartedAt.UTC().Format(time.RFC3339Nano), r.Command, string(files)}, nil
+	return []any{StoreTime(r.StartedAt), r.Command, string(files)}, nil
 }
 
 // FinishedRun reads back the run that FinishRunSQL completed.
@@ -86,7 +87,7 @@ func ScanCards(rows Rows, yield func(crmkit.Card, error) bool) {
 		var kind string
 		var cp crmkit.ContactPoint
 		if err := rows.Scan(&c.PersonalID, &kind, &c.Name, &c.LastName, &c.FirstName, &c.MiddleName, &c.OrgName,
-			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, &c.OrgID, &c.Revenue, &c.ABCClass, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
+			&c.LegalForm, &c.INN, &c.KPP, &c.Address, &c.City, textScan{&c.OrgID}, moneyScan{&c.Revenue}, &c.ABCClass, &cp.Type, &cp.Value, &cp.Extension, &cp.Source); err != nil {
 			yield(crmkit.Card{}, fmt.Errorf("read cards: %w", err))
 			return
 		}
@@ -116,7 +117,7 @@ func ScanCards(rows Rows, yield func(crmkit.Card, error) bool) {
 // ScanLinks reads the rows of SelectLinksSQL.
 func ScanLinks(rows Rows, yield func(crmkit.Link, error) bool) {
 	scanEach(rows, "links", yield, func(l *crmkit.Link) []any {
-		return []any{&l.PersonalID, &l.Source, &l.SourceKey, &l.File, &l.Row}
+		return []any{textScan{&l.PersonalID}, &l.Source, &l.SourceKey, &l.File, &l.Row}
 	})
 }
 
@@ -131,14 +132,12 @@ func ScanProblems(rows Rows, yield func(crmkit.Problem, error) bool) {
 func ScanRuns(rows Rows, yield func(crmkit.Run, error) bool) {
 	for rows.Next() {
 		var r crmkit.Run
-		var started, finished, files string
-		if err := rows.Scan(&r.ID, &started, &finished, &r.Command, &files, &r.Records, &r.Problems, &r.Duplicates,
+		var files string
+		if err := rows.Scan(&r.ID, timeScan{&r.StartedAt}, timeScan{&r.FinishedAt}, &r.Command, &files, &r.Records, &r.Problems, &r.Duplicates,
 			&r.CardsCreated, &r.CardsMerged, &r.LinksCreated, &r.CardsUpdated, &r.UndoneBy); err != nil {
 			yield(r, fmt.Errorf("read runs: %w", err))
 			return
 		}
-		r.StartedAt, _ = time.Parse(time.RFC3339Nano, started)
-		r.FinishedAt, _ = time.Parse(time.RFC3339Nano, finished)
 		if err := json.Unmarshal([]byte(files), &r.Files); err != nil {
 			yield(r, fmt.Errorf("read run %d files: %w", r.ID, err))
 			return
@@ -249,9 +248,9 @@ const (
 	// VersionDecisionSQL keeps the decision a run replaces (or that there
 	// was none), once per run, for runs undo.
 	VersionDecisionSQL = `INSERT INTO decision_versions (run_id, a_source, a_key, b_source, b_key, existed, same, decision_run)
-		SELECT CAST($6 AS BIGINT), q.a_source, q.a_key, q.b_source, q.b_key, CASE WHEN d.run_id IS NULL THEN 0 ELSE 1 END,
-			COALESCE(d.same, 0), COALESCE(d.run_id, 0)
-		FROM (SELECT CAST($1 AS TEXT) AS a_source, CAST($2 AS TEXT) AS a_key, CAST($3 AS TEXT) AS b_source, CAST($4 AS TEXT) AS b_key, CAST($5 AS BIGINT) AS same_now) q
+		SELECT CAST($6 AS BIGINT), q.a_source, q.a_key, q.b_source, q.b_key, d.run_id IS NOT NULL,
+			COALESCE(d.same, FALSE), COALESCE(d.run_id, 0)
+		FROM (SELECT CAST($1 AS TEXT) AS a_source, CAST($2 AS TEXT) AS a_key, CAST($3 AS TEXT) AS b_source, CAST($4 AS TEXT) AS b_key, CAST($5 AS BOOLEAN) AS same_now) q
 		LEFT JOIN decisions d ON d.a_source = q.a_source AND d.a_key = q.a_key AND d.b_source = q.b_source AND d.b_key = q.b_key
 		WHERE true ON CONFLICT DO NOTHING`
 	SelectDecisionsSQL = "SELECT a_source, a_key, b_source, b_key, same FROM decisions ORDER BY a_source, a_key, b_source, b_key"
@@ -265,11 +264,7 @@ func DecisionArgs(d crmkit.Decision, runID int64) []any {
 	if b.Source < a.Source || (b.Source == a.Source && b.Key < a.Key) {
 		a, b = b, a
 	}
-	same := 0
-	if d.Same {
-		same = 1
-	}
-	return []any{a.Source, a.Key, b.Source, b.Key, same, runID}
+	return []any{a.Source, a.Key, b.Source, b.Key, d.Same, runID}
 }
 
 // ReviewArgs are the values of InsertReviewSQL.
@@ -290,11 +285,9 @@ func ScanDecisions(rows Rows) ([]crmkit.Decision, error) {
 	var out []crmkit.Decision
 	for rows.Next() {
 		var d crmkit.Decision
-		var same int
-		if err := rows.Scan(&d.A.Source, &d.A.Key, &d.B.Source, &d.B.Key, &same); err != nil {
+		if err := rows.Scan(&d.A.Source, &d.A.Key, &d.B.Source, &d.B.Key, &d.Same); err != nil {
 			return nil, fmt.Errorf("read decisions: %w", err)
 		}
-		d.Same = same == 1
 		out = append(out, d)
 	}
 	return out, rows.Err()
@@ -355,7 +348,7 @@ func (t Tables) Dump(ctx context.Context) ([]string, error) {
 	for _, tb := range dumpTables {
 		var cols []string
 		for _, c := range strings.Split(tb.cols, ", ") {
-			cols = append(cols, "CAST("+c+" AS TEXT)")
+			cols = append(cols, "COALESCE(CAST("+c+" AS TEXT), '')")
 		}
 		rows, done, err := t.Query(ctx, "SELECT "+strings.Join(cols, " || '|' || ")+" FROM "+tb.name+" ORDER BY 1")
 		if err != nil {
@@ -410,3 +403,78 @@ func TraceSQL(start time.Time, q string) {
 }
 
 var traceSQL = os.Getenv("CRMKIT_TRACE_SQL")
+
+// The engines hand values back in their own types: PostgreSQL's columns
+// are typed (uuid, timestamptz, numeric, jsonb, boolean), SQLite's hold
+// text and integers. What crmkit writes is text either parses; what it
+// reads goes through these scanners, so that both give the same Go value.
+
+// StoreTime is a time as the store writes it: RFC 3339 in UTC, to the
+// microsecond, which is what timestamptz keeps (SQLite keeps the text).
+func StoreTime(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
+}
+
+// orNull is NULL for an empty value of a column that may hold none.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// textScan reads text that may be NULL (""): a uuid, a JSON document.
+type textScan struct{ s *string }
+
+func (d textScan) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*d.s = ""
+	case string:
+		*d.s = x
+	case []byte:
+		*d.s = string(x)
+	default:
+		return fmt.Errorf("read %T as text", v)
+	}
+	return nil
+}
+
+// moneyScan reads an amount as crmkit writes it, "1234.5": numeric(18,2)
+// gives "1234.50", SQLite the text as written.
+type moneyScan struct{ s *string }
+
+func (d moneyScan) Scan(v any) error {
+	if err := (textScan{d.s}).Scan(v); err != nil {
+		return err
+	}
+	if strings.Contains(*d.s, ".") {
+		*d.s = strings.TrimSuffix(strings.TrimRight(*d.s, "0"), ".")
+	}
+	return nil
+}
+
+// timeScan reads a time: a timestamptz, or SQLite's RFC 3339 text; NULL
+// is the zero time.
+type timeScan struct{ t *time.Time }
+
+func (d timeScan) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*d.t = time.Time{}
+		return nil
+	case time.Time:
+		*d.t = x.UTC()
+		return nil
+	}
+	var s string
+	if err := (textScan{&s}).Scan(v); err != nil {
+		return err
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("read time %q: %w", s, err)
+	}
+	*d.t = t.UTC()
+	return nil
+}

@@ -73,14 +73,14 @@ func Undo(ctx context.Context, c Conn, id int64, force bool) (Undone, error) {
 		return u, err
 	}
 	u.Runs = runs
-	for _, q := range []string{"DROP TABLE IF EXISTS undo_ids", "CREATE TEMP TABLE undo_ids (id TEXT)"} {
+	for _, q := range []string{"DROP TABLE IF EXISTS undo_ids", "CREATE TEMP TABLE undo_ids AS SELECT personal_id AS id FROM cards WHERE 1 = 0"} {
 		if err := c.Exec(ctx, q); err != nil {
 			return u, fmt.Errorf("undo: %w", err)
 		}
 	}
 	for _, run := range runs {
 		var restored, removed int
-		if err := queryOne(ctx, c, "SELECT COALESCE(sum(existed), 0), count(*) - COALESCE(sum(existed), 0) FROM record_versions WHERE run_id = $1",
+		if err := queryOne(ctx, c, "SELECT COALESCE(sum(CASE WHEN existed THEN 1 ELSE 0 END), 0), count(*) - COALESCE(sum(CASE WHEN existed THEN 1 ELSE 0 END), 0) FROM record_versions WHERE run_id = $1",
 			[]any{run}, &restored, &removed); err != nil {
 			return u, fmt.Errorf("undo run %d: %w", run, err)
 		}
@@ -129,9 +129,9 @@ func Undo(ctx context.Context, c Conn, id int64, force bool) (Undone, error) {
 // undoTargets checks that run id can be undone and returns the runs to
 // undo, latest first.
 func undoTargets(ctx context.Context, c Conn, id int64, force bool) ([]int64, error) {
-	rows, done, err := c.Query(ctx, `SELECT id, undone_by, EXISTS (SELECT 1 FROM runs u WHERE u.undone_by = r.id),
+	rows, done, err := c.Query(ctx, `SELECT id, COALESCE(undone_by, 0), EXISTS (SELECT 1 FROM runs u WHERE u.undone_by = r.id),
 		EXISTS (SELECT 1 FROM tombstones t WHERE t.run_id = r.id)
-		FROM runs r WHERE finished_at <> '' ORDER BY id`)
+		FROM runs r WHERE finished_at IS NOT NULL ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("undo: %w", err)
 	}
@@ -216,27 +216,27 @@ var undoRunSQL = []string{
 	`INSERT INTO undo_ids (id)
 		SELECT r.personal_id FROM records r JOIN record_versions v ON v.seq = r.seq WHERE v.run_id = $1
 		UNION SELECT r.component FROM records r JOIN record_versions v ON v.seq = r.seq WHERE v.run_id = $1
-		UNION SELECT personal_id FROM record_versions WHERE run_id = $1 AND existed = 1
-		UNION SELECT component FROM record_versions WHERE run_id = $1 AND existed = 1
+		UNION SELECT personal_id FROM record_versions WHERE run_id = $1 AND existed = TRUE
+		UNION SELECT component FROM record_versions WHERE run_id = $1 AND existed = TRUE
 		UNION SELECT alias_id FROM alias_versions WHERE run_id = $1
-		UNION SELECT personal_id FROM alias_versions WHERE run_id = $1 AND existed = 1
+		UNION SELECT personal_id FROM alias_versions WHERE run_id = $1 AND existed = TRUE
 		UNION SELECT a.personal_id FROM aliases a JOIN alias_versions v ON v.alias_id = a.alias_id WHERE v.run_id = $1
 		UNION SELECT r.component FROM records r JOIN decision_versions d ON d.a_source = r.source AND d.a_key = r.source_key WHERE d.run_id = $1
 		UNION SELECT r.component FROM records r JOIN decision_versions d ON d.b_source = r.source AND d.b_key = r.source_key WHERE d.run_id = $1`,
 
 	"DELETE FROM record_keys WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1)",
-	"DELETE FROM records WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1 AND existed = 0)",
+	"DELETE FROM records WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1 AND existed = FALSE)",
 	`UPDATE records SET source = v.source, source_key = v.source_key, personal_id = v.personal_id, first_id = v.first_id,
 		component = v.component, file = v.file, row_num = v.row_num, data = v.data, run_id = v.data_run, ord = v.ord, first_run = v.first_run
-		FROM record_versions v WHERE v.run_id = $1 AND v.existed = 1 AND v.seq = records.seq`,
+		FROM record_versions v WHERE v.run_id = $1 AND v.existed = TRUE AND v.seq = records.seq`,
 
 	"DELETE FROM aliases WHERE alias_id IN (SELECT alias_id FROM alias_versions WHERE run_id = $1)",
-	"INSERT INTO aliases (alias_id, personal_id, run_id) SELECT alias_id, personal_id, alias_run FROM alias_versions WHERE run_id = $1 AND existed = 1",
+	"INSERT INTO aliases (alias_id, personal_id, run_id) SELECT alias_id, personal_id, alias_run FROM alias_versions WHERE run_id = $1 AND existed = TRUE",
 
 	`DELETE FROM decisions WHERE EXISTS (SELECT 1 FROM decision_versions v WHERE v.run_id = $1 AND v.a_source = decisions.a_source
 		AND v.a_key = decisions.a_key AND v.b_source = decisions.b_source AND v.b_key = decisions.b_key)`,
 	`INSERT INTO decisions (a_source, a_key, b_source, b_key, same, run_id)
-		SELECT a_source, a_key, b_source, b_key, same, decision_run FROM decision_versions WHERE run_id = $1 AND existed = 1`,
+		SELECT a_source, a_key, b_source, b_key, same, decision_run FROM decision_versions WHERE run_id = $1 AND existed = TRUE`,
 
 	"DELETE FROM sightings WHERE run_id = $1",
 	"DELETE FROM match_model WHERE run_id = $1",

@@ -55,7 +55,7 @@ func TestReportingRole(t *testing.T) {
 			t.Errorf("as the reporting role, %s: %v", q, err)
 		}
 	}
-	for _, q := range []string{"INSERT INTO cards (personal_id, kind) VALUES ('x', 'person')", "UPDATE cards SET name = 'x'",
+	for _, q := range []string{"INSERT INTO cards (personal_id, kind) VALUES ('01900000-0000-7000-8000-0000000000ff', 'person')", "UPDATE cards SET name = 'x'",
 		"DELETE FROM records", "CREATE TABLE report_scratch (x TEXT)", "TRUNCATE runs CASCADE"} {
 		if _, err := conn.Exec(ctx, q); err == nil || !strings.Contains(err.Error(), "permission denied") {
 			t.Errorf("as the reporting role, %s: %v, want permission denied", q, err)

@@ -89,7 +89,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.lock(ctx, tx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := export.Migrate(ctx, conn{tx}, migrations, "migrations"); err != nil {
+	if err := export.Migrate(ctx, conn{tx: tx, simple: true}, migrations, "migrations"); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
@@ -97,11 +97,21 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // conn adapts a pgx transaction to export.Conn; pgx wants exactly the
 // arguments a statement uses.
-type conn struct{ tx pgx.Tx }
+type conn struct {
+	tx pgx.Tx
+	// simple runs statements on the simple protocol, which prepares none:
+	// migrations change column types (0012: text to timestamptz) under
+	// statements pgx would have prepared for the old ones.
+	simple bool
+}
 
 func (c conn) Exec(ctx context.Context, q string, args ...any) error {
 	t0 := time.Now()
-	_, err := c.tx.Exec(ctx, q, export.ArgsFor(q, args...)...)
+	args = export.ArgsFor(q, args...)
+	if c.simple {
+		args = append([]any{pgx.QueryExecModeSimpleProtocol}, args...)
+	}
+	_, err := c.tx.Exec(ctx, q, args...)
 	export.TraceSQL(t0, q)
 	return err
 }
@@ -145,7 +155,7 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	return &Tx{Index: export.Index{C: conn{tx}}, tx: tx}, nil
+	return &Tx{Index: export.Index{C: conn{tx: tx}}, tx: tx}, nil
 }
 
 // lock takes the store's run lock for the rest of the transaction.
