@@ -412,7 +412,7 @@ var traceSQL = os.Getenv("CRMKIT_TRACE_SQL")
 // StoreTime is a time as the store writes it: RFC 3339 in UTC, to the
 // microsecond, which is what timestamptz keeps (SQLite keeps the text).
 func StoreTime(t time.Time) string {
-	return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
+	return t.UTC().Round(time.Microsecond).Format(time.RFC3339Nano)
 }
 
 // orNull is NULL for an empty value of a column that may hold none.
@@ -455,7 +455,8 @@ func (d moneyScan) Scan(v any) error {
 }
 
 // timeScan reads a time: a timestamptz, or SQLite's RFC 3339 text; NULL
-// is the zero time.
+// is the zero time. Both are to the microsecond: SQLite's text written
+// before 0012 may have nanoseconds, which PostgreSQL's 0012 rounded.
 type timeScan struct{ t *time.Time }
 
 func (d timeScan) Scan(v any) error {
@@ -464,7 +465,7 @@ func (d timeScan) Scan(v any) error {
 		*d.t = time.Time{}
 		return nil
 	case time.Time:
-		*d.t = x.UTC()
+		*d.t = x.UTC().Round(time.Microsecond)
 		return nil
 	}
 	var s string
@@ -475,6 +476,6 @@ func (d timeScan) Scan(v any) error {
 	if err != nil {
 		return fmt.Errorf("read time %q: %w", s, err)
 	}
-	*d.t = t.UTC()
+	*d.t = t.UTC().Round(time.Microsecond)
 	return nil
 }

@@ -58,9 +58,60 @@ func TestMigrationFromV4(t *testing.T) { storetest.Migration(t, legacy) }
 // A store whose keys an older rule made has them written anew.
 func TestKeysReindexed(t *testing.T) { storetest.KeysReindexed(t, legacy) }
 
+// A store at schema 11 keeps every value through 0012's NULLs
+// (storetest.TypesMigration).
+func TestTypesMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "crmkit.db")
+	storetest.TypesMigration(t, func(t *testing.T, upTo int, statements []string) storetest.Opener {
+		return legacyAt(t, path, upTo, statements)
+	}, func(t *testing.T, q string) ([]string, [][]*string) {
+		t.Helper()
+		db, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out [][]*string
+		for rows.Next() {
+			cells := make([]sql.NullString, len(cols))
+			dest := make([]any, len(cols))
+			for i := range cells {
+				dest[i] = &cells[i]
+			}
+			if err := rows.Scan(dest...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			row := make([]*string, len(cols))
+			for i, c := range cells {
+				if c.Valid {
+					row[i] = &c.String
+				}
+			}
+			out = append(out, row)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return cols, out
+	})
+}
+
 // legacy is a store an earlier crmkit wrote (storetest.Legacy).
 func legacy(t *testing.T, upTo int, statements []string) storetest.Opener {
-	path := filepath.Join(t.TempDir(), "crmkit.db")
+	return legacyAt(t, filepath.Join(t.TempDir(), "crmkit.db"), upTo, statements)
+}
+
+// legacyAt makes the legacy store in the file at path.
+func legacyAt(t *testing.T, path string, upTo int, statements []string) storetest.Opener {
 	db, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
