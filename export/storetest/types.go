@@ -29,7 +29,7 @@ const (
 // legacyV11 is what crmkit wrote at schema version 11: four runs (an
 // import, a second import that the third undid, a forget), with times to
 // the nanosecond, JSON as Go wrote it, revenue as text, flags as 0/1,
-// "none" as ” or 0.
+// "none" as an empty string or 0.
 var legacyV11 = []string{
 	"INSERT INTO store_state (name, value) VALUES ('keys_version', '" + strconv.Itoa(dedupe.KeysVersion) + "')",
 	`INSERT INTO runs (started_at, finished_at, command, files, records, problems, duplicates, cards_created, cards_updated, cards_merged, links_created)
@@ -90,7 +90,7 @@ var (
 
 // canonical is a cell as the Go side holds it, whichever representation
 // the store keeps: a time in UTC to the microsecond, JSON decoded, an
-// amount without trailing zeros, a flag as 0/1, NULL as ”.
+// amount without trailing zeros, a flag as 0/1, NULL as empty.
 func canonical(t *testing.T, table, col string, cell *string) string {
 	if cell == nil {
 		return ""
