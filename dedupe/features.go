@@ -16,10 +16,12 @@ type features struct {
 	*crmkit.Record
 	name, nameLatin []rune // the name key, and in Latin letters
 	sorted, latin   string // the name key's words sorted, and in Latin letters
+	sortedLatin     []rune // the words sorted, in Latin letters
 	words           []string
 	address         []string // addressTokensOf
 	city            string   // cityKey
 	first, middle   string   // folded first name and patronymic
+	last            string   // folded surname
 	firstLower      string   // the first name as firstNamesDiffer compares it
 	firstFull       bool     // the first name written out, not an initial
 }
@@ -36,11 +38,13 @@ func prepare(r *crmkit.Record) *features {
 			f.nameLatin = []rune(f.latin)
 		}
 		f.words = nameWords(k)
+		f.sortedLatin = []rune(sortedTokens(f.latin))
 	}
 	f.address = addressTokensOf(r)
 	f.city = cityKey(r.Fields[crmkit.FieldCity])
 	f.first = foldWord(r.Fields[crmkit.FieldFirstName])
 	f.middle = foldWord(r.Fields[crmkit.FieldMiddleName])
+	f.last = foldWord(r.Fields[crmkit.FieldLastName])
 	low := strings.ToLower(r.Fields[crmkit.FieldFirstName])
 	f.firstFull = len([]rune(strings.TrimSuffix(low, "."))) > 1
 	f.firstLower = strings.ReplaceAll(low, "ё", "е")

@@ -55,8 +55,12 @@ func (c comparator) label() string {
 
 // comparators are the fields compared, in the order of a comparison vector.
 var comparators = []comparator{
-	{name: "person_name", levels: []string{"exact", "reordered or transliterated", "close", "initials compatible", "surname differs, first name and patronymic agree", "different"},
-		compare: comparePersonNames, tf: 0, m0: []float64{0.7, 0.05, 0.1, 0.08, 0.02, 0.05}},
+	// Levels added after "different" keep their place there, so that a
+	// stored model estimated without them weighs them 0 and its other
+	// levels keep their weights.
+	{name: "person_name", levels: []string{"exact", "reordered or transliterated", "close", "initials compatible", "surname differs, first name and patronymic agree", "different",
+		"a part left out", "surname differs, first name agrees", "first name differs, surname agrees"},
+		compare: comparePersonNames, tf: 0, m0: []float64{0.7, 0.05, 0.1, 0.08, 0.02, 0.03, 0.01, 0.01, 0.01}},
 	{name: "org_name", levels: []string{"exact", "transliterated or reordered", "close", "partly", "different"}, compare: compareOrgNames, tf: 0, m0: []float64{0.7, 0.1, 0.1, 0.05, 0.05}},
 	{name: "birth_date", levels: []string{"exact", "day and month swapped", "one digit off", "same year", "different"}, compare: compareDates, tf: -1, m0: []float64{0.9, 0.02, 0.03, 0.01, 0.04}},
 	{name: "address", levels: []string{"exact", "close", "partly", "different"}, compare: compareAddresses, tf: -1, m0: []float64{0.5, 0.2, 0.15, 0.15}},
@@ -94,16 +98,61 @@ func comparePersonNames(a, b *features) (int, string) {
 		return 0, ka
 	case a.sorted == b.sorted || a.latin == b.latin:
 		return 1, ""
-	case ratioRunesAtLeast(a.name, b.name, 0.85) || ratioRunesAtLeast(a.nameLatin, b.nameLatin, 0.85):
+	case ratioRunesAtLeast(a.name, b.name, 0.85) || ratioRunesAtLeast(a.nameLatin, b.nameLatin, 0.85),
+		// the given name and surname swapped, and a typo ("Gillisn Blake", "Blake Gillian")
+		ratioRunesAtLeast(a.sortedLatin, b.sortedLatin, 0.85):
 		return 2, ""
 	case a.InitialsKey != "" && a.InitialsKey == b.InitialsKey && !firstNamesDiffer(a, b):
 		return 3, ""
 	}
-	if a.first != "" && a.first == b.first && a.middle != "" && a.middle == b.middle &&
-		len([]rune(a.first)) > 1 && len([]rune(a.middle)) > 1 {
+	firstAgree := a.first != "" && a.first == b.first && len([]rune(a.first)) > 1
+	switch {
+	case firstAgree && a.middle != "" && a.middle == b.middle && len([]rune(a.middle)) > 1:
 		return 4, ""
+	case nameWithin(a.words, b.words) || nameWithin(b.words, a.words):
+		return 6, ""
+	case firstAgree && a.last != "" && b.last != "" && (a.middle == "" || b.middle == ""):
+		// Without patronymics to tell, a woman who married, or a surname
+		// mistaken for another; two patronymics that differ are two people.
+		return 7, ""
+	case a.last != "" && a.last == b.last && a.first != "" && b.first != "" && (a.middle == "" || b.middle == ""):
+		return 8, ""
 	}
 	return 5, ""
+}
+
+// nameWithin: every word of the shorter name is a word of the longer one,
+// perhaps with a typo, and the longer has more: a part left out ("Weller",
+// "Emmet Weller"; "Анна", "Смирнова Анна").
+func nameWithin(short, long []string) bool {
+	if len(short) == 0 || len(short) >= len(long) {
+		return false
+	}
+	used := make([]bool, len(long))
+	typos := 0
+	for _, x := range short {
+		at, typo := -1, false
+		for j, y := range long {
+			switch {
+			case used[j]:
+			case x == y:
+				at, typo = j, false
+			case at < 0 && utf8.RuneCountInString(x) >= 4 && ratioAtLeast(x, y, 0.75):
+				at, typo = j, true // not cut short: "Иван" is not "Иванович"
+			}
+			if at >= 0 && !typo {
+				break
+			}
+		}
+		if at < 0 {
+			return false
+		}
+		used[at] = true
+		if typo {
+			typos++
+		}
+	}
+	return typos <= 1
 }
 
 func isPersonLike(r *crmkit.Record) bool {

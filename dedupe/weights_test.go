@@ -35,7 +35,7 @@ func cleaned(kind crmkit.Kind, fields ...string) *crmkit.Record {
 // Every level of every comparator, reached by a pair people would bring.
 func TestComparisonLevels(t *testing.T) {
 	p, o, u := crmkit.KindPerson, crmkit.KindOrganization, crmkit.KindUnknown
-	name := crmkit.FieldName
+	name, last, first := crmkit.FieldName, crmkit.FieldLastName, crmkit.FieldFirstName
 	cases := []struct {
 		comp  string
 		a, b  *crmkit.Record
@@ -48,6 +48,16 @@ func TestComparisonLevels(t *testing.T) {
 		{"person_name", cleaned(p, name, "Смирнова Анна Сергеевна"), cleaned(p, name, "Кузнецова Анна Сергеевна"), 4},
 		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, name, "Сидоров Пётр Олегович"), 5},
 		{"person_name", cleaned(p, name, "Иванов Иван Петрович"), cleaned(p, crmkit.FieldCity, "Тверь"), Null},
+		// Surname and given name in each other's columns, with a typo.
+		{"person_name", cleaned(p, last, "Смирнова", first, "Анна"), cleaned(p, last, "Анна", first, "Смирнава"), 2},
+		{"person_name", cleaned(p, last, "Blake", first, "Gillian"), cleaned(p, last, "Gillisn", first, "Blake"), 2},
+		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Анна"), 6}, // a part left out
+		{"person_name", cleaned(p, last, "Weller", first, "Emmet"), cleaned(p, last, "Welller"), 6},
+		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Кузнецова Анна"), 7},
+		{"person_name", cleaned(p, name, "Смирнова Анна Сергеевна"), cleaned(p, name, "Кузнецова Анна Петровна"), 5}, // two patronymics: two women
+		{"person_name", cleaned(p, last, "Reid", first, "Brock"), cleaned(p, last, "Reid", first, "Rosie"), 8},
+		{"person_name", cleaned(p, name, "Смирнов Иван Петрович"), cleaned(p, name, "Смирнов Сергей Петрович"), 5}, // brothers
+		{"person_name", cleaned(p, name, "Сидоров Пётр Иванович"), cleaned(p, first, "Иван"), 5},                   // "Иван" is not "Иванович" cut short
 		{"org_name", cleaned(o, name, "ООО «Ромашка»"), cleaned(o, name, "Ромашка ООО"), 0},
 		{"org_name", cleaned(o, name, "ООО «Ромашка»"), cleaned(o, name, "Romashka LLC"), 1},
 		{"org_name", cleaned(o, name, "ООО «Ромашка-Трейд»"), cleaned(o, name, "ООО «Ромашко-Трейд»"), 2},
