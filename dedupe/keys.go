@@ -25,7 +25,7 @@ const (
 
 // KeysVersion names the rules of IndexKeys. Change it with them: a store
 // whose keys an older rule made has them all written anew when it is opened.
-const KeysVersion = 2
+const KeysVersion = 3
 
 // BlockKeys lists the keys a record is paired on: its exact match keys,
 // every phone and e-mail (office mailboxes and switchboards block too, and

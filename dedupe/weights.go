@@ -100,7 +100,8 @@ func comparePersonNames(a, b *features) (int, string) {
 		return 1, ""
 	case ratioRunesAtLeast(a.name, b.name, 0.85) || ratioRunesAtLeast(a.nameLatin, b.nameLatin, 0.85),
 		// the given name and surname swapped, and a typo ("Gillisn Blake", "Blake Gillian")
-		ratioRunesAtLeast(a.sortedLatin, b.sortedLatin, 0.85):
+		ratioRunesAtLeast(a.sortedLatin, b.sortedLatin, 0.85),
+		wordsOneTypo(a.words, b.words):
 		return 2, ""
 	case a.InitialsKey != "" && a.InitialsKey == b.InitialsKey && !firstNamesDiffer(a, b):
 		return 3, ""
@@ -119,6 +120,22 @@ func comparePersonNames(a, b *features) (int, string) {
 		return 8, ""
 	}
 	return 5, ""
+}
+
+// wordsOneTypo: two names of as many words, each word the same or one
+// letter off — typed wrong, left out, added or two swapped — in words of
+// four letters or more ("Emam Louac", "Emma Louca"), which a ratio over
+// the whole of a short name does not forgive.
+func wordsOneTypo(a, b []string) bool {
+	if len(a) != len(b) || len(a) < 2 {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] && (utf8.RuneCountInString(a[i]) < 4 || !ratioAtLeast(a[i], b[i], 1-1.0/float64(max(utf8.RuneCountInString(a[i]), utf8.RuneCountInString(b[i]))))) {
+			return false
+		}
+	}
+	return true
 }
 
 // nameWithin: every word of the shorter name is a word of the longer one,
@@ -272,6 +289,28 @@ func init() {
 	for long, short := range map[string]string{"north": "n", "south": "s", "east": "e", "west": "w"} {
 		addressWords[long] = short
 	}
+	for w, v := range addressWords {
+		if v == "" && utf8.RuneCountInString(w) >= 4 && !strings.Contains(w, "-") {
+			gluedWords = append(gluedWords, w)
+		}
+	}
+	sort.Strings(gluedWords) // one order, whatever the map's
+}
+
+// gluedWords are the words every address has that are long enough to be
+// told apart when written without the space before them ("Renestreet",
+// "Ленинаулица").
+var gluedWords []string
+
+// unglue cuts off a kind of street written without its space: "renestreet"
+// is "rene", as "rene street" is; the rest keeps three letters at least.
+func unglue(t string) string {
+	for _, w := range gluedWords {
+		if rest, ok := strings.CutSuffix(t, w); ok && utf8.RuneCountInString(rest) >= 3 && !isNumber(rest) {
+			return rest
+		}
+	}
+	return t
 }
 
 // addressTokens splits an address into lower-case words and numbers,
@@ -284,6 +323,8 @@ func addressTokens(s string) []string {
 		t = strings.Trim(t, "-")
 		if w, ok := addressWords[t]; ok {
 			t = w
+		} else {
+			t = unglue(t)
 		}
 		if t != "" {
 			out = append(out, t)

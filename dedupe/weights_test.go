@@ -51,6 +51,8 @@ func TestComparisonLevels(t *testing.T) {
 		// Surname and given name in each other's columns, with a typo.
 		{"person_name", cleaned(p, last, "Смирнова", first, "Анна"), cleaned(p, last, "Анна", first, "Смирнава"), 2},
 		{"person_name", cleaned(p, last, "Blake", first, "Gillian"), cleaned(p, last, "Gillisn", first, "Blake"), 2},
+		{"person_name", cleaned(p, name, "Петров Иван"), cleaned(p, name, "Петорв Иавн"), 2}, // a typo in both words of a short name
+		{"person_name", cleaned(p, last, "Louca", first, "Emma"), cleaned(p, last, "Louac", first, "Emam"), 2},
 		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Анна"), 6}, // a part left out
 		{"person_name", cleaned(p, last, "Weller", first, "Emmet"), cleaned(p, last, "Welller"), 6},
 		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Кузнецова Анна"), 7},
@@ -74,6 +76,8 @@ func TestComparisonLevels(t *testing.T) {
 		{"address", cleaned(p, crmkit.FieldAddress, "12 Miller Street Apartment 4"), cleaned(p, crmkit.FieldAddress, "12 Miler St"), 1}, // the flat left out, one typo
 		{"address", cleaned(p, crmkit.FieldAddress, "12 Miller Street Apartment 4"), cleaned(p, crmkit.FieldAddress, "12 Miler St Apartment 9"), 2},
 		{"address", cleaned(p, crmkit.FieldAddress, "ул. Ленина, д. 5"), cleaned(p, crmkit.FieldAddress, "пр. Мира, д. 17"), 3},
+		{"address", cleaned(p, crmkit.FieldAddress, "14 Rene Street"), cleaned(p, crmkit.FieldAddress, "14 Renestreet"), 0}, // the space left out
+		{"address", cleaned(p, crmkit.FieldAddress, "Ленина улица, д. 5"), cleaned(p, crmkit.FieldAddress, "Ленинаулица, д. 5"), 0},
 		{"org_name", cleaned(u, name, "The Art's Café & Grill"), cleaned(u, name, "Arts Cafe and Grill"), 0},
 		{"org_name", cleaned(u, name, "Hotel Bel-Air"), cleaned(u, name, "Bel-Air Hotel"), 1},
 		{"org_name", cleaned(u, name, "Little Acorn Learning Center"), cleaned(u, name, "Litle Acorn Learning Center"), 2},
