@@ -89,7 +89,7 @@ func compareAll(a, b *features) (Vector, []string) {
 }
 
 func comparePersonNames(a, b *features) (int, string) {
-	if !isPersonLike(a.Record) || !isPersonLike(b.Record) || a.NameKey == "" || b.NameKey == "" {
+	if !peopleNames(a.Record, b.Record) || a.NameKey == "" || b.NameKey == "" {
 		return Null, ""
 	}
 	ka, kb := a.NameKey, b.NameKey
@@ -170,6 +170,14 @@ func nameWithin(short, long []string) bool {
 		}
 	}
 	return typos <= 1
+}
+
+// peopleNames: both names are people's, or one is and the other's kind is
+// not known — a person's name whose first name is mistyped ("Нкиолай")
+// is not known for one, and is still compared with the person's.
+func peopleNames(a, b *crmkit.Record) bool {
+	return isPersonLike(a) && (isPersonLike(b) || b.Kind == crmkit.KindUnknown) ||
+		isPersonLike(b) && a.Kind == crmkit.KindUnknown
 }
 
 func isPersonLike(r *crmkit.Record) bool {

@@ -53,7 +53,8 @@ func TestComparisonLevels(t *testing.T) {
 		{"person_name", cleaned(p, last, "Blake", first, "Gillian"), cleaned(p, last, "Gillisn", first, "Blake"), 2},
 		{"person_name", cleaned(p, name, "Петров Иван"), cleaned(p, name, "Петорв Иавн"), 2}, // a typo in both words of a short name
 		{"person_name", cleaned(p, last, "Louca", first, "Emma"), cleaned(p, last, "Louac", first, "Emam"), 2},
-		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Анна"), 6}, // a part left out
+		{"person_name", cleaned(p, name, "Фёдоров Николай"), cleaned(u, name, "Фёдоорв Нкиолай"), 2}, // a first name too mistyped to tell a person
+		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Анна"), 6},              // a part left out
 		{"person_name", cleaned(p, last, "Weller", first, "Emmet"), cleaned(p, last, "Welller"), 6},
 		{"person_name", cleaned(p, name, "Смирнова Анна"), cleaned(p, name, "Кузнецова Анна"), 7},
 		{"person_name", cleaned(p, name, "Смирнова Анна Сергеевна"), cleaned(p, name, "Кузнецова Анна Петровна"), 5}, // two patronymics: two women

@@ -137,6 +137,20 @@ func writeLabelled(dir string, n int, seed uint64) error {
 				d[len(d)-1] = '0' + (d[len(d)-1]-'0'+1)%10
 				emit("crm", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), email, city, birth, ""})
 				emit("site", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), "", city, string(d), ""})
+			case 4: // without the patronymic and with typos: the given name first and a letter swapped in the surname, or two letters swapped in each word; the same phone
+				emit("crm", entity, []string{last + " " + first, "", fmtPhone(mobile), email, city, birth, ""})
+				typed := first + " " + swapLetters(rnd, last)
+				if rnd.IntN(2) == 0 {
+					typed = swapLetters(rnd, last+" "+first)
+				}
+				emit("site", entity, []string{typed, "", fmtPhone(mobile), "", city, "", ""})
+			case 5: // a lead from the site with only the first name, the phone and the e-mail
+				emit("site", entity, []string{first, "", fmtPhone(mobile), email, "", "", ""})
+			case 6: // a woman who married, written without her patronymic: the first name, birth date and phone agree
+				if strings.HasSuffix(middle, "на") {
+					emit("crm", entity, []string{last + " " + first, "", fmtPhone(mobile), "", city, birth, ""})
+					emit("site", entity, []string{female(lastNames[rnd.IntN(len(lastNames))]) + " " + first, "", fmtPhone(mobile), "", city, birth, ""})
+				}
 			case 3: // a father and son of one name at one home: two customers
 				if !strings.HasSuffix(middle, "на") {
 					emit("crm", entity, []string{last + " " + first + " " + middle, "", fmtPhone(mobile), email, city, birth, home})
@@ -194,6 +208,22 @@ func writeLabelled(dir string, n int, seed uint64) error {
 		}
 	}
 	return writeCSV(filepath.Join(dir, "truth.csv"), truth)
+}
+
+// swapLetters swaps two neighbouring letters of each word of four letters
+// or more ("Петров" → "Петорв"), as a hurried typist does.
+func swapLetters(rnd *rand.Rand, s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r := []rune(w)
+		if len(r) < 4 {
+			continue
+		}
+		j := 1 + rnd.IntN(len(r)-2)
+		r[j], r[j+1] = r[j+1], r[j]
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
 }
 
 var femaleFirst = []string{"Анна", "Мария", "Елена", "Ольга", "Наталья", "Ирина", "Татьяна", "Светлана"}
