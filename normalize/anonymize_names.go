@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/crmkit/crmkit"
@@ -365,41 +366,122 @@ func (a *Anonymizer) PersonName(s string) string {
 }
 
 // Name fakes the name of a record of a kind. A record whose kind crmkit
-// cannot tell (no legal form, INN or first name) is a person when every
-// word of its name is a person's ("Соколов", "Петрова"), else an
-// organisation ("Орбита Плюс"): its name stays unless All, as the same
-// name written with its legal form does.
+// cannot tell (no legal form, INN or known first name) is a person when a
+// word of its name is a person's, or would be with one typo put right
+// ("Сооклов Никлоай", "Егорво Сергйе": a mistyped first name is what
+// leaves a person unrecognised), and its name shows no business (a legal
+// form's word, a number, quotes, a word like "магазин" or "cafe"); else it
+// is an organisation ("Орбита Плюс", "Кафе Соколов"), whose name stays
+// unless All, as the same name written with its legal form does.
 func (a *Anonymizer) Name(kind crmkit.Kind, s string) string {
-	if kind == crmkit.KindOrganization || (kind == crmkit.KindUnknown && !a.personWords(s)) {
+	if kind == crmkit.KindOrganization || (kind == crmkit.KindUnknown && (looksLikeBusiness(s) || !a.personWords(s))) {
 		return a.OrgName(s)
 	}
 	return a.PersonName(s)
 }
 
-// personWords: every word of s is a first name, a patronymic, an initial
-// or a surname of a Russian family (-ов, -ин, -ский and their women's
-// forms).
+// personWords: a word of s is a first name or a patronymic, as written or
+// with one letter mistyped, left out, added or two swapped, or a surname of
+// a Russian family (-ов, -ин, -ский and their women's forms) as written or
+// with two letters swapped (any other typo makes a surname of too many
+// words: "Орбита" is one letter from "Орбина").
 func (a *Anonymizer) personWords(s string) bool {
-	n := 0
-	ok := true
+	person := false
 	mapWords(s, func(w string) string {
 		k := strings.ReplaceAll(strings.ToLower(w), "ё", "е")
-		_, first := a.firstName[k]
-		_, father := a.patronymOf[k]
-		_, patronymic := unknownPatronymic(k)
-		surname := false
-		for _, f := range surnameFamilies {
-			surname = surname || (strings.HasSuffix(k, f[0]) || strings.HasSuffix(k, f[1])) && utf8.RuneCountInString(k) > utf8.RuneCountInString(f[0])+1
-		}
-		if utf8.RuneCountInString(k) < 2 || keptNameWords[k] || first || father || patronymic || surname || isFirstName(k) {
-			n++
-		} else {
-			ok = false
-		}
+		person = person || a.personWord(k) || a.surnameWord(k) ||
+			utf8.RuneCountInString(k) >= 4 && (slices.ContainsFunc(oneEditAway(k), a.personWord) || slices.ContainsFunc(swapsOf(k), a.surnameWord))
 		return w
 	})
-	return ok && n > 0
+	return person
 }
+
+// personWord: k (folded) is a first name or a patronymic.
+func (a *Anonymizer) personWord(k string) bool {
+	_, first := a.firstName[k]
+	_, father := a.patronymOf[k]
+	_, patronymic := unknownPatronymic(k)
+	return first || father || patronymic || isFirstName(k)
+}
+
+// surnameWord: k (folded) is a surname of a Russian family.
+func (a *Anonymizer) surnameWord(k string) bool {
+	for _, f := range surnameFamilies {
+		if (strings.HasSuffix(k, f[0]) || strings.HasSuffix(k, f[1])) && utf8.RuneCountInString(k) > utf8.RuneCountInString(f[0])+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// swapsOf are the words w is with two neighbouring letters swapped.
+func swapsOf(w string) []string {
+	r := []rune(w)
+	var out []string
+	for i := 0; i+1 < len(r); i++ {
+		v := slices.Clone(r)
+		v[i], v[i+1] = v[i+1], v[i]
+		out = append(out, string(v))
+	}
+	return out
+}
+
+// oneEditAway are the words one typo from w: two neighbours swapped, a
+// letter left out, or one letter of w's own alphabet changed or added.
+func oneEditAway(w string) []string {
+	r := []rune(w)
+	alphabet := []rune("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+	if r[0] < 'а' || r[0] > 'я' {
+		alphabet = []rune("abcdefghijklmnopqrstuvwxyz")
+	}
+	var out []string
+	edit := func(v []rune) { out = append(out, string(v)) }
+	for i := range r {
+		if i+1 < len(r) {
+			v := slices.Clone(r)
+			v[i], v[i+1] = v[i+1], v[i]
+			edit(v)
+		}
+		edit(slices.Delete(slices.Clone(r), i, i+1))
+		for _, c := range alphabet {
+			if c != r[i] {
+				v := slices.Clone(r)
+				v[i] = c
+				edit(v)
+			}
+		}
+	}
+	for i := 0; i <= len(r); i++ {
+		for _, c := range alphabet {
+			edit(slices.Insert(slices.Clone(r), i, c))
+		}
+	}
+	return out
+}
+
+// looksLikeBusiness: a word of s is a legal form's or a business's, or s
+// holds a digit, quotes or an ampersand.
+func looksLikeBusiness(s string) bool {
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsDigit(r) || strings.ContainsRune(`«»"“”„&#@`, r) }) {
+		return true
+	}
+	business := false
+	mapWords(s, func(w string) string {
+		k := strings.ReplaceAll(strings.ToLower(w), "ё", "е")
+		business = business || legalFormWords[k] || businessWords[k]
+		return w
+	})
+	return business
+}
+
+// businessWords name a kind of business: a name holding one is a
+// company's, whether or not a legal form is written.
+var businessWords = set(strings.Fields(`магазин салон центр компания группа групп фирма студия кафе ресторан бар клиника
+аптека гостиница отель агентство бюро сервис маркет торг трейд строй холдинг завод фабрика комбинат склад банк фонд
+школа академия институт университет партнеры партнерс клуб мастерская ателье пекарня
+cafe restaurant deli grill bar pub diner bistro bakery shop store market center centre company group studio clinic
+pharmacy hotel motel inn agency bureau service services trade holding factory bank fund school academy institute
+university partners club workshop kitchen house pizza pizzeria sushi coffee tea`))
 
 // OrgName fakes an organisation's name with All (its legal form, quotes and
 // numbers stay); without All it is public and stays. An ИП is a person:

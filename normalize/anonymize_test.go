@@ -342,3 +342,32 @@ func FuzzAnonymizeCell(f *testing.F) {
 func regexpMatch(pattern, s string) bool {
 	return regexp.MustCompile(pattern).MatchString(s)
 }
+
+// A name whose kind crmkit cannot tell is a person's, and faked, when a
+// word of it is a person's as written or with one typo put right (a
+// mistyped first name leaves a person unrecognised; a kept name would be a
+// leak), unless it shows a business.
+func TestAnonymizeNameOfUnknownKind(t *testing.T) {
+	a := testAnonymizer(false)
+	for _, c := range []struct {
+		name  string
+		faked bool
+	}{
+		{"Соколов Николай", true},
+		{"Сооклов Никлоай", true},
+		{"Егорво Сергйе", true}, // Егоров, Сергей with two letters swapped each
+		{"Смиронва Мраия", true},
+		{"Александр", true},
+		{"Орбита Плюс", false},
+		{"Кафе Соколов", false},
+		{"Art's Deli", false},
+		{"Соколов-2", false},
+		{"Соколов и партнёры ООО", false},
+		{"«Сфера»", false},
+	} {
+		got := a.Name(crmkit.KindUnknown, c.name)
+		if faked := got != c.name; faked != c.faked {
+			t.Errorf("Name(unknown, %q) = %q: faked %v, want %v", c.name, got, faked, c.faked)
+		}
+	}
+}
