@@ -250,3 +250,23 @@ func TestRecordNameInRegion(t *testing.T) {
 		t.Errorf("no region: %v", f)
 	}
 }
+
+// A control character that is not a space (NUL from a broken export, an
+// escape from a terminal) reaches no field: PostgreSQL's text and JSON
+// cannot hold a NUL, and none of them shows anything.
+func TestControlCharactersDropped(t *testing.T) {
+	rec, _ := Record(crmkit.Record{Source: "t", Key: "1", Kind: crmkit.KindPerson, Fields: map[string]string{
+		crmkit.FieldName:    "Ива\x00нов Иван\x1b Иванович",
+		crmkit.FieldComment: "звонить\x00 после\x01 обеда\tв пятницу",
+		crmkit.FieldCity:    "\x7fТверь",
+	}}, Options{Phone: PhoneOptions{Region: "RU"}})
+	for f, want := range map[string]string{
+		crmkit.FieldName:    "Иванов Иван Иванович",
+		crmkit.FieldComment: "звонить после обеда в пятницу",
+		crmkit.FieldCity:    "Тверь",
+	} {
+		if got := rec.Fields[f]; got != want {
+			t.Errorf("%s: %q, want %q", f, got, want)
+		}
+	}
+}

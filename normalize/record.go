@@ -119,7 +119,13 @@ func stripFormat(s string) string {
 	}, s)
 }
 
-func isFormat(r rune) bool { return unicode.Is(unicode.Cf, r) }
+// isFormat: a character that shows nothing — a format character (a soft
+// hyphen, a zero-width space, a direction mark) or a control character
+// that is not a space (NUL, which PostgreSQL's text and JSON cannot hold,
+// or a stray escape from a terminal paste).
+func isFormat(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || unicode.IsControl(r) && !unicode.IsSpace(r)
+}
 
 // singleValued are the fields cleaned one value at a time.
 var singleValued = []struct {
