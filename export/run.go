@@ -231,16 +231,42 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		return n, fmt.Errorf("count cards: %w", err)
 	}
 	n.ranking = ranked > 0
+	// A run that brings at least as many records as the store holds (a
+	// first import) writes its keys faster without the index by record,
+	// built again after them in one sorted pass: kept, every key would be
+	// an insert at a random place in it. An engine says it can (SQLite: in
+	// PostgreSQL the deferred foreign keys' pending checks forbid it).
+	var stored int
+	if err := queryOne(ctx, c, "SELECT count(*) FROM records", nil, &stored); err != nil {
+		return n, fmt.Errorf("count records: %w", err)
+	}
+	_, dropsIndexes := c.(interface{ BulkIndexes() })
+	bulk := dropsIndexes && n.links >= BulkRecords && n.links >= stored
 	for _, q := range writePlanSQL() {
 		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
 			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
 		}
+		keys := strings.HasPrefix(q, "INSERT INTO record_keys")
+		if keys && bulk {
+			if err := c.Exec(ctx, "DROP INDEX record_keys_seq"); err != nil {
+				return n, fmt.Errorf("write run: %w", err)
+			}
+		}
 		if err := c.Exec(ctx, q, runID); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
+		}
+		if keys && bulk {
+			if err := c.Exec(ctx, "CREATE INDEX record_keys_seq ON record_keys (seq)"); err != nil {
+				return n, fmt.Errorf("write run: %w", err)
+			}
 		}
 	}
 	return n, nil
 }
+
+// BulkRecords is how many new records a run needs at least to write its
+// keys without the index by record (see writePlan).
+const BulkRecords = 10000
 
 const (
 	relinkOrgsSQL   = "UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id"

@@ -159,6 +159,10 @@ func (c conn) Exec(ctx context.Context, q string, args ...any) error {
 	return err
 }
 
+// BulkIndexes tells export.ApplyRun that a big run may drop an index and
+// build it again after its rows.
+func (c conn) BulkIndexes() {}
+
 // Load inserts rows with prepared statements of many rows each: a
 // statement costs more than the rows it carries.
 func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {

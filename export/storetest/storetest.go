@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("UndoRestoresExactly", func(t *testing.T) { testUndo(t, open) })
 	t.Run("UndoWithModel", func(t *testing.T) { testUndoWithModel(t, open) })
 	t.Run("ABC", func(t *testing.T) { testABC(t, open(t)) })
+	t.Run("BulkImport", func(t *testing.T) { testBulkImport(t, open) })
 }
 
 // clean cleanses one raw record as a run would.
@@ -384,4 +385,54 @@ func Clean(source, key string, row int, fields ...string) crmkit.Record {
 func Import(t *testing.T, s export.Store, recs ...crmkit.Record) {
 	t.Helper()
 	importRecords(t, s, recs, nil)
+}
+
+// testBulkImport: a first import big enough to write its keys without the
+// index by record (export.BulkRecords) leaves the keys a run of a few
+// thousand records at a time leaves, and a later run changes them by record.
+func testBulkImport(t *testing.T, open func(t *testing.T) Opener) {
+	c := newCorpus(13, 5200)
+	if len(c.records) < export.BulkRecords {
+		t.Fatalf("%d records, fewer than a bulk import (%d)", len(c.records), export.BulkRecords)
+	}
+	keys := func(s export.Store) []string {
+		var out []string
+		for _, l := range strings.Split(dump(t, s), "\n") {
+			if strings.HasPrefix(l, "record_keys: ") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	bulk := open(t)(t, time.Second)
+	importRecords(t, bulk, c.records, nil)
+	parts := open(t)(t, time.Second)
+	for i := 0; i < len(c.records); i += 3000 {
+		importRecords(t, parts, c.records[i:min(i+3000, len(c.records))], nil)
+	}
+	a, b := keys(bulk), keys(parts)
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("record_keys after one bulk run (%d) and after runs of 3,000 (%d) differ:\n%s", len(a), len(b), diffLines(strings.Join(b, "\n"), strings.Join(a, "\n")))
+	}
+	if p, q := partition(t, bulk), partition(t, parts); strings.Join(p, "\n") != strings.Join(q, "\n") {
+		t.Errorf("customers after one bulk run and after runs of 3,000 differ")
+	}
+	// A later run drops the old phone's key and adds the new one.
+	first := c.records[0]
+	fields := []string{"phone=+7 495 000-00-01"}
+	for k, v := range first.Fields {
+		if k != crmkit.FieldPhone {
+			fields = append(fields, k+"="+v)
+		}
+	}
+	importRecords(t, bulk, []crmkit.Record{clean(first.Source, first.Key, first.Row, fields...)}, nil)
+	after := strings.Join(keys(bulk), "\n")
+	if !strings.Contains(after, "record_keys: phone:+74950000001|1\n") {
+		t.Errorf("the new phone's key is not the first record's")
+	}
+	for _, p := range c.records[0].Phones {
+		if strings.Contains(after, "record_keys: phone:"+p.E164+"|1\n") {
+			t.Errorf("the old phone's key %s is still the first record's", p.E164)
+		}
+	}
 }
