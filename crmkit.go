@@ -37,9 +37,12 @@ const (
 	FieldContactPerson = "contact_person"
 	FieldOrg           = "org"
 	FieldRevenue       = "revenue"
-	FieldSourceID      = "source_id"
-	FieldComment       = "comment"
-	FieldKind          = "kind"
+	// FieldRevenueDate is the day a row's revenue was made (a sale, an
+	// invoice): crmkit abc --from/--to ranks by the revenue of a period.
+	FieldRevenueDate = "revenue_date"
+	FieldSourceID    = "source_id"
+	FieldComment     = "comment"
+	FieldKind        = "kind"
 )
 
 // Fields lists every canonical field in the order reports show them.
@@ -47,7 +50,7 @@ var Fields = []string{
 	FieldName, FieldLastName, FieldFirstName, FieldMiddleName, FieldOrgName,
 	FieldLegalForm, FieldINN, FieldKPP, FieldOGRN, FieldPhone, FieldEmail,
 	FieldAddress, FieldCity, FieldBirthDate, FieldContactPerson, FieldOrg,
-	FieldRevenue, FieldSourceID, FieldComment, FieldKind,
+	FieldRevenue, FieldRevenueDate, FieldSourceID, FieldComment, FieldKind,
 }
 
 // IsField reports whether name is a canonical field name.

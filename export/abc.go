@@ -75,6 +75,8 @@ type ABCClass struct {
 // ABCResult is the whole analysis.
 type ABCResult struct {
 	Thresholds ABCThresholds `json:"thresholds"`
+	From       string        `json:"from,omitempty"` // the period ranked (ABCPeriod), YYYY-MM-DD
+	To         string        `json:"to,omitempty"`
 	Total      float64       `json:"total_revenue"`
 	Customers  int           `json:"customers"`
 	Classes    []ABCClass    `json:"classes"`
@@ -167,7 +169,20 @@ func summariseABC(rows []ABCRow, total float64, t ABCThresholds) ABCResult {
 
 // abcRankSQL ranks the cards as abcClass does: $1 is A, $2 is A+B (percent).
 // Window functions: SQLite 3.25+, PostgreSQL and its distributed kin.
-const abcRankSQL = `SELECT personal_id, kind, name, rev,
+var abcRankSQL = abcRankOf(`SELECT personal_id, kind, name,
+				COALESCE(CAST(revenue AS DOUBLE PRECISION), 0) AS rev
+				FROM cards WHERE kind <> 'contact_person'`)
+
+// abcPeriodSQL ranks the cards by the revenue of the rows dated $3 to $4.
+var abcPeriodSQL = abcRankOf(`SELECT c.personal_id, c.kind, c.name, COALESCE(p.rev, 0) AS rev
+				FROM cards c LEFT JOIN (SELECT r.personal_id, sum(CAST(s.revenue AS DOUBLE PRECISION)) AS rev
+					FROM sightings s JOIN records r ON r.source = s.source AND r.source_key = s.source_key
+					WHERE s.revenue_date >= $3 AND s.revenue_date <= $4 AND s.revenue IS NOT NULL
+					GROUP BY r.personal_id) p ON p.personal_id = c.personal_id
+				WHERE c.kind <> 'contact_person'`)
+
+func abcRankOf(cards string) string {
+	return `SELECT personal_id, kind, name, rev,
 	CASE WHEN total <= 0 THEN '' WHEN rev <= 0 THEN 'C'
 		WHEN prior * 100 < total * CAST($1 AS DOUBLE PRECISION) THEN 'A'
 		WHEN prior * 100 < total * CAST($2 AS DOUBLE PRECISION) THEN 'B' ELSE 'C' END AS cls
@@ -175,9 +190,8 @@ const abcRankSQL = `SELECT personal_id, kind, name, rev,
 		COALESCE(sum(pos) OVER (ORDER BY rev DESC, personal_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prior,
 		COALESCE(sum(pos) OVER (), 0) AS total
 		FROM (SELECT personal_id, kind, name, rev, CASE WHEN rev > 0 THEN rev ELSE 0 END AS pos
-			FROM (SELECT personal_id, kind, name,
-				COALESCE(CAST(revenue AS DOUBLE PRECISION), 0) AS rev
-				FROM cards WHERE kind <> 'contact_person') c) p) r`
+			FROM (` + cards + `) c) p) r`
+}
 
 // ClassifyABC stores every card's class, once at the end of a run that
 // changed cards: one set-wise statement over the whole distribution,
@@ -248,10 +262,25 @@ func abcStateKey(t ABCThresholds) string { return fmt.Sprintf("%g/%g/%g", t.A, t
 // ABC ranks the store's customers with thresholds t (crmkit abc, the
 // report): computed now, from the cards' revenue, in the store's SQL.
 func (t Tables) ABC(ctx context.Context, th ABCThresholds) (ABCResult, error) {
+	return t.rankABC(ctx, th, abcRankSQL+" ORDER BY rev DESC, personal_id", th.OrDefault().A, th.OrDefault().A+th.OrDefault().B)
+}
+
+// ABCPeriod ranks the store's customers by the revenue of the rows dated
+// from..to (YYYY-MM-DD, both days in): each row of each file as its latest
+// run read it, summed over the customer's records. Rows without a date
+// are left out.
+func (t Tables) ABCPeriod(ctx context.Context, th ABCThresholds, from, to string) (ABCResult, error) {
+	th = th.OrDefault()
+	res, err := t.rankABC(ctx, th, abcPeriodSQL+" ORDER BY rev DESC, personal_id", th.A, th.A+th.B, from, to)
+	res.From, res.To = from, to
+	return res, err
+}
+
+func (t Tables) rankABC(ctx context.Context, th ABCThresholds, query string, args ...any) (ABCResult, error) {
 	th = th.OrDefault()
 	var rows []ABCRow
 	total := 0.0
-	seq := Seq(t.seqQuery(ctx, abcRankSQL+" ORDER BY rev DESC, personal_id", th.A, th.A+th.B),
+	seq := Seq(t.seqQuery(ctx, query, args...),
 		func(rs Rows, yield func(ABCRow, error) bool) {
 			scanEach(rs, "abc", yield, func(r *ABCRow) []any {
 				return []any{&r.PersonalID, &r.Kind, &r.Name, &r.Revenue, &r.Class}

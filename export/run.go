@@ -392,14 +392,21 @@ func writeSightings(ctx context.Context, c Conn, runID int64, rows []crmkit.Reco
 			files = append(files, r.File)
 		}
 		seen[s] = true
-		load = append(load, []any{r.File, r.Row, r.Source, r.Key, runID})
+		var revenue, day any // NULL for none
+		if v := r.Fields[crmkit.FieldRevenue]; v != "" {
+			revenue = v
+		}
+		if v := r.Fields[crmkit.FieldRevenueDate]; v != "" {
+			day = v
+		}
+		load = append(load, []any{r.File, r.Row, r.Source, r.Key, runID, revenue, day})
 	}
 	for _, f := range files {
 		if err := c.Exec(ctx, "DELETE FROM sightings WHERE file = $1", f); err != nil {
 			return fmt.Errorf("store rows of %s: %w", f, err)
 		}
 	}
-	if err := c.Load(ctx, "sightings", []string{"file", "row_num", "source", "source_key", "run_id"},
+	if err := c.Load(ctx, "sightings", []string{"file", "row_num", "source", "source_key", "run_id", "revenue", "revenue_date"},
 		loadRows(load, func(r []any) []any { return r })); err != nil {
 		return fmt.Errorf("store rows: %w", err)
 	}

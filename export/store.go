@@ -34,6 +34,8 @@ type Store interface {
 	Model(ctx context.Context) (*dedupe.Params, error)
 	// ABC ranks the customers by revenue with thresholds th, now.
 	ABC(ctx context.Context, th ABCThresholds) (ABCResult, error)
+	// ABCPeriod ranks them by the revenue of the rows dated from..to.
+	ABCPeriod(ctx context.Context, th ABCThresholds, from, to string) (ABCResult, error)
 	// Merges streams each customer of two or more records with them.
 	Merges(ctx context.Context) iter.Seq2[Merge, error]
 	// Customers reads the customers view: a row per card, as BI tools see it.

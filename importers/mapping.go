@@ -39,8 +39,11 @@ func init() {
 		crmkit.FieldBirthDate:     {"дата рождения", "birth date", "birthday", "date of birth"},
 		crmkit.FieldContactPerson: {"контактное лицо", "контакт", "представитель", "contact", "contact person"},
 		crmkit.FieldRevenue:       {"выручка", "оборот", "сумма продаж", "сумма покупок", "revenue", "sales"},
-		crmkit.FieldSourceID:      {"код", "код контрагента", "ид", "идентификатор", "guid", "id", "code", "customer id"},
-		crmkit.FieldComment:       {"комментарий", "примечание", "comment", "comments", "note", "notes"},
+		// A bare "Дата" may be any date: it is mapped by hand (--map).
+		crmkit.FieldRevenueDate: {"дата продажи", "дата заказа", "дата документа", "дата счета", "дата оплаты",
+			"дата отгрузки", "дата выручки", "order date", "sale date", "invoice date", "revenue date"},
+		crmkit.FieldSourceID: {"код", "код контрагента", "ид", "идентификатор", "guid", "id", "code", "customer id"},
+		crmkit.FieldComment:  {"комментарий", "примечание", "comment", "comments", "note", "notes"},
 		crmkit.FieldKind: {"вид контрагента", "юр физ лицо", "юридическое физическое лицо", "тип контрагента",
 			"вид лица", "customer type"},
 	} {

@@ -137,6 +137,16 @@ var singleValued = []struct {
 	{crmkit.FieldOGRN, OGRN},
 	{crmkit.FieldBirthDate, Date},
 	{crmkit.FieldRevenue, Money},
+	{crmkit.FieldRevenueDate, revenueDate},
+}
+
+// revenueDate is Date for the day of a row's revenue.
+func revenueDate(raw string) (string, []crmkit.Problem) {
+	v, problems := Date(raw)
+	for i := range problems {
+		problems[i].Field = crmkit.FieldRevenueDate
+	}
+	return v, problems
 }
 
 // cleanNames writes an organisation's name with its legal form apart and a

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
@@ -12,9 +14,10 @@ import (
 )
 
 type abcOptions struct {
-	g     *globalOptions
-	store storeOptions
-	top   int
+	g        *globalOptions
+	store    storeOptions
+	top      int
+	from, to string
 }
 
 func newABCCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
@@ -31,20 +34,50 @@ without revenue are C; contact persons are not ranked. It prints the count
 and revenue share of each class, then the customers (--top N of them; 0 for
 all). The store is read, never locked or changed: the class stored on each
 card (export cards, column abc_class) is set by every run that changes cards.
-People's names are masked unless --show-pii; organisations' show.` + "\n" + exitCodesHelp,
+People's names are masked unless --show-pii; organisations' show.
+
+--from and --to (YYYY-MM-DD, both days in; either alone is open on the
+other side) rank by the revenue of a period instead: each row of each file
+whose revenue_date ("Дата продажи", "Дата документа", "Order date", or a
+column mapped to revenue_date) falls in it, as its file's latest run read
+it, summed over the customer's records. Classes of a period are printed,
+never stored.` + "\n" + exitCodesHelp,
 		Example: `  crmkit abc --store crm.db
-  crmkit abc --store postgres://crm@db/crm --format json --top 0 | jq '.classes'`,
+  crmkit abc --store postgres://crm@db/crm --format json --top 0 | jq '.classes'
+  crmkit abc --store crm.db --from 2026-01-01 --to 2026-06-30`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.top < 0 {
 				return usagef("--top %d: a number from 0", opts.top)
+			}
+			if err := opts.checkPeriod(); err != nil {
+				return err
 			}
 			return runABC(cmd.Context(), ios, opts)
 		},
 	}
 	addStoreFlags(cmd, &opts.store)
 	cmd.Flags().IntVar(&opts.top, "top", 20, "customers to list, largest first (0: all)")
+	cmd.Flags().StringVar(&opts.from, "from", "", "rank by the revenue of rows dated from this day on (YYYY-MM-DD)")
+	cmd.Flags().StringVar(&opts.to, "to", "", "rank by the revenue of rows dated up to this day (YYYY-MM-DD)")
 	return cmd
+}
+
+// checkPeriod validates --from and --to; either alone reaches as far as
+// the rows do.
+func (o *abcOptions) checkPeriod() error {
+	for _, d := range []struct{ flag, v string }{{"--from", o.from}, {"--to", o.to}} {
+		if d.v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
+			return usagef("%s %q: a day written YYYY-MM-DD", d.flag, d.v)
+		}
+	}
+	if o.from != "" && o.to != "" && o.from > o.to {
+		return usagef("--from %s is after --to %s", o.from, o.to)
+	}
+	return nil
 }
 
 func runABC(ctx context.Context, ios *IOStreams, opts *abcOptions) error {
@@ -53,7 +86,14 @@ func runABC(ctx context.Context, ios *IOStreams, opts *abcOptions) error {
 		return err
 	}
 	defer store.Close()
-	res, err := store.ABC(ctx, cfg.ABC)
+	var res export.ABCResult
+	if opts.from != "" || opts.to != "" {
+		from, to := cmp.Or(opts.from, "0001-01-01"), cmp.Or(opts.to, "9999-12-31")
+		res, err = store.ABCPeriod(ctx, cfg.ABC, from, to)
+		res.From, res.To = opts.from, opts.to // as asked: an open side stays open
+	} else {
+		res, err = store.ABC(ctx, cfg.ABC)
+	}
 	if err != nil {
 		return err
 	}
@@ -98,6 +138,16 @@ func newABCDocument(res export.ABCResult) abcDocument {
 
 func printABC(w io.Writer, res export.ABCResult) error {
 	t := res.Thresholds
+	if res.From != "" || res.To != "" {
+		period := "revenue of the rows dated"
+		if res.From != "" {
+			period += " from " + res.From
+		}
+		if res.To != "" {
+			period += " to " + res.To
+		}
+		fmt.Fprintln(w, period)
+	}
 	fmt.Fprintf(w, "customers ranked: %d, revenue %s (classes A %g%%, B %g%%, C %g%%)\n", res.Customers, money(res.Total), t.A, t.B, t.C)
 	if res.Total <= 0 {
 		_, err := fmt.Fprintln(w, "no card has revenue: nobody is classed")

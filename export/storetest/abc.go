@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/export"
@@ -119,3 +120,75 @@ func res80(t *testing.T, s export.Store) [3]float64 {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// testABCPeriod: a period is ranked by the revenue of its rows — every row
+// of a ledger, though rows of one customer are one record — summed over
+// the customer's records, rows of other days and rows without a day left
+// out; a file read again replaces its rows.
+func testABCPeriod(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t, 0)
+	row := func(key string, n, row int, name, revenue, day string) crmkit.Record {
+		r := clean("ledger", key, row, "name=ООО «"+name+"»", "inn="+orgINN(n), "revenue="+revenue, "revenue_date="+day)
+		r.File = "sales.csv"
+		return r
+	}
+	apply := func(rows []crmkit.Record) {
+		t.Helper()
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		plan, err := resolve(ctx, tx, rows, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit import sales.csv"}, Plan: plan, Rows: rows}); err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply([]crmkit.Record{
+		row("a", 1, 2, "Альфа", "1000", "2026-01-15"),
+		row("a", 1, 3, "Альфа", "2000", "2026-02-20"),
+		row("b", 2, 4, "Бета", "500", "2026-03-10"),
+		row("a", 1, 5, "Альфа", "4000", "2026-07-05"),
+		row("c", 3, 6, "Гамма", "300", "2026-08-01"),
+		row("d", 4, 7, "Дельта", "900", ""), // no day: in no period
+	})
+	rank := func(from, to string) map[string]float64 {
+		t.Helper()
+		res, err := s.ABCPeriod(ctx, export.ABCThresholds{}, from, to)
+		if err != nil {
+			t.Fatalf("ABCPeriod: %v", err)
+		}
+		out := map[string]float64{}
+		for _, r := range res.Rows {
+			out[strings.Trim(strings.TrimPrefix(r.Name, "ООО "), "«»")] = r.Revenue
+		}
+		return out
+	}
+	for _, c := range []struct {
+		from, to string
+		want     map[string]float64
+	}{
+		{"2026-01-01", "2026-06-30", map[string]float64{"Альфа": 3000, "Бета": 500, "Гамма": 0, "Дельта": 0}},
+		{"2026-02-20", "2026-07-05", map[string]float64{"Альфа": 6000, "Бета": 500, "Гамма": 0, "Дельта": 0}},
+		{"0001-01-01", "9999-12-31", map[string]float64{"Альфа": 7000, "Бета": 500, "Гамма": 300, "Дельта": 0}},
+	} {
+		if got := rank(c.from, c.to); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s..%s: %v, want %v", c.from, c.to, got, c.want)
+		}
+	}
+	// The file read again, with one sale fewer: its rows are replaced.
+	apply([]crmkit.Record{
+		row("a", 1, 2, "Альфа", "1000", "2026-01-15"),
+		row("b", 2, 3, "Бета", "500", "2026-03-10"),
+	})
+	if got, want := rank("2026-01-01", "2026-12-31"), map[string]float64{"Альфа": 1000, "Бета": 500, "Гамма": 0, "Дельта": 0}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("after the file was read again: %v, want %v", got, want)
+	}
+}

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("UndoRestoresExactly", func(t *testing.T) { testUndo(t, open) })
 	t.Run("UndoWithModel", func(t *testing.T) { testUndoWithModel(t, open) })
 	t.Run("ABC", func(t *testing.T) { testABC(t, open(t)) })
+	t.Run("ABCPeriod", func(t *testing.T) { testABCPeriod(t, open(t)) })
 	t.Run("BulkImport", func(t *testing.T) { testBulkImport(t, open) })
 }
 
