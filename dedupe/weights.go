@@ -533,6 +533,25 @@ type Params struct {
 	// records (term frequency): an exact match on a rare value weighs more
 	// than on a common one.
 	TF map[string]map[string]float64 `json:"tf,omitempty" yaml:"tf,omitempty"`
+	// Sources are the sources of the records it was estimated from: a
+	// source it has not seen brings variety it could not learn (another
+	// system's typos), and a run that brings one estimates it anew. Nil
+	// for a model of an earlier crmkit (not estimated anew).
+	Sources []string `json:"sources,omitempty" yaml:"sources,omitempty"`
+}
+
+// Unseen lists the sources of recs the model was not estimated from.
+func (p *Params) Unseen(recs []crmkit.Record) []string {
+	if p == nil || p.Sources == nil {
+		return nil
+	}
+	var out []string
+	for i := range recs {
+		if s := recs[i].Source; !slices.Contains(p.Sources, s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // floor keeps probabilities off zero, so that weights stay finite.
@@ -1024,7 +1043,13 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 		}
 		lambda = next
 	}
-	return &Params{Lambda: lambda, M: m, U: u, URandom: u, TF: tf}
+	var sources []string
+	for i := range recs {
+		if len(sources) == 0 || sources[len(sources)-1] != recs[i].Source { // recs are sorted by source
+			sources = append(sources, recs[i].Source)
+		}
+	}
+	return &Params{Lambda: lambda, M: m, U: u, URandom: u, TF: tf, Sources: sources}
 }
 
 // Key families and the comparators each forces to agree.

@@ -108,7 +108,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		Run: crmkit.Run{StartedAt: started, Command: "crmkit import " + strings.Join(opts.files, " "), Files: fl.Files,
 			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Duplicates},
 		Plan: d.Plan, Problems: fl.Problems, Review: d.Review, Decisions: fromFile, Rows: fl.Records,
-		Model: d.Model, ModelRecords: len(fl.Records), ABC: cfg.ABC,
+		Model: d.Model, ModelRecords: d.ModelRecords, ABC: cfg.ABC,
 	})
 	if err != nil {
 		return err
@@ -126,6 +126,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = d.Customers, run.CardsCreated, run.CardsUpdated, run.CardsMerged
 	sum.Duplicates, sum.LinksCreated, sum.Review, sum.Split = d.Duplicates, run.LinksCreated, len(d.Review), d.Split
 	sum.Demoted = maskedDemoted(d.Demoted)
+	sum.Retrained = d.Retrained
 	if opts.report != "" && committed {
 		rep, err := export.StoreReport(ctx, store, run.ID, cfg.ABC)
 		if err != nil {

@@ -316,8 +316,10 @@ func fileSHA256(path string) (string, error) {
 // decision is what dedupe made of a flow.
 type decision struct {
 	*dedupe.Plan
-	Review []export.ReviewRow
-	Model  *dedupe.Params // a model the run estimated, for the store to keep; nil when it used the store's
+	Review       []export.ReviewRow
+	Model        *dedupe.Params // a model the run estimated, for the store to keep; nil when it used the store's
+	ModelRecords int            // how many records it was estimated from
+	Retrained    []string       // the sources new to the store's model, for which the run estimated it anew
 }
 
 // decide matches the run's records against the store's (none into files
@@ -342,8 +344,23 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 	if err != nil {
 		return nil, err
 	}
-	cfg.Dedupe.Model = model
 	var seeds []crmkit.SourceKey
+	modelRecords := len(recs)
+	unseen := model.Unseen(recs)
+	if !trained && len(unseen) > 0 {
+		// A source the store's model never saw: the model is estimated
+		// anew from every stored record and the run's, and every customer
+		// recomputed with it — as crmkit train would after this run — so
+		// that a base imported a source at a time ends as one run over
+		// all of it would.
+		all, err := retrainRecords(ctx, idx, recs)
+		if err != nil {
+			return nil, err
+		}
+		model, trained, modelRecords = dedupe.Train(all.records, cfg.Dedupe), true, len(all.records)
+		seeds = all.stored
+	}
+	cfg.Dedupe.Model = model
 	for _, d := range fresh {
 		seeds = append(seeds, d.A, d.B)
 	}
@@ -354,13 +371,51 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 	}
 	d := &decision{Plan: plan}
 	if trained {
-		d.Model = model
+		d.Model, d.ModelRecords = model, modelRecords
+		if len(seeds) > 0 && len(unseen) > 0 {
+			d.Retrained = unseen
+		}
 	}
 	for _, p := range plan.Review {
 		d.Review = append(d.Review, export.ReviewRow{Score: p.Score, Explanation: p.Note + ": " + p.Explanation(),
 			A: export.ViewOf(p.A), B: export.ViewOf(p.B)})
 	}
 	return d, nil
+}
+
+// retrained are the records a model is estimated anew from: every stored
+// record, the run's in place of their stored versions, and the stored
+// records' keys, for all of them to be recomputed.
+type retrained struct {
+	records []crmkit.Record
+	stored  []crmkit.SourceKey
+}
+
+func retrainRecords(ctx context.Context, idx dedupe.Index, recs []crmkit.Record) (retrained, error) {
+	var out retrained
+	s, ok := idx.(interface {
+		Records(context.Context) ([]dedupe.Stored, error)
+	})
+	if !ok {
+		return out, nil
+	}
+	stored, err := s.Records(ctx)
+	if err != nil {
+		return out, err
+	}
+	fresh := make(map[crmkit.SourceKey]bool, len(recs))
+	for i := range recs {
+		fresh[crmkit.SourceKey{Source: recs[i].Source, Key: recs[i].Key}] = true
+	}
+	out.records = append(out.records, recs...)
+	for _, r := range stored {
+		k := crmkit.SourceKey{Source: r.Source, Key: r.Key}
+		out.stored = append(out.stored, k)
+		if !fresh[k] {
+			out.records = append(out.records, r.Record)
+		}
+	}
+	return out, nil
 }
 
 // chooseModel is dedupe.ModelFor with the store's model, if idx is a store.

@@ -28,12 +28,15 @@ type summary struct {
 	LinksCreated   int              `json:"links_created"`
 	Review         int              `json:"review_pairs"`
 	Demoted        map[string]int   `json:"demoted_keys,omitempty"` // masked key → records sharing it
-	RunID          int64            `json:"run_id,omitempty"`
-	Store          string           `json:"store,omitempty"`
-	OutputDir      string           `json:"output_dir,omitempty"`
-	DryRun         bool             `json:"dry_run"`
-	Committed      bool             `json:"committed"`
-	MaxErrors      int              `json:"max_errors"`
+	// Retrained are the sources new to the store's match model: the run
+	// estimated it anew from every record and recomputed every customer.
+	Retrained []string `json:"model_estimated_anew_for,omitempty"`
+	RunID     int64    `json:"run_id,omitempty"`
+	Store     string   `json:"store,omitempty"`
+	OutputDir string   `json:"output_dir,omitempty"`
+	DryRun    bool     `json:"dry_run"`
+	Committed bool     `json:"committed"`
+	MaxErrors int      `json:"max_errors"`
 }
 
 func newSummary(command string, fl *flow, maxErrors int) *summary {
@@ -63,6 +66,9 @@ func (s *summary) print(w io.Writer, format string) error {
 		fmt.Fprintf(&b, "  %-28s %d\n", c, s.ProblemsByCode[c])
 	}
 	fmt.Fprintf(&b, "cards: %d (%d created, %d updated, %d merged into others)\n", s.Cards, s.CardsCreated, s.CardsUpdated, s.CardsMerged)
+	if len(s.Retrained) > 0 {
+		fmt.Fprintf(&b, "match model estimated anew for the new source %s: every customer recomputed\n", strings.Join(s.Retrained, ", "))
+	}
 	if s.Split > 0 {
 		fmt.Fprintf(&b, "customers split apart: %d\n", s.Split)
 	}
