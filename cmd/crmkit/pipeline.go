@@ -392,12 +392,12 @@ type retrained struct {
 }
 
 func retrainRecords(ctx context.Context, idx dedupe.Index, recs []crmkit.Record) (retrained, error) {
-	var out retrained
+	out := retrained{records: append([]crmkit.Record(nil), recs...)}
 	s, ok := idx.(interface {
 		Records(context.Context) ([]dedupe.Stored, error)
 	})
 	if !ok {
-		return out, nil
+		return out, nil // files only: the run's records are all there is
 	}
 	stored, err := s.Records(ctx)
 	if err != nil {
@@ -407,7 +407,6 @@ func retrainRecords(ctx context.Context, idx dedupe.Index, recs []crmkit.Record)
 	for i := range recs {
 		fresh[crmkit.SourceKey{Source: recs[i].Source, Key: recs[i].Key}] = true
 	}
-	out.records = append(out.records, recs...)
 	for _, r := range stored {
 		k := crmkit.SourceKey{Source: r.Source, Key: r.Key}
 		out.stored = append(out.stored, k)
