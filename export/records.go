@@ -7,6 +7,7 @@ import (
 	"iter"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/crmkit/crmkit"
@@ -259,10 +260,13 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 		return nil, nil, err
 	}
 	// MATERIALIZED: each key is counted once, not again for each holder
-	// the join meets (SQLite flattens the subquery otherwise).
+	// the join meets (SQLite flattens the subquery otherwise). The holders
+	// are listed by a subquery per key, an index lookup on both engines:
+	// joined, PostgreSQL sorted the whole of record_keys to merge them.
 	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED
 		(SELECT q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.key = q.k1 LIMIT $2) y) AS n FROM q_keys q)
-		SELECT c.k1, c.n, k.seq FROM c LEFT JOIN record_keys k ON k.key = c.k1 AND c.n <= $1 WHERE c.n > 0`, limit, limit+1)
+		SELECT c.k1, c.n, CASE WHEN c.n <= $1 THEN (SELECT string_agg(CAST(k.seq AS TEXT), ',') FROM record_keys k WHERE k.key = c.k1) END
+		FROM c WHERE c.n > 0`, limit, limit+1)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -270,13 +274,20 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	for rows.Next() {
 		var k string
 		var n int
-		var seq *int64
-		if err := rows.Scan(&k, &n, &seq); err != nil {
+		var seqs *string
+		if err := rows.Scan(&k, &n, &seqs); err != nil {
 			return nil, nil, err
 		}
 		counts[k] = n
-		if seq != nil {
-			holders[k] = append(holders[k], *seq)
+		if seqs == nil {
+			continue
+		}
+		for _, q := range strings.Split(*seqs, ",") {
+			seq, err := strconv.ParseInt(q, 10, 64)
+			if err != nil {
+				return nil, nil, fmt.Errorf("holders of a key: %w", err)
+			}
+			holders[k] = append(holders[k], seq)
 		}
 	}
 	return counts, holders, rows.Err()
