@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmkit/crmkit"
+	"github.com/crmkit/crmkit/dedupe"
 	"github.com/google/uuid"
 )
 
@@ -296,9 +297,57 @@ func modelValues(ctx context.Context, c Conn) ([]modelValue, error) {
 // parameters are shares over many records, not anyone's values.
 func forgetInModel(ctx context.Context, c Conn, values []modelValue) error {
 	m, err := Model(ctx, c)
-	if err != nil || m == nil || len(m.TF) == 0 {
+	if err != nil {
 		return err
 	}
+	if m != nil {
+		changed, err := forgetInParams(ctx, c, m, values)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := storeParams(ctx, c, "UPDATE match_model SET params = $1 WHERE id = 1", m); err != nil {
+				return err
+			}
+		}
+	}
+	// The models runs replaced, kept for runs undo, list values too.
+	type version struct {
+		run    int64
+		params string
+	}
+	var versions []version
+	if err := queryRows(ctx, c, "SELECT run_id, params FROM model_versions", func(rows Rows) error {
+		var v version
+		if err := rows.Scan(&v.run, textScan{&v.params}); err != nil {
+			return err
+		}
+		versions = append(versions, v)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("read replaced match models: %w", err)
+	}
+	for _, v := range versions {
+		var p dedupe.Params
+		if err := json.Unmarshal([]byte(v.params), &p); err != nil {
+			return fmt.Errorf("read replaced match model of run %d: %w", v.run, err)
+		}
+		changed, err := forgetInParams(ctx, c, &p, values)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := storeParams(ctx, c, "UPDATE model_versions SET params = $1 WHERE run_id = $2", &p, v.run); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// forgetInParams takes the forgotten values no remaining record holds out
+// of a model's term frequencies, and says whether any was there.
+func forgetInParams(ctx context.Context, c Conn, m *dedupe.Params, values []modelValue) (bool, error) {
 	changed := false
 	for _, v := range values {
 		if _, ok := m.TF[v.comp][v.value]; !ok {
@@ -306,21 +355,23 @@ func forgetInModel(ctx context.Context, c Conn, values []modelValue) error {
 		}
 		var held int
 		if err := queryOne(ctx, c, "SELECT count(*) FROM record_keys WHERE key = $1", []any{v.key}, &held); err != nil {
-			return fmt.Errorf("match model: %w", err)
+			return false, fmt.Errorf("match model: %w", err)
 		}
 		if held == 0 {
 			delete(m.TF[v.comp], v.value)
 			changed = true
 		}
 	}
-	if !changed {
-		return nil
-	}
+	return changed, nil
+}
+
+// storeParams writes a model's JSON with the statement q ($1 the JSON).
+func storeParams(ctx context.Context, c Conn, q string, m *dedupe.Params, args ...any) error {
 	js, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("store match model: %w", err)
 	}
-	if err := c.Exec(ctx, "UPDATE match_model SET params = $1 WHERE id = 1", string(js)); err != nil {
+	if err := c.Exec(ctx, q, append([]any{string(js)}, args...)...); err != nil {
 		return fmt.Errorf("store match model: %w", err)
 	}
 	return nil

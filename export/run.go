@@ -558,6 +558,10 @@ func saveModel(ctx context.Context, c Conn, runID int64, m *dedupe.Params, recor
 	if err != nil {
 		return fmt.Errorf("store match model: %w", err)
 	}
+	// The model it replaces is kept for runs undo.
+	if err := c.Exec(ctx, "INSERT INTO model_versions (run_id, params, records, model_run) SELECT $1, params, records, run_id FROM match_model", runID); err != nil {
+		return fmt.Errorf("store match model: %w", err)
+	}
 	if err := c.Exec(ctx, "DELETE FROM match_model"); err != nil {
 		return fmt.Errorf("store match model: %w", err)
 	}

@@ -337,6 +337,7 @@ var dumpTables = []struct{ name, cols string }{
 	{"decisions", "a_source, a_key, b_source, b_key, same, run_id"},
 	{"decision_versions", "run_id, a_source, a_key, b_source, b_key, existed, same, decision_run"},
 	{"match_model", "id, params, records, run_id"},
+	{"model_versions", "run_id, params, records, model_run"},
 	{"tombstones", "source, source_key, personal_id, run_id, forgotten_at, reason"},
 	{"schema_migrations", "version, name"},
 }

@@ -240,12 +240,14 @@ var undoRunSQL = []string{
 
 	"DELETE FROM sightings WHERE run_id = $1",
 	"DELETE FROM match_model WHERE run_id = $1",
+	"INSERT INTO match_model (id, params, records, run_id) SELECT 1, params, records, model_run FROM model_versions WHERE run_id = $1",
 }
 
 var dropVersionsSQL = []string{
 	"DELETE FROM record_versions WHERE run_id = $1",
 	"DELETE FROM alias_versions WHERE run_id = $1",
 	"DELETE FROM decision_versions WHERE run_id = $1",
+	"DELETE FROM model_versions WHERE run_id = $1",
 }
 
 // undoCardsSQL: a card whose organisation was touched is recomputed too,

@@ -172,6 +172,18 @@ func testUndoWithModel(t *testing.T, open func(t *testing.T) Opener) {
 	if got := dump(t, s); got != d2 {
 		t.Errorf("undoing run 3 with a model did not restore the store as run 2 left it:\n%s", diffLines(d2, got))
 	}
+	// A run that replaces the model (crmkit train, a new source), undone,
+	// puts the model it replaced back.
+	storeModel(t, s, dedupe.Train(newCorpus(8, 600).records, dedupe.Config{}))
+	if got := dump(t, s); got == d2 {
+		t.Fatalf("a new model changed nothing")
+	}
+	if _, _, err := undoRun(t, s, 0, false); err != nil {
+		t.Fatalf("undo the model's replacement: %v", err)
+	}
+	if got := dump(t, s); got != d2 {
+		t.Errorf("undoing the run that replaced the model did not put the old one back:\n%s", diffLines(d2, got))
+	}
 	if _, _, err := undoRun(t, s, 1, true); err != nil {
 		t.Fatalf("undo run 1 with --force: %v", err)
 	}
