@@ -234,30 +234,41 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	// A run that brings at least as many records as the store holds (a
 	// first import) writes its keys faster without the index by record,
 	// built again after them in one sorted pass: kept, every key would be
-	// an insert at a random place in it. An engine says it can (SQLite: in
-	// PostgreSQL the deferred foreign keys' pending checks forbid it).
+	// an insert at a random place in it. An engine says it can, with the
+	// statements it needs around it (PostgreSQL checks its deferred foreign
+	// keys at once meanwhile: pending checks forbid building an index).
 	var stored int
 	if err := queryOne(ctx, c, "SELECT count(*) FROM records", nil, &stored); err != nil {
 		return n, fmt.Errorf("count records: %w", err)
 	}
-	_, dropsIndexes := c.(interface{ BulkIndexes() })
+	bulker, dropsIndexes := c.(interface {
+		BulkIndexes() (before, after []string)
+	})
 	bulk := dropsIndexes && n.links >= BulkRecords && n.links >= stored
+	var bulkBefore, bulkAfter []string
+	if bulk {
+		bulkBefore, bulkAfter = bulker.BulkIndexes()
+	}
 	for _, q := range writePlanSQL() {
 		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
 			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
 		}
 		keys := strings.HasPrefix(q, "INSERT INTO record_keys")
 		if keys && bulk {
-			if err := c.Exec(ctx, "DROP INDEX record_keys_seq"); err != nil {
-				return n, fmt.Errorf("write run: %w", err)
+			for _, b := range append(bulkBefore, "DROP INDEX record_keys_seq") {
+				if err := c.Exec(ctx, b); err != nil {
+					return n, fmt.Errorf("write run: %w", err)
+				}
 			}
 		}
 		if err := c.Exec(ctx, q, runID); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
 		}
 		if keys && bulk {
-			if err := c.Exec(ctx, "CREATE INDEX record_keys_seq ON record_keys (seq)"); err != nil {
-				return n, fmt.Errorf("write run: %w", err)
+			for _, b := range append([]string{"CREATE INDEX record_keys_seq ON record_keys (seq)"}, bulkAfter...) {
+				if err := c.Exec(ctx, b); err != nil {
+					return n, fmt.Errorf("write run: %w", err)
+				}
 			}
 		}
 	}

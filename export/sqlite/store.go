@@ -160,8 +160,8 @@ func (c conn) Exec(ctx context.Context, q string, args ...any) error {
 }
 
 // BulkIndexes tells export.ApplyRun that a big run may drop an index and
-// build it again after its rows.
-func (c conn) BulkIndexes() {}
+// build it again after its rows; SQLite needs nothing around it.
+func (c conn) BulkIndexes() (before, after []string) { return nil, nil }
 
 // Load inserts rows with prepared statements of many rows each: a
 // statement costs more than the rows it carries.
