@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/normalize"
@@ -277,15 +276,8 @@ func firstNamesDiffer(a, b *features) bool {
 	return a.firstFull && b.firstFull && a.firstLower != b.firstLower
 }
 
-func ratio(a, b string) float64 {
-	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
-	if la == 0 || lb == 0 {
-		return 0
-	}
-	return 1 - float64(editDistance(a, b))/float64(max(la, lb))
-}
-
-// ratioAtLeast is ratio(a, b) >= t, without the edit distance of two
+// ratioAtLeast: a and b are alike to at least t (1 less their edit
+// distance over the longer length), without the edit distance of two
 // strings whose lengths alone rule it out (most random pairs), and giving
 // up on the distance as soon as it is too far.
 func ratioAtLeast(a, b string, t float64) bool {
@@ -295,7 +287,8 @@ func ratioAtLeast(a, b string, t float64) bool {
 	return ratioRunesAtLeast([]rune(a), []rune(b), t)
 }
 
-// ratioRunes and ratioRunesAtLeast are ratio and ratioAtLeast of strings
+// ratioRunes (1 less the edit distance over the longer length) and
+// ratioRunesAtLeast are for strings
 // already split into letters.
 func ratioRunes(a, b []rune) float64 {
 	if len(a) == 0 || len(b) == 0 {

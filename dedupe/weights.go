@@ -1,6 +1,8 @@
 package dedupe
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -892,6 +894,55 @@ func ModelFor(stored *Params, recs []crmkit.Record, cfg Config) (model *Params, 
 		return nil, false
 	}
 	return Train(recs, cfg), true
+}
+
+// Choice is the model a run scores with, and what choosing it asks of the
+// run.
+type Choice struct {
+	Model      *Params
+	Trained    bool               // estimated by this run: the store keeps it
+	Records    int                // how many records it was estimated from
+	NewSources []string           // the run's sources the stored model had not seen, for which it was estimated anew
+	Recompute  []crmkit.SourceKey // stored records to recompute with it: all of them when estimated anew
+}
+
+// ChooseModel is ModelFor, and more: when the stored model was not
+// estimated from a source the run brings (the CRM imported first, the web
+// site's leads the next night, with typos the CRM could not teach), the
+// model is estimated anew from every stored record and the run's, and every
+// stored record is recomputed with it — as crmkit train would after the run
+// — so that a base imported a source at a time ends as one run over all of
+// it would. An idx that cannot list its records (files only) gives the
+// run's alone.
+func ChooseModel(ctx context.Context, idx Index, stored *Params, recs []crmkit.Record, cfg Config) (Choice, error) {
+	model, trained := ModelFor(stored, recs, cfg)
+	c := Choice{Model: model, Trained: trained, Records: len(recs)}
+	unseen := model.Unseen(recs)
+	if trained || len(unseen) == 0 {
+		return c, nil
+	}
+	all := append([]crmkit.Record(nil), recs...)
+	if lister, ok := idx.(interface {
+		Records(context.Context) ([]Stored, error)
+	}); ok {
+		storedRecs, err := lister.Records(ctx)
+		if err != nil {
+			return c, fmt.Errorf("read stored records: %w", err)
+		}
+		fresh := make(map[crmkit.SourceKey]bool, len(recs))
+		for i := range recs {
+			fresh[skOf(&recs[i])] = true
+		}
+		for i := range storedRecs {
+			k := skOf(&storedRecs[i].Record)
+			c.Recompute = append(c.Recompute, k)
+			if !fresh[k] {
+				all = append(all, storedRecs[i].Record)
+			}
+		}
+	}
+	c.Model, c.Trained, c.Records, c.NewSources = Train(all, cfg), true, len(all), unseen
+	return c, nil
 }
 
 // Train estimates a model from records, as Splink does: u from random

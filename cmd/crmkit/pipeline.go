@@ -340,27 +340,12 @@ func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Dec
 // resolve runs matching with the decisions in force: the new ones over
 // the stored, and the records they name recomputed.
 func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored, fresh []crmkit.Decision, cfg Config) (*decision, error) {
-	model, trained, err := chooseModel(ctx, idx, recs, cfg.Dedupe)
+	choice, err := chooseModel(ctx, idx, recs, cfg.Dedupe)
 	if err != nil {
 		return nil, err
 	}
-	var seeds []crmkit.SourceKey
-	modelRecords := len(recs)
-	unseen := model.Unseen(recs)
-	if !trained && len(unseen) > 0 {
-		// A source the store's model never saw: the model is estimated
-		// anew from every stored record and the run's, and every customer
-		// recomputed with it — as crmkit train would after this run — so
-		// that a base imported a source at a time ends as one run over
-		// all of it would.
-		all, err := retrainRecords(ctx, idx, recs)
-		if err != nil {
-			return nil, err
-		}
-		model, trained, modelRecords = dedupe.Train(all.records, cfg.Dedupe), true, len(all.records)
-		seeds = all.stored
-	}
-	cfg.Dedupe.Model = model
+	cfg.Dedupe.Model = choice.Model
+	seeds := choice.Recompute
 	for _, d := range fresh {
 		seeds = append(seeds, d.A, d.B)
 	}
@@ -369,12 +354,9 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 	if err != nil {
 		return nil, err
 	}
-	d := &decision{Plan: plan}
-	if trained {
-		d.Model, d.ModelRecords = model, modelRecords
-		if len(seeds) > 0 && len(unseen) > 0 {
-			d.Retrained = unseen
-		}
+	d := &decision{Plan: plan, Retrained: choice.NewSources}
+	if choice.Trained {
+		d.Model, d.ModelRecords = choice.Model, choice.Records
 	}
 	for _, p := range plan.Review {
 		d.Review = append(d.Review, export.ReviewRow{Score: p.Score, Explanation: p.Note + ": " + p.Explanation(),
@@ -383,53 +365,18 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 	return d, nil
 }
 
-// retrained are the records a model is estimated anew from: every stored
-// record, the run's in place of their stored versions, and the stored
-// records' keys, for all of them to be recomputed.
-type retrained struct {
-	records []crmkit.Record
-	stored  []crmkit.SourceKey
-}
-
-func retrainRecords(ctx context.Context, idx dedupe.Index, recs []crmkit.Record) (retrained, error) {
-	out := retrained{records: append([]crmkit.Record(nil), recs...)}
-	s, ok := idx.(interface {
-		Records(context.Context) ([]dedupe.Stored, error)
-	})
-	if !ok {
-		return out, nil // files only: the run's records are all there is
-	}
-	stored, err := s.Records(ctx)
-	if err != nil {
-		return out, err
-	}
-	fresh := make(map[crmkit.SourceKey]bool, len(recs))
-	for i := range recs {
-		fresh[crmkit.SourceKey{Source: recs[i].Source, Key: recs[i].Key}] = true
-	}
-	for _, r := range stored {
-		k := crmkit.SourceKey{Source: r.Source, Key: r.Key}
-		out.stored = append(out.stored, k)
-		if !fresh[k] {
-			out.records = append(out.records, r.Record)
-		}
-	}
-	return out, nil
-}
-
-// chooseModel is dedupe.ModelFor with the store's model, if idx is a store.
-func chooseModel(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, cfg dedupe.Config) (*dedupe.Params, bool, error) {
+// chooseModel is dedupe.ChooseModel with the store's model, if idx is a store.
+func chooseModel(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, cfg dedupe.Config) (dedupe.Choice, error) {
 	var stored *dedupe.Params
 	if s, ok := idx.(interface {
 		Model(context.Context) (*dedupe.Params, error)
 	}); ok && cfg.Learned() {
 		var err error
 		if stored, err = s.Model(ctx); err != nil {
-			return nil, false, err
+			return dedupe.Choice{}, err
 		}
 	}
-	model, trained := dedupe.ModelFor(stored, recs, cfg)
-	return model, trained, nil
+	return dedupe.ChooseModel(ctx, idx, stored, recs, cfg)
 }
 
 // newPersonalID issues a UUIDv7: time-ordered, so the oldest of two IDs is
