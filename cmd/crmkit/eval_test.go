@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/dedupe"
+	"github.com/crmkit/crmkit/export/storetest"
 	"github.com/crmkit/crmkit/normalize"
 )
 
@@ -91,9 +92,10 @@ func evaluate(t *testing.T, truthPath, linksPath string) (dedupe.Evaluation, map
 }
 
 // The labelled benchmark imported as two files, the CRM's first and the
-// site's the next night, ends with the customers of one run over both: the
-// second run brings a source the model was not estimated from (the site's
-// typos), estimates it anew from every record and recomputes everyone.
+// site's the next night, ends with the customers of one run over both, on
+// both engines: the second run brings a source the model was not estimated
+// from (the site's typos), estimates it anew from every record and
+// recomputes everyone.
 func TestTwoFilesEqualOneRun(t *testing.T) {
 	dir := generateLabelled(t, 1500, 9)
 	crm, site := filepath.Join(dir, "crm.csv"), filepath.Join(dir, "site.csv")
@@ -101,41 +103,53 @@ func TestTwoFilesEqualOneRun(t *testing.T) {
 	if err := os.WriteFile(config, []byte("sources:\n  - name: crm\n    files: [\"crm*\"]\n  - name: site\n    files: [\"site*\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	one, two := filepath.Join(dir, "one.db"), filepath.Join(dir, "two.db")
-	if r := runCLI(t, "", "import", "-q", "--config", config, "--store", one, crm, site); r.code != 0 {
-		t.Fatalf("import: %s", r.errOut)
+	for _, engine := range []struct {
+		name  string
+		store func(t *testing.T, name string) string
+	}{
+		{"sqlite", func(t *testing.T, name string) string { return filepath.Join(t.TempDir(), name+".db") }},
+		{"postgres", func(t *testing.T, _ string) string { return storetest.PostgresURL(t) }},
+	} {
+		t.Run(engine.name, func(t *testing.T) {
+			one, two := engine.store(t, "one"), engine.store(t, "two")
+			if r := runCLI(t, "", "import", "-q", "--config", config, "--store", one, crm, site); r.code != 0 {
+				t.Fatalf("import: %s", r.errOut)
+			}
+			if r := runCLI(t, "", "import", "-q", "--config", config, "--store", two, crm); r.code != 0 {
+				t.Fatalf("import crm: %s", r.errOut)
+			}
+			r := runCLI(t, "", "import", "--format", "json", "--config", config, "--store", two, site)
+			if r.code != 0 || !strings.Contains(r.out, `"model_estimated_anew_for": [`) || !strings.Contains(r.out, `"site"`) {
+				t.Fatalf("import site: exit %d, the model not estimated anew for the new source:\n%s%s", r.code, r.out, r.errOut)
+			}
+			a, b := storeCustomers(t, one), storeCustomers(t, two)
+			if strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Errorf("one run: %d customers, two files: %d; they differ", len(a), len(b))
+			}
+			// A third run of a source the model knows estimates nothing anew.
+			if r := runCLI(t, "", "import", "--format", "json", "--config", config, "--store", two, site); r.code != 0 || strings.Contains(r.out, "model_estimated_anew_for") {
+				t.Errorf("the same site file again: exit %d\n%s", r.code, r.out)
+			}
+		})
 	}
-	if r := runCLI(t, "", "import", "-q", "--config", config, "--store", two, crm); r.code != 0 {
-		t.Fatalf("import crm: %s", r.errOut)
+}
+
+// storeCustomers are a store's customers, each as its sorted source keys.
+func storeCustomers(t *testing.T, store string) []string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "links.csv")
+	if r := runCLI(t, "", "export", "links", "--store", store, "-o", out); r.code != 0 {
+		t.Fatalf("export links: %s", r.errOut)
 	}
-	r := runCLI(t, "", "import", "--format", "json", "--config", config, "--store", two, site)
-	if r.code != 0 || !strings.Contains(r.out, `"model_estimated_anew_for": [`) || !strings.Contains(r.out, `"site"`) {
-		t.Fatalf("import site: exit %d, the model not estimated anew for the new source:\n%s%s", r.code, r.out, r.errOut)
+	by := map[string][]string{}
+	for _, row := range readCSV(t, out)[1:] {
+		by[row[0]] = append(by[row[0]], row[1]+"/"+row[2])
 	}
-	customers := func(store string) []string {
-		t.Helper()
-		out := filepath.Join(dir, filepath.Base(store)+".links.csv")
-		if r := runCLI(t, "", "export", "links", "--store", store, "-o", out); r.code != 0 {
-			t.Fatalf("export links: %s", r.errOut)
-		}
-		by := map[string][]string{}
-		for _, row := range readCSV(t, out)[1:] {
-			by[row[0]] = append(by[row[0]], row[1]+"/"+row[2])
-		}
-		var cs []string
-		for _, keys := range by {
-			sort.Strings(keys)
-			cs = append(cs, strings.Join(keys, " "))
-		}
-		sort.Strings(cs)
-		return cs
+	var cs []string
+	for _, keys := range by {
+		sort.Strings(keys)
+		cs = append(cs, strings.Join(keys, " "))
 	}
-	a, b := customers(one), customers(two)
-	if strings.Join(a, "\n") != strings.Join(b, "\n") {
-		t.Errorf("one run: %d customers, two files: %d; they differ", len(a), len(b))
-	}
-	// A third run of a source the model knows estimates nothing anew.
-	if r := runCLI(t, "", "import", "--format", "json", "--config", config, "--store", two, site); r.code != 0 || strings.Contains(r.out, "model_estimated_anew_for") {
-		t.Errorf("the same site file again: exit %d\n%s", r.code, r.out)
-	}
+	sort.Strings(cs)
+	return cs
 }
