@@ -1,0 +1,185 @@
+package dedupe
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+)
+
+// TestFebrlMisses lists the true pairs of Febrl 3 a run leaves apart, and
+// why: the veto, the levels and the weight of each, the birth dates' and
+// names' difference. A diagnostic: CRMKIT_DIAG=1 go test -run FebrlMisses -v.
+func TestFebrlMisses(t *testing.T) {
+	if os.Getenv("CRMKIT_DIAG") == "" {
+		t.Skip("a diagnostic: CRMKIT_DIAG=1 to run it")
+	}
+	recs, truth := febrlRecords(t)
+	sort.Slice(recs, func(i, j int) bool { return recs[i].Key < recs[j].Key })
+	cfg := Config{}
+	cfg.Model = Train(recs, cfg)
+	cfg = cfg.WithDefaults()
+	share := keyShare{}
+	for i := range recs {
+		for _, k := range BlockKeys(&recs[i]) {
+			share[k]++
+		}
+	}
+	p, err := match(context.Background(), recs, share, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats := prepareAll(recs)
+	byEntity := map[string][]int{}
+	for i := range recs {
+		e := truth[skOf(&recs[i])]
+		byEntity[e] = append(byEntity[e], i)
+	}
+	classes := map[string]int{}
+	missed := 0
+	var lines []string
+	for _, members := range byEntity {
+		for x := range members {
+			for y := x + 1; y < len(members); y++ {
+				a, b := members[x], members[y]
+				if p.cluster[a] == p.cluster[b] {
+					continue
+				}
+				missed++
+				c := compare(feats[a], feats[b], cfg, share, false)
+				v, _ := compareAll(feats[a], feats[b])
+				candidate := false
+				kb := BlockKeys(&recs[b])
+				for _, k := range BlockKeys(&recs[a]) {
+					if keyClass(k, share[k], cfg) != classIgnored && contains(kb, k) {
+						candidate = true
+						break
+					}
+				}
+				why := "below review"
+				switch {
+				case c.Veto != "" && c.Score >= cfg.Merge:
+					why = "veto (would merge): " + c.Veto
+				case c.Veto != "":
+					why = "veto (would not merge): " + c.Veto
+				case !candidate:
+					why = "no shared key"
+				case c.Score >= cfg.Merge:
+					why = "merge refused (cluster)"
+				case c.Score >= cfg.Review:
+					why = "grey zone"
+				}
+				dc := dateDiff(recs[a].Fields[crmkit.FieldBirthDate], recs[b].Fields[crmkit.FieldBirthDate])
+				classes[why]++
+				classes[why+" | date "+dc]++
+				classes["date "+dc]++
+				classes["name level "+levelName(0, v[0])]++
+				lines = append(lines, fmt.Sprintf("%s | %s %s | %s %s | %s | dates %s/%s (%s) | vec %v | %s",
+					why, recs[a].Key, recs[b].Key, recs[a].NameKey, recs[b].NameKey, recs[a].Fields[crmkit.FieldAddress]+" / "+recs[b].Fields[crmkit.FieldAddress],
+					recs[a].Fields[crmkit.FieldBirthDate], recs[b].Fields[crmkit.FieldBirthDate], dc, v, c.Explanation()))
+			}
+		}
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		t.Log(l)
+	}
+	var ks []string
+	for k := range classes {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	for _, k := range ks {
+		t.Logf("%5d %s", classes[k], k)
+	}
+	t.Logf("%d true pairs missed", missed)
+}
+
+func contains(s []string, k string) bool {
+	i := sort.SearchStrings(s, k)
+	return i < len(s) && s[i] == k
+}
+
+func levelName(c int, l int8) string {
+	if l == Null {
+		return "missing"
+	}
+	return comparators[c].levels[l]
+}
+
+// dateDiff says how two ISO birth dates differ.
+func dateDiff(a, b string) string {
+	switch {
+	case a == "" || b == "":
+		return "missing"
+	case a == b:
+		return "equal"
+	case len(a) != 10 || len(b) != 10:
+		return "malformed"
+	case a[:4] == b[:4] && a[5:7] == b[8:10] && a[8:10] == b[5:7]:
+		return "day/month swapped"
+	}
+	d := editDistance(a, b)
+	diffs := 0
+	for i := range a {
+		if a[i] != b[i] {
+			diffs++
+		}
+	}
+	part := func() string {
+		var p []string
+		if a[:4] != b[:4] {
+			p = append(p, "year")
+		}
+		if a[5:7] != b[5:7] {
+			p = append(p, "month")
+		}
+		if a[8:10] != b[8:10] {
+			p = append(p, "day")
+		}
+		return strings.Join(p, "+")
+	}()
+	switch {
+	case d == 1 && diffs == 1:
+		return "one digit (" + part + ")"
+	case d == 1:
+		return "transposed digits (" + part + ")"
+	}
+	return fmt.Sprintf("%d edits (%s)", d, part)
+}
+
+// TestFebrlOnePerOriginal runs Febrl 3 cut down to each original and its
+// first duplicate: one duplicate per original, as Febrl 4 has. A
+// diagnostic: CRMKIT_DIAG=1.
+func TestFebrlOnePerOriginal(t *testing.T) {
+	if os.Getenv("CRMKIT_DIAG") == "" {
+		t.Skip("a diagnostic: CRMKIT_DIAG=1 to run it")
+	}
+	all, truth := febrlRecords(t)
+	var recs []crmkit.Record
+	for _, r := range all {
+		if strings.HasSuffix(r.Key, "-org") || strings.HasSuffix(r.Key, "-dup-0") {
+			recs = append(recs, r)
+		}
+	}
+	cfg := Config{}
+	cfg.Model = Train(recs, cfg)
+	plan, err := Resolve(context.Background(), nil, Input{Records: recs}, cfg, Options{NewID: counter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := map[crmkit.SourceKey]string{}
+	for _, l := range plan.Links {
+		links[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
+	}
+	sub := map[crmkit.SourceKey]string{}
+	for k := range links {
+		sub[k] = truth[k]
+	}
+	ev := Evaluate(sub, links)
+	t.Logf("%d records, %d true pairs: precision %.4f recall %.4f F1 %.4f", ev.Records, ev.TruePairs, ev.Precision, ev.Recall, ev.F1)
+}
