@@ -144,6 +144,11 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 	cl := newClusters(recs, len(recs))
 	cl.cannot = cannot
 	cl.lenientDates = cfg.Model != nil
+	if !cfg.Model.DatesTrusted() {
+		// The source writes wrong birth dates: two dates weigh against a
+		// pair, they do not keep a customer's records apart.
+		cl.births = make([]map[string]bool, len(recs))
+	}
 	comp := newClusters(nil, len(recs))
 	pending := map[[2]int]int{}
 	p := partition{}

@@ -133,7 +133,8 @@ func compare(a, b *features, cfg Config, share keyShare, quiet bool) Comparison 
 
 // veto says why two records can never be one customer, whatever else
 // they share: two valid INNs, a person and an organisation, two birth
-// dates (with a model: two dates that are not one date mistyped).
+// dates (with a model: two dates a generation apart, unless the model
+// found the source's dates written wrong too often to trust them).
 func veto(a, b *crmkit.Record, cfg Config) string {
 	fa, fb := a.Fields, b.Fields
 	innA, innB := fa[crmkit.FieldINN], fb[crmkit.FieldINN]
@@ -144,7 +145,7 @@ func veto(a, b *crmkit.Record, cfg Config) string {
 		return "a person and an organisation"
 	case a.Kind == crmkit.KindContactPerson && b.Kind == crmkit.KindOrganization, b.Kind == crmkit.KindContactPerson && a.Kind == crmkit.KindOrganization:
 		return "a contact person and an organisation"
-	case datesClash(fa[crmkit.FieldBirthDate], fb[crmkit.FieldBirthDate], cfg.Model != nil):
+	case datesClash(fa[crmkit.FieldBirthDate], fb[crmkit.FieldBirthDate], cfg.Model != nil) && cfg.Model.DatesTrusted():
 		return "different birth dates"
 	case cfg.KeepBranches && innA != "" && innA == innB && fa[crmkit.FieldKPP] != "" && fb[crmkit.FieldKPP] != "" && fa[crmkit.FieldKPP] != fb[crmkit.FieldKPP]:
 		return "branches of one INN (different KPP) are kept apart"
