@@ -21,7 +21,7 @@ func TestFebrlMisses(t *testing.T) {
 	}
 	recs, truth := febrlRecords(t)
 	if os.Getenv("CRMKIT_DIAG") == "one" {
-		recs = onePerOriginal(recs)
+		recs, _ = febrlOnePerOriginal(t)
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].Key < recs[j].Key })
 	cfg := Config{}
@@ -154,42 +154,4 @@ func dateDiff(a, b string) string {
 		return "transposed digits (" + part + ")"
 	}
 	return fmt.Sprintf("%d edits (%s)", d, part)
-}
-
-// TestFebrlOnePerOriginal runs Febrl 3 cut down to each original and its
-// first duplicate: one duplicate per original, as Febrl 4 has. A
-// diagnostic: CRMKIT_DIAG=1.
-func TestFebrlOnePerOriginal(t *testing.T) {
-	if os.Getenv("CRMKIT_DIAG") == "" {
-		t.Skip("a diagnostic: CRMKIT_DIAG=1 to run it")
-	}
-	all, truth := febrlRecords(t)
-	recs := onePerOriginal(all)
-	cfg := Config{}
-	cfg.Model = Train(recs, cfg)
-	plan, err := Resolve(context.Background(), nil, Input{Records: recs}, cfg, Options{NewID: counter()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	links := map[crmkit.SourceKey]string{}
-	for _, l := range plan.Links {
-		links[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
-	}
-	sub := map[crmkit.SourceKey]string{}
-	for k := range links {
-		sub[k] = truth[k]
-	}
-	ev := Evaluate(sub, links)
-	t.Logf("%d records, %d true pairs: precision %.4f recall %.4f F1 %.4f", ev.Records, ev.TruePairs, ev.Precision, ev.Recall, ev.F1)
-}
-
-// onePerOriginal are the originals of Febrl 3 and their first duplicates.
-func onePerOriginal(all []crmkit.Record) []crmkit.Record {
-	var recs []crmkit.Record
-	for _, r := range all {
-		if strings.HasSuffix(r.Key, "-org") || strings.HasSuffix(r.Key, "-dup-0") {
-			recs = append(recs, r)
-		}
-	}
-	return recs
 }
