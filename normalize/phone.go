@@ -63,6 +63,15 @@ func ExcelNumber(s string) string {
 // in E.164 in the order they appear, each once; extensions are kept apart.
 // Problems carry Field and Code; the caller adds File and Row.
 func Phones(raw string, opt PhoneOptions) ([]crmkit.Phone, []crmkit.Problem) {
+	if phones, problems, ok := phonesFast(raw, opt); ok {
+		return phones, problems
+	}
+	return phonesSlow(raw, opt)
+}
+
+// phonesSlow is the general parser: any cell, any region. phonesFast gives
+// its very answer for the cells it takes, which FuzzPhonesFast checks.
+func phonesSlow(raw string, opt PhoneOptions) ([]crmkit.Phone, []crmkit.Problem) {
 	region := strings.ToUpper(opt.Region)
 	if region == "" {
 		region = "RU"
