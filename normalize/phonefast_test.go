@@ -208,3 +208,45 @@ func BenchmarkPhonesCommon(b *testing.B) {
 		}
 	})
 }
+
+// randomCell writes 5 to 12 digits with the separators of phone cells
+// between them, now and then a character the fast path does not take.
+func randomCell(rnd *rand.Rand) string {
+	seps := []string{" ", " ", "(", ")", "-", "-", "\u00a0", "\t", "\r", "\u2013", "\u2212", "\u2007", "\u202f"}
+	odd := []string{"+", "\n", "\u2008", ".", ",", "/", "д", "x", "доб. ", "E+10", "\ufeff", "\xff"}
+	starts := []string{"", "", "+", "+7", "8", "7", " ", "(", "+(", "-", ")"}
+	b := []byte(starts[rnd.IntN(len(starts))])
+	n := []int{5, 6, 7, 9, 10, 10, 11, 11, 12}[rnd.IntN(9)]
+	for i := range n {
+		b = append(b, byte('0'+rnd.IntN(10)))
+		switch r := rnd.IntN(100); {
+		case i == n-1 && r >= 5:
+		case r < 35:
+			b = append(b, seps[rnd.IntN(len(seps))]...)
+		case r < 37:
+			b = append(b, odd[rnd.IntN(len(odd))]...)
+		}
+	}
+	return string(b)
+}
+
+// TestPhonesFastRandomCells is FuzzPhonesFast on cells drawn from the
+// alphabet of phone cells, for every test run.
+func TestPhonesFastRandomCells(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(11, 5))
+	areas := []string{"", "495", "8482", "84822", "4 9 5", "012", "9"}
+	regions := []string{"", "RU", "ru"}
+	n, fast := 50_000, 0
+	if testing.Short() {
+		n = 5_000
+	}
+	for range n {
+		if sameAsSlow(t, randomCell(rnd), PhoneOptions{Region: regions[rnd.IntN(len(regions))], AreaCode: areas[rnd.IntN(len(areas))]}) {
+			fast++
+		}
+	}
+	if fast == 0 {
+		t.Errorf("none of %d random cells took the fast path", n)
+	}
+	t.Logf("fast path: %d of %d random cells", fast, n)
+}
