@@ -24,6 +24,7 @@ type features struct {
 	last            string   // folded surname
 	firstLower      string   // the first name as firstNamesDiffer compares it
 	firstFull       bool     // the first name written out, not an initial
+	keys            []string // BlockKeys
 }
 
 // prepare works out a record's features.
@@ -42,6 +43,7 @@ func prepare(r *crmkit.Record) *features {
 	}
 	f.address = addressTokensOf(r)
 	f.city = cityKey(r.Fields[crmkit.FieldCity])
+	f.keys = blockKeys(r, f.address, f.city)
 	f.first = foldWord(r.Fields[crmkit.FieldFirstName])
 	f.middle = foldWord(r.Fields[crmkit.FieldMiddleName])
 	f.last = foldWord(r.Fields[crmkit.FieldLastName])

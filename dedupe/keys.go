@@ -31,6 +31,12 @@ const KeysVersion = 3
 // every phone and e-mail (office mailboxes and switchboards block too, and
 // add a little evidence) and its name keys. Sorted, without repeats.
 func BlockKeys(r *crmkit.Record) []string {
+	return blockKeys(r, addressTokensOf(r), cityKey(r.Fields[crmkit.FieldCity]))
+}
+
+// blockKeys are BlockKeys of a record whose address words and city key
+// are known (features have them).
+func blockKeys(r *crmkit.Record, addressWords []string, city string) []string {
 	keys := append([]string(nil), r.MatchKeys...)
 	for _, e := range r.Emails {
 		keys = append(keys, "email:"+e)
@@ -44,8 +50,7 @@ func BlockKeys(r *crmkit.Record) []string {
 	if r.InitialsKey != "" {
 		keys = append(keys, keyInitials+r.InitialsKey)
 	}
-	address := addressTokensOf(r)
-	city := cityKey(r.Fields[crmkit.FieldCity])
+	address := slices.Clone(addressWords) // sorted below
 	if c := city; c != "" {
 		if i := slices.IndexFunc(address, isNumber); i >= 0 {
 			keys = append(keys, keyHouse+c+"|"+address[i])
@@ -79,9 +84,16 @@ func BlockKeys(r *crmkit.Record) []string {
 // the references a contact person makes to its organisation, so that an
 // organisation that arrives later finds the people who work for it.
 func IndexKeys(r *crmkit.Record) []string {
-	keys := BlockKeys(r)
-	keys = append(keys, refKeys(r)...)
-	return uniqueSorted(keys)
+	return indexKeys(r, BlockKeys(r))
+}
+
+// indexKeys are IndexKeys of a record whose block keys are known.
+func indexKeys(r *crmkit.Record, block []string) []string {
+	refs := refKeys(r)
+	if len(refs) == 0 {
+		return slices.Clone(block)
+	}
+	return uniqueSorted(append(slices.Clone(block), refs...))
 }
 
 func refKeys(r *crmkit.Record) []string {

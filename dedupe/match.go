@@ -31,7 +31,12 @@ type partition struct {
 // INNs, two birth dates, a person and an organisation) or two groups would
 // hang on a single weak link. Decisions win over everything: a must-link
 // joins its two records, a cannot-link keeps their clusters apart.
-func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
+//
+// feats are the records' features if the caller has them; nil: prepared here.
+func match(ctx context.Context, recs []crmkit.Record, feats []*features, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
+	if feats == nil {
+		feats = prepareAll(recs)
+	}
 	type edge struct {
 		a, b  int
 		score float64
@@ -60,7 +65,7 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 
 	blocks := map[string][]int{}
 	for i := range recs {
-		for _, k := range BlockKeys(&recs[i]) {
+		for _, k := range feats[i].keys {
 			blocks[k] = append(blocks[k], i)
 		}
 	}
@@ -91,7 +96,6 @@ func match(ctx context.Context, recs []crmkit.Record, share keyShare, cfg Config
 
 	// Scoring is the cost of matching, and each pair's is its own: the
 	// cores share the pairs.
-	feats := prepareAll(recs)
 	workers := min(runtime.GOMAXPROCS(0), len(pairs)/4096+1)
 	found := make([]struct {
 		edges  []edge

@@ -33,7 +33,7 @@ func TestFebrlMisses(t *testing.T) {
 			share[k]++
 		}
 	}
-	p, err := match(context.Background(), recs, share, cfg, nil)
+	p, err := match(context.Background(), recs, nil, share, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,27 @@ type Stored struct {
 	Component  string // its match component: the personal ID of the component's oldest customer
 	Run        int64  // the run that wrote its content; 0 for this run
 	Ord        int    // its position among that run's records
+
+	feat *features // what matching reads of the record, once worked out
+	keys []string  // its BlockKeys, kept when the features go
+}
+
+// prepared is what matching reads of the record: its features and block
+// keys, worked out on first use (a run reads them at every step).
+func (s *Stored) prepared() *features {
+	if s.feat == nil {
+		s.feat = prepare(&s.Record)
+		s.keys = s.feat.keys
+	}
+	return s.feat
+}
+
+// blockKeys are the record's BlockKeys.
+func (s *Stored) blockKeys() []string {
+	if s.keys == nil {
+		s.keys = BlockKeys(&s.Record)
+	}
+	return s.keys
 }
 
 // Index is what dedupe needs of the store's records. A nil Index is an
@@ -168,27 +189,34 @@ func (r *resolver) read(in Input) error {
 		r.before[skOf(&s.Record)] = s
 	}
 	r.stats.Records = len(r.order)
+	cur := make([]Stored, len(r.order))
 	for n, sk := range r.order {
-		cur := &Stored{Record: in.Records[last[sk]], Ord: n + 1}
-		r.current[sk] = cur
+		c := &cur[n]
+		*c = Stored{Record: in.Records[last[sk]], Ord: n + 1}
+		r.current[sk] = c
 		old, ok := r.before[sk]
-		if !ok {
+		switch {
+		case !ok:
 			r.stats.New++
-			r.addKeys(&cur.Record, +1)
-			r.fresh = append(r.fresh, cur)
-			r.set[sk] = cur
+		case SameContent(&old.Record, &c.Record):
+			c.Seq, c.PersonalID, c.FirstID, c.Component = old.Seq, old.PersonalID, old.FirstID, old.Component
+			c.Run, c.Ord = old.Run, old.Ord
 			continue
+		default:
+			r.stats.Changed++
+			c.Seq, c.PersonalID, c.FirstID, c.Component = old.Seq, old.PersonalID, old.FirstID, old.Component
 		}
-		cur.Seq, cur.PersonalID, cur.FirstID, cur.Component = old.Seq, old.PersonalID, old.FirstID, old.Component
-		if SameContent(&old.Record, &cur.Record) {
-			cur.Run, cur.Ord = old.Run, old.Ord
-			continue
+		r.fresh = append(r.fresh, c)
+		r.set[sk] = c
+	}
+	// The new and changed records are all matched: their features are
+	// worked out here at once, on every core.
+	prepareStored(r.fresh)
+	for _, c := range r.fresh {
+		if old, ok := r.before[skOf(&c.Record)]; ok {
+			r.addKeys(&old, -1)
 		}
-		r.stats.Changed++
-		r.addKeys(&old.Record, -1)
-		r.addKeys(&cur.Record, +1)
-		r.fresh = append(r.fresh, cur)
-		r.set[sk] = cur
+		r.addKeys(c, +1)
 	}
 	for _, sk := range in.Seeds {
 		if s, ok := r.before[sk]; ok {
@@ -198,8 +226,22 @@ func (r *resolver) read(in Input) error {
 	return nil
 }
 
-func (r *resolver) addKeys(rec *crmkit.Record, d int) {
-	for _, k := range BlockKeys(rec) {
+// prepareStored works out the features of records that lack them, on all cores.
+func prepareStored(list []*Stored) {
+	workers := min(runtime.GOMAXPROCS(0), len(list)/1024+1)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(list); i += workers {
+				list[i].prepared()
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func (r *resolver) addKeys(s *Stored, d int) {
+	for _, k := range s.blockKeys() {
 		r.delta[k] += d
 	}
 }
@@ -254,7 +296,7 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 		keys[k] = true
 	}
 	for _, s := range r.fresh {
-		for _, k := range BlockKeys(&s.Record) {
+		for _, k := range s.prepared().keys {
 			keys[k] = true
 		}
 	}
@@ -405,13 +447,10 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 	blocks := map[string][]*features{}
 	share := keyShare{} // what scoring reads: the shares of the keys two records hold both
 	for _, s := range r.fresh {
-		var f *features
-		for _, k := range BlockKeys(&s.Record) {
+		f := s.prepared()
+		for _, k := range f.keys {
 			share[k] = r.share(k)
 			if wanted[k] {
-				if f == nil {
-					f = prepare(&s.Record)
-				}
 				blocks[k] = append(blocks[k], f)
 			}
 		}
@@ -427,7 +466,9 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 				if i%1024 == 0 && r.ctx.Err() != nil {
 					return
 				}
-				keep[i] = r.pairs(&got[i], held[got[i].Seq], blocks, share)
+				if keep[i] = r.pairs(&got[i], held[got[i].Seq], blocks, share); !keep[i] {
+					got[i].feat, got[i].keys = nil, nil // most candidates pair nobody
+				}
 			}
 		})
 	}
@@ -475,9 +516,17 @@ func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(S
 // pairs tells whether a stored record scores a merge or a review with a
 // run's record it shares one of keys with.
 func (r *resolver) pairs(c *Stored, keys []string, blocks map[string][]*features, share keyShare) bool {
-	fc := prepare(&c.Record)
+	fc := c.prepared()
+	// A run's record and a candidate usually share several keys (the name,
+	// its words sorted, in Latin letters): each pair is scored once.
+	var seen [8]*features
+	scored := seen[:0]
 	for _, k := range keys {
 		for _, f := range blocks[k] {
+			if slices.Contains(scored, f) {
+				continue
+			}
+			scored = append(scored, f)
 			a, b := f, fc
 			if b.Source < a.Source || b.Source == a.Source && b.Key < a.Key {
 				a, b = b, a // as match scores it: in canonical order
@@ -503,11 +552,14 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		}
 		return a.Key < b.Key
 	})
+	prepareStored(set)
 	recs := make([]crmkit.Record, len(set))
+	feats := make([]*features, len(set))
 	var keys []string
 	for i, s := range set {
 		recs[i] = s.Record
-		keys = append(keys, BlockKeys(&s.Record)...)
+		feats[i] = s.prepared()
+		keys = append(keys, feats[i].keys...)
 	}
 	if err := r.count(uniqueSorted(keys)); err != nil {
 		return nil, err
@@ -521,10 +573,16 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 			demoted[k] = n
 		}
 	}
-	p, err := match(r.ctx, recs, share, r.cfg, decisions)
+	p, err := match(r.ctx, recs, feats, share, r.cfg, decisions)
 	if err != nil {
 		return nil, err
 	}
+	// Only the keys of the records the run writes are read from here on:
+	// the rest of the features, a few times the record's size, go.
+	for _, s := range set {
+		s.feat = nil
+	}
+	feats = nil
 	r.stats.Touched = len(set)
 	r.stats.Refused = p.refused
 	r.stats.Demoted = demoted
@@ -558,7 +616,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		if content || w.PersonalID != s.PersonalID || w.Component != s.Component || w.File != old.File || w.Row != old.Row {
 			wr := Write{Stored: w, Content: content}
 			if content {
-				wr.AddKeys = IndexKeys(&w.Record)
+				wr.AddKeys = indexKeys(&w.Record, s.blockKeys())
 				if stored {
 					wr.AddKeys, wr.DropKeys = keyDiff(wr.AddKeys, IndexKeys(&old.Record))
 				}
