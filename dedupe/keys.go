@@ -87,11 +87,13 @@ func IndexKeys(r *crmkit.Record) []string {
 	return indexKeys(r, BlockKeys(r))
 }
 
-// indexKeys are IndexKeys of a record whose block keys are known.
+// indexKeys are IndexKeys of a record whose block keys are known: block
+// itself when the record refers to no organisation (neither is changed
+// after, so they may share).
 func indexKeys(r *crmkit.Record, block []string) []string {
 	refs := refKeys(r)
 	if len(refs) == 0 {
-		return slices.Clone(block)
+		return block
 	}
 	return uniqueSorted(append(slices.Clone(block), refs...))
 }

@@ -169,47 +169,84 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			}
 		}
 	}
-	var keys [][]any
-	records := make([][]any, 0, len(p.Writes))
-	for i, w := range p.Writes {
-		data, err := EncodeRecord(&w.Record)
-		if err != nil {
-			return n, err
+	// The rows are made as they are staged, not all held first: a first
+	// import of a million records would hold gigabytes of them.
+	var encodeErr error
+	records := func(yield func([]any) bool) {
+		for i, w := range p.Writes {
+			data, err := EncodeRecord(&w.Record)
+			if err != nil {
+				encodeErr = err
+				return
+			}
+			content, existed := 0, 1
+			if w.Content {
+				content = 1
+			}
+			if w.Seq == 0 {
+				existed = 0
+			}
+			if !yield([]any{i, w.Seq, existed, w.Source, w.Key, w.PersonalID, w.FirstID, w.Component, w.File, w.Row, data, content, w.Ord}) {
+				return
+			}
 		}
-		content := 0
-		if w.Content {
-			content = 1
-		}
-		for _, k := range w.AddKeys {
-			keys = append(keys, []any{i, k, 1})
-		}
-		for _, k := range w.DropKeys {
-			keys = append(keys, []any{i, k, 0})
-		}
-		existed := 1
+	}
+	for _, w := range p.Writes {
 		if w.Seq == 0 {
 			n.links++
-			existed = 0
-		}
-		records = append(records, []any{i, w.Seq, existed, w.Source, w.Key, w.PersonalID, w.FirstID, w.Component, w.File, w.Row, data, content, w.Ord})
-	}
-	var aliases, revived, cards, contacts [][]any
-	for _, a := range SortedAliases(p.Aliases) {
-		aliases = append(aliases, []any{a, p.Aliases[a]})
-	}
-	for _, id := range p.Revived {
-		revived = append(revived, []any{id})
-	}
-	for _, card := range p.Cards {
-		cards = append(cards, CardValues(card))
-		for i, cp := range card.ContactPoints {
-			contacts = append(contacts, []any{card.PersonalID, i + 1, cp.Type, cp.Value, cp.Extension, cp.Source})
 		}
 	}
-	for i, rows := range [][][]any{records, keys, aliases, revived, cards, contacts} {
+	keys := func(yield func([]any) bool) {
+		for i, w := range p.Writes {
+			for _, k := range w.AddKeys {
+				if !yield([]any{i, k, 1}) {
+					return
+				}
+			}
+			for _, k := range w.DropKeys {
+				if !yield([]any{i, k, 0}) {
+					return
+				}
+			}
+		}
+	}
+	aliases := func(yield func([]any) bool) {
+		for _, a := range SortedAliases(p.Aliases) {
+			if !yield([]any{a, p.Aliases[a]}) {
+				return
+			}
+		}
+	}
+	revived := func(yield func([]any) bool) {
+		for _, id := range p.Revived {
+			if !yield([]any{id}) {
+				return
+			}
+		}
+	}
+	cards := func(yield func([]any) bool) {
+		for _, card := range p.Cards {
+			if !yield(CardValues(card)) {
+				return
+			}
+		}
+	}
+	contacts := func(yield func([]any) bool) {
+		for _, card := range p.Cards {
+			for i, cp := range card.ContactPoints {
+				if !yield([]any{card.PersonalID, i + 1, cp.Type, cp.Value, cp.Extension, cp.Source}) {
+					return
+				}
+			}
+		}
+	}
+	for i, rows := range []iter.Seq[[]any]{records, keys, aliases, revived, cards, contacts} {
 		st := stageTables[i]
-		if err := c.Load(ctx, st.name, stageColumns(st.cols), loadRows(rows, func(r []any) []any { return r })); err != nil {
+		if err := c.Load(ctx, st.name, stageColumns(st.cols), rows); err != nil {
 			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(st.name, "stage_"), err)
+		}
+		if encodeErr != nil {
+			return n, encodeErr
 		}
 	}
 	// The merge below joins the staged rows with each other and with the
