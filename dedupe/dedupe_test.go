@@ -249,3 +249,33 @@ func TestSurvivorshipCompletenessAndRevenue(t *testing.T) {
 		t.Errorf("card %+v: want the most complete record's name and revenue 1000.5-0.25+99.75 = 1100", cards[0])
 	}
 }
+
+// A common name pairs nobody on its own: past max_key_share holders with
+// the hand-set weights, past twice that with a model; a phone is demoted
+// up to four times max_key_share and ignored past it.
+func TestKeyClassOfCommonNames(t *testing.T) {
+	fixed := Config{}.WithDefaults()
+	learned := fixed
+	learned.Model = &Params{}
+	for _, c := range []struct {
+		key  string
+		n    int
+		cfg  Config
+		want int
+	}{
+		{"name:иванов иван", 10, fixed, classPaired},
+		{"name:иванов иван", 11, fixed, classIgnored},
+		{"name:иванов иван", 10, learned, classPaired},
+		{"name:иванов иван", 11, learned, classDemoted},
+		{"name:иванов иван", 20, learned, classDemoted},
+		{"name:иванов иван", 21, learned, classIgnored},
+		{"tok:иван иванов", 21, learned, classIgnored},
+		{"phone:+74951234567", 21, learned, classDemoted},
+		{"phone:+74951234567", 40, fixed, classDemoted},
+		{"phone:+74951234567", 41, learned, classIgnored},
+	} {
+		if got := keyClass(c.key, c.n, c.cfg); got != c.want {
+			t.Errorf("keyClass(%q, %d, model %v) = %d, want %d", c.key, c.n, c.cfg.Model != nil, got, c.want)
+		}
+	}
+}

@@ -149,9 +149,11 @@ const (
 
 func keyClass(k string, n int, cfg Config) int {
 	switch {
-	case n > 4*cfg.MaxKeyShare, isNameKey(k) && n > cfg.MaxKeyShare && cfg.Model == nil:
+	case n > 4*cfg.MaxKeyShare, isNameKey(k) && n > cfg.MaxKeyShare && (cfg.Model == nil || n > 2*cfg.MaxKeyShare):
 		// With a model a common name weighs little by its term frequency,
-		// so it may pair as many records as a phone.
+		// so it may pair twice as many records; past that it pairs nobody
+		// on its own: on a store of a million, names held by 21–40 records
+		// brought 91% of a nightly run's candidates, and none paired.
 		return classIgnored
 	case n > cfg.MaxKeyShare:
 		return classDemoted
