@@ -83,6 +83,13 @@ type Input struct {
 type Options struct {
 	NewID    func() string           // a new personal ID, time-ordered (the oldest is the least)
 	Priority func(source string) int // survivorship: lower wins; nil ranks all sources alike
+	Progress func(step string)       // told each step as it begins (a progress display); nil: nobody
+}
+
+func (o Options) step(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(fmt.Sprintf(format, args...))
+	}
 }
 
 // Write is one stored record whose row a run changes.
@@ -144,9 +151,11 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 	}
 	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{},
 		current: map[crmkit.SourceKey]*Stored{}, delta: map[string]int{}, counts: map[string]int{}}
+	opt.step("matching: looking up %d records in the store", len(in.Records))
 	if err := r.read(in); err != nil {
 		return nil, err
 	}
+	opt.step("matching: finding candidates for %d new and changed records", len(r.fresh))
 	if err := r.gather(in.Decisions); err != nil {
 		return nil, err
 	}
@@ -455,6 +464,7 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 			}
 		}
 	}
+	r.opt.step("matching: scoring %d stored candidates", len(got))
 	// Scoring is most of a nightly run's matching, and each candidate's is
 	// its own: the cores share the candidates.
 	keep := make([]bool, len(got))
@@ -552,6 +562,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		}
 		return a.Key < b.Key
 	})
+	r.opt.step("matching: clustering %d records", len(set))
 	prepareStored(set)
 	recs := make([]crmkit.Record, len(set))
 	feats := make([]*features, len(set))
@@ -647,6 +658,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	r.stats.Merged = len(ids.aliases)
 	r.stats.Split = ids.split
 
+	r.opt.step("matching: building the cards of %d records", len(set))
 	if plan.Cards, err = r.cards(set, p, ids, final); err != nil {
 		return nil, err
 	}

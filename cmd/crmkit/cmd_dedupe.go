@@ -72,7 +72,9 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			return err
 		}
 	}
-	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g), anon)
+	prog := newProgress(ios, opts.g)
+	defer prog.done()
+	fl, err := readFiles(ctx, opts.files, cfg, opts.g, prog, anon)
 	if err != nil {
 		return err
 	}
@@ -90,10 +92,11 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		err := writeFileAtomic(filepath.Join(opts.outDir, "problems.csv"), problems)
 		return errors.Join(err, sum.printUnlessQuiet(ios, opts.g), errMaxErrors)
 	}
-	d, _, err := decide(ctx, fl, nil, nil, cfg, opts.decisions)
+	d, _, err := decide(ctx, fl, nil, nil, cfg, opts.decisions, prog)
 	if err != nil {
 		return err
 	}
+	prog.phase("writing cards, links and reports to %s", opts.outDir)
 	abc := export.RankABC(d.Cards, cfg.ABC)
 	classOf := map[string]string{}
 	for _, r := range abc.Rows {
@@ -154,6 +157,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.Cards), d.Duplicates, len(d.Links), len(d.Review)
 	sum.Demoted = maskedDemoted(d.Demoted)
 	sum.Committed = true
+	prog.done()
 	return sum.printUnlessQuiet(ios, opts.g)
 }
 

@@ -69,7 +69,9 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	}
 	defer store.Close()
 
-	fl, err := readFiles(ctx, opts.files, cfg, opts.g, newProgress(ios, opts.g), nil)
+	prog := newProgress(ios, opts.g)
+	defer prog.done()
+	fl, err := readFiles(ctx, opts.files, cfg, opts.g, prog, nil)
 	if err != nil {
 		return err
 	}
@@ -100,10 +102,11 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	if err != nil {
 		return fmt.Errorf("read decisions: %w", err)
 	}
-	d, fromFile, err := decide(ctx, fl, tx, stored, cfg, opts.decisions)
+	d, fromFile, err := decide(ctx, fl, tx, stored, cfg, opts.decisions, prog)
 	if err != nil {
 		return err
 	}
+	prog.phase("writing %d records and %d cards to the store", len(d.Writes), len(d.Cards))
 	run, err := tx.Apply(ctx, export.Batch{
 		Run: crmkit.Run{StartedAt: started, Command: "crmkit import " + strings.Join(opts.files, " "), Files: fl.Files,
 			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Duplicates},
@@ -117,12 +120,14 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		return err
 	}
 	if !opts.dryRun {
+		prog.phase("committing")
 		if err := tx.Commit(ctx); err != nil {
 			return err
 		}
 		committed = true
 		sum.RunID, sum.Committed = run.ID, true
 	}
+	prog.done()
 	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = d.Customers, run.CardsCreated, run.CardsUpdated, run.CardsMerged
 	sum.Duplicates, sum.LinksCreated, sum.Review, sum.Split = d.Duplicates, run.LinksCreated, len(d.Review), d.Split
 	sum.Demoted = maskedDemoted(d.Demoted)

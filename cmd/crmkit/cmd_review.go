@@ -59,7 +59,7 @@ func runReviewApply(ctx context.Context, ios *IOStreams, opts *reviewOptions) er
 		if err != nil {
 			return fmt.Errorf("read decisions: %w", err)
 		}
-		if d, err = resolve(ctx, tx, nil, stored, decisions, cfg); err != nil {
+		if d, err = resolve(ctx, tx, nil, stored, decisions, cfg, nil); err != nil {
 			return err
 		}
 		run, err = tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit review apply " + opts.file},

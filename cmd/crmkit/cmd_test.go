@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -309,6 +310,19 @@ func TestNoProgressWithoutTerminal(t *testing.T) {
 	r = crmkitCtx(t, context.Background(), true, "", importArgs(filepath.Join(t.TempDir(), "b.db"))...)
 	if r.code != 0 || !strings.Contains(r.errOut, "reading") {
 		t.Errorf("with a terminal: exit %d, stderr %q", r.code, r.errOut)
+	}
+	// Every phase says what it does: no silence after the reading.
+	for _, phase := range []string{"matching: choosing the match model", "matching: looking up", "matching: building the cards", "writing", "committing"} {
+		if !strings.Contains(r.errOut, phase) {
+			t.Errorf("with a terminal, no %q in stderr %q", phase, r.errOut)
+		}
+	}
+	// The rate is counted from the start of the file, not from the first
+	// batch: no millions of rows a second.
+	for _, m := range regexp.MustCompile(`([0-9]+) rows/s`).FindAllStringSubmatch(r.errOut, -1) {
+		if n, _ := strconv.Atoi(m[1]); n > 5_000_000 {
+			t.Errorf("a rate of %d rows/s in %q", n, r.errOut)
+		}
 	}
 }
 

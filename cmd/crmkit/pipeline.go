@@ -325,7 +325,7 @@ type decision struct {
 // decide matches the run's records against the store's (none into files
 // only), obeying people's decisions: the store's, and those of a
 // --decisions file, which win and which a store keeps from now on.
-func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Decision, cfg Config, decisionsFile string) (*decision, []crmkit.Decision, error) {
+func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Decision, cfg Config, decisionsFile string, prog *progress) (*decision, []crmkit.Decision, error) {
 	var fromFile []crmkit.Decision
 	if decisionsFile != "" {
 		var err error
@@ -333,13 +333,14 @@ func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Dec
 			return nil, nil, err
 		}
 	}
-	d, err := resolve(ctx, idx, fl.Records, stored, fromFile, cfg)
+	d, err := resolve(ctx, idx, fl.Records, stored, fromFile, cfg, prog)
 	return d, fromFile, err
 }
 
 // resolve runs matching with the decisions in force: the new ones over
 // the stored, and the records they name recomputed.
-func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored, fresh []crmkit.Decision, cfg Config) (*decision, error) {
+func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored, fresh []crmkit.Decision, cfg Config, prog *progress) (*decision, error) {
+	prog.phase("matching: choosing the match model")
 	choice, err := chooseModel(ctx, idx, recs, cfg.Dedupe)
 	if err != nil {
 		return nil, err
@@ -350,7 +351,7 @@ func resolve(ctx context.Context, idx dedupe.Index, recs []crmkit.Record, stored
 		seeds = append(seeds, d.A, d.B)
 	}
 	plan, err := dedupe.Resolve(ctx, idx, dedupe.Input{Records: recs, Seeds: seeds, Decisions: dedupe.MergeDecisions(stored, fresh)},
-		cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority})
+		cfg.Dedupe, dedupe.Options{NewID: newPersonalID, Priority: cfg.priority, Progress: prog.step})
 	if err != nil {
 		return nil, err
 	}
