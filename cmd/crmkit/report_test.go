@@ -39,6 +39,9 @@ func checkReport(t *testing.T, path string, showPII bool) {
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("the workbook opens on sheet %d, not on the summary", i)
+	}
 	rows := func(sheet string) [][]string {
 		r, err := f.GetRows(sheet)
 		if err != nil {
