@@ -3,6 +3,7 @@ package dedupe
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -276,6 +277,28 @@ func TestKeyClassOfCommonNames(t *testing.T) {
 	} {
 		if got := keyClass(c.key, c.n, c.cfg); got != c.want {
 			t.Errorf("keyClass(%q, %d, model %v) = %d, want %d", c.key, c.n, c.cfg.Model != nil, got, c.want)
+		}
+	}
+}
+
+// ASCII text is compared byte by byte, without making runes: the same
+// answers as rune by rune.
+func TestRatioOfASCIIAsBytes(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	word := func() string {
+		b := make([]byte, rnd.IntN(12))
+		for i := range b {
+			b[i] = "abcde.@1"[rnd.IntN(8)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := word(), word()
+		for _, th := range []float64{0.5, 0.75, 0.8, 0.85} {
+			want := a == b && a != "" || a != b && ratioRunesAtLeast([]rune(a), []rune(b), th)
+			if got := ratioAtLeast(a, b, th); got != want {
+				t.Fatalf("ratioAtLeast(%q, %q, %v) = %v, rune by rune %v", a, b, th, got, want)
+			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/normalize"
@@ -285,8 +286,23 @@ func ratioAtLeast(a, b string, t float64) bool {
 	if a == b {
 		return a != "" && t <= 1
 	}
+	if isASCII(a) && isASCII(b) { // e-mails, Latin names: a letter is a byte, nothing to convert
+		return ratioRunesAtLeast([]byte(a), []byte(b), t)
+	}
 	return ratioRunesAtLeast([]rune(a), []rune(b), t)
 }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// letter is what the edit distance compares: runes, or bytes of ASCII text.
+type letter interface{ ~rune | ~byte }
 
 // ratioRunes (1 less the edit distance over the longer length) and
 // ratioRunesAtLeast are for strings
@@ -298,7 +314,7 @@ func ratioRunes(a, b []rune) float64 {
 	return 1 - float64(distance(a, b, math.MaxInt))/float64(max(len(a), len(b)))
 }
 
-func ratioRunesAtLeast(a, b []rune, t float64) bool {
+func ratioRunesAtLeast[L letter](a, b []L, t float64) bool {
 	la, lb := len(a), len(b)
 	n := max(la, lb)
 	if la == 0 || lb == 0 || 1-float64(n-min(la, lb))/float64(n) < t {
@@ -316,7 +332,7 @@ func ratioRunesAtLeast(a, b []rune, t float64) bool {
 // letterGap is a bound below the edit distance, cheap to work out: half the
 // letters one string has and the other has not, counted in 64 bins (a
 // letter typed wrong adds two, one left out or added one, a swap none).
-func letterGap(a, b []rune) int {
+func letterGap[L letter](a, b []L) int {
 	var bins [64]int32
 	for _, r := range a {
 		bins[r&63]++
@@ -345,7 +361,7 @@ func editDistance(a, b string) int {
 // more than limit otherwise: it stops at the first row whose every cell is
 // past the limit (no cell of a later row is less than the least of the row
 // before, as a cell is never less than its diagonal neighbour).
-func distance(ra, rb []rune, limit int) int {
+func distance[L letter](ra, rb []L, limit int) int {
 	if slices.Equal(ra, rb) {
 		return 0
 	}
