@@ -10,12 +10,14 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// xlsxRows streams one worksheet through excelize's row iterator. Cell
-// values are raw: a phone or INN stored as a number comes back as its
-// digits, never as "7.9161234567e+10".
+// xlsxRows streams one worksheet: its XML through crmkit's own scanner
+// (sheetStream, xlsxsheet.go), or through excelize's row iterator when the
+// scanner meets XML it does not read; both give the same rows. Cell values
+// are raw: a phone or INN stored as a number comes back as its digits,
+// never as "7.9161234567e+10".
 type xlsxRows struct {
-	f           *excelize.File
-	rows        *excelize.Rows
+	f           *excelize.File // the workbook: sheets and styles
+	cells       sheetCells
 	row         int
 	info        *Info
 	path, sheet string
@@ -24,26 +26,23 @@ type xlsxRows struct {
 	bold        map[int]bool // style index → its font is bold
 }
 
+// sheetCells yields a sheet's rows as excelize's row iterator does (Next,
+// GetRowOpts, Columns with raw values), one row number at a time: io.EOF
+// after the last, a *rowError for a row that could not be read.
+type sheetCells interface {
+	next() (cells []string, hidden bool, err error)
+	close() error
+}
+
 func openXLSX(path, sheet string, info *Info) (rowSource, error) {
+	if x := openXLSXStream(path, sheet, info); x != nil {
+		return x, nil
+	}
 	f, err := openWorkbook(path)
 	if err != nil {
 		return nil, err
 	}
-	if sheet == "" {
-		sheet, err = firstVisibleSheet(f)
-	} else if idx, _ := f.GetSheetIndex(sheet); idx >= 0 {
-		// a sheet of that name
-	} else if n, convErr := strconv.Atoi(sheet); convErr == nil {
-		list := f.GetSheetList()
-		if n < 1 || n > len(list) {
-			err = fmt.Errorf("sheet %d: the workbook has %d sheets", n, len(list))
-		} else {
-			sheet = list[n-1]
-		}
-	} else {
-		err = fmt.Errorf("no sheet %q (sheets: %s)", sheet, strings.Join(f.GetSheetList(), ", "))
-	}
-	if err != nil {
+	if sheet, err = pickSheet(f, sheet); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -53,7 +52,158 @@ func openXLSX(path, sheet string, info *Info) (rowSource, error) {
 		return nil, fmt.Errorf("%s sheet %q: %w", path, sheet, err)
 	}
 	info.Sheet, info.Sheets = sheet, f.GetSheetList()
-	return &xlsxRows{f: f, rows: rows, info: info, path: path, sheet: sheet}, nil
+	return &xlsxRows{f: f, cells: &excelizeCells{rows: rows}, info: info, path: path, sheet: sheet}, nil
+}
+
+// openXLSXStream opens a workbook to stream its sheet; nil when anything
+// about it is not plain, and the caller opens it with excelize, which then
+// gives its errors and its answers.
+func openXLSXStream(path, sheet string, info *Info) *xlsxRows {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return nil
+	}
+	if size := unpackedSize(&z.Reader); size < 0 || size > unzipLimit {
+		z.Close()
+		return nil
+	}
+	f, err := openWorkbookParts(&z.Reader)
+	if err != nil {
+		z.Close()
+		return nil
+	}
+	stream, part := (*sheetStream)(nil), io.ReadCloser(nil)
+	if sheet, err = pickSheet(f, sheet); err == nil {
+		stream, part, err = openSheetStream(&z.Reader, sheet)
+	}
+	if err != nil {
+		f.Close()
+		z.Close()
+		return nil
+	}
+	info.Sheet, info.Sheets = sheet, f.GetSheetList()
+	cells := &streamCells{stream: stream, part: part, z: z, path: path, sheet: sheet}
+	return &xlsxRows{f: f, cells: cells, info: info, path: path, sheet: sheet}
+}
+
+func openSheetStream(z *zip.Reader, sheet string) (*sheetStream, io.ReadCloser, error) {
+	sst, err := readSharedStrings(z)
+	if err != nil {
+		return nil, nil, err
+	}
+	part := sheetPart(z, sheet)
+	if part == nil {
+		return nil, nil, errScanUnsupported
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sheetStream{sc: newXMLScanner(rc, 256<<10), sst: sst, plain: true}, rc, nil
+}
+
+// pickSheet names the sheet to read: by name, by 1-based number, or the
+// first visible one for "".
+func pickSheet(f *excelize.File, sheet string) (string, error) {
+	if sheet == "" {
+		return firstVisibleSheet(f)
+	}
+	if idx, _ := f.GetSheetIndex(sheet); idx >= 0 {
+		return sheet, nil
+	}
+	if n, convErr := strconv.Atoi(sheet); convErr == nil {
+		list := f.GetSheetList()
+		if n < 1 || n > len(list) {
+			return "", fmt.Errorf("sheet %d: the workbook has %d sheets", n, len(list))
+		}
+		return list[n-1], nil
+	}
+	return "", fmt.Errorf("no sheet %q (sheets: %s)", sheet, strings.Join(f.GetSheetList(), ", "))
+}
+
+// excelizeCells is excelize's row iterator.
+type excelizeCells struct {
+	rows *excelize.Rows
+	f    *excelize.File // closed with the rows when owned here
+}
+
+func (e *excelizeCells) next() ([]string, bool, error) {
+	if !e.rows.Next() {
+		if err := e.rows.Error(); err != nil {
+			return nil, false, err
+		}
+		return nil, false, io.EOF
+	}
+	hidden := e.rows.GetRowOpts().Hidden
+	cells, err := e.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, hidden, &rowError{err}
+	}
+	return cells, hidden, nil
+}
+
+func (e *excelizeCells) close() error {
+	err := e.rows.Close()
+	if e.f != nil {
+		if cerr := e.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// streamCells reads a sheet with sheetStream and, at XML it does not
+// read, goes over to excelize: it opens the workbook, steps excelize's
+// iterator over the rows already read and reads the rest with it.
+type streamCells struct {
+	stream      *sheetStream
+	part        io.ReadCloser
+	z           *zip.ReadCloser
+	path, sheet string
+	steps       int
+	excelize    *excelizeCells
+}
+
+func (s *streamCells) next() ([]string, bool, error) {
+	if s.excelize != nil {
+		return s.excelize.next()
+	}
+	s.steps++
+	cells, hidden, err := s.stream.step()
+	if err != errScanUnsupported {
+		return cells, hidden, err
+	}
+	s.closeStream()
+	f, err := openWorkbook(s.path)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := f.Rows(s.sheet)
+	if err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	s.excelize = &excelizeCells{rows: rows, f: f}
+	for i := 1; i < s.steps; i++ {
+		s.excelize.next()
+	}
+	return s.excelize.next()
+}
+
+func (s *streamCells) closeStream() {
+	if s.z != nil {
+		s.part.Close()
+		s.z.Close()
+		s.z = nil
+	}
+}
+
+func (s *streamCells) close() error {
+	s.closeStream()
+	if s.excelize != nil {
+		return s.excelize.close()
+	}
+	return nil
 }
 
 // unzipLimit is the most a workbook may unpack to: a million rows of
@@ -102,19 +252,19 @@ func firstVisibleSheet(f *excelize.File) (string, error) {
 }
 
 func (x *xlsxRows) next() ([]string, int, error) {
-	if !x.rows.Next() {
-		if err := x.rows.Error(); err != nil {
-			return nil, x.row, err
-		}
+	cells, hidden, err := x.cells.next()
+	if err == io.EOF {
 		return nil, x.row, io.EOF
 	}
-	x.row++ // Next steps over missing rows one at a time: the count is the sheet row
-	if x.rows.GetRowOpts().Hidden {
+	x.row++ // rows step over missing rows one at a time: the count is the sheet row
+	if hidden {
 		x.info.HiddenRows++
 	}
-	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, x.row, &rowError{err}
+		if _, ok := err.(*rowError); ok {
+			return nil, x.row, err
+		}
+		return nil, x.row - 1, fmt.Errorf("sheet %q row %d: %w", x.sheet, x.row, err)
 	}
 	return cells, x.row, nil
 }
@@ -132,7 +282,12 @@ func (x *xlsxRows) groupLook(row, col, width int) string {
 	if x.layout == nil {
 		return ""
 	}
-	this, next := x.layout.at(row)
+	// The stream saw the rows it read lately; sheetLayout reads the sheet
+	// a second time, only for a row the stream cannot tell about.
+	this, next, ok := x.streamLayout(row)
+	if !ok {
+		this, next = x.layout.at(row)
+	}
 	switch {
 	case x.isBold(this.styleAt(col)):
 		return "bold"
@@ -162,8 +317,16 @@ func (x *xlsxRows) isBold(style int) bool {
 	return b
 }
 
+// streamLayout is the look of a row as the sheet stream saw it.
+func (x *xlsxRows) streamLayout(row int) (this, next rowLayout, ok bool) {
+	if s, isStream := x.cells.(*streamCells); isStream && s.excelize == nil {
+		return s.stream.layoutAt(row)
+	}
+	return this, next, false
+}
+
 func (x *xlsxRows) close() error {
-	err := x.rows.Close()
+	err := x.cells.close()
 	if x.layout != nil {
 		x.layout.close()
 	}
@@ -181,6 +344,15 @@ func Sheets(path string) ([]string, error) {
 	}
 	if format != FormatXLSX {
 		return []string{""}, nil // a text file is one table
+	}
+	if z, err := zip.OpenReader(path); err == nil {
+		defer z.Close()
+		if size := unpackedSize(&z.Reader); size >= 0 && size <= unzipLimit {
+			if f, err := openWorkbookParts(&z.Reader); err == nil {
+				defer f.Close()
+				return f.GetSheetList(), nil
+			}
+		}
 	}
 	f, err := openWorkbook(path)
 	if err != nil {
