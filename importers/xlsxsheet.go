@@ -159,27 +159,9 @@ func (x *sheetStream) rowNext() (bool, error) {
 			return true, nil
 		case tokEnd:
 			if string(x.sc.local) == "sheetData" {
-				x.done = true // excelize's decoder reads on; see tail
-				return false, x.tail()
+				x.done = true // crmkit reads no further; excelize's decoder would
+				return false, nil
 			}
-		}
-	}
-}
-
-// tail reads the XML after </sheetData>, where excelize's Next would read
-// on for a <row>: none is there in any workbook, but one would count.
-// What the scanner cannot read there is excelize's to judge.
-func (x *sheetStream) tail() error {
-	for {
-		k, err := x.sc.next()
-		if err == errScanUnsupported {
-			return err
-		}
-		if err != nil || k == tokEOF {
-			return nil // excelize's decoder stops at an error, rows or none
-		}
-		if k == tokStart && string(x.sc.local) == "row" {
-			return errScanUnsupported
 		}
 	}
 }
