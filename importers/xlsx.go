@@ -99,7 +99,8 @@ func openSheetStream(z *zip.Reader, sheet string) (*sheetStream, io.ReadCloser, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return &sheetStream{sc: newXMLScanner(rc, 256<<10), sst: sst, plain: true}, rc, nil
+	ahead := newAheadReader(rc)
+	return &sheetStream{sc: newXMLScanner(ahead, 256<<10), sst: sst, plain: true}, ahead, nil
 }
 
 // pickSheet names the sheet to read: by name, by 1-based number, or the
@@ -192,7 +193,7 @@ func (s *streamCells) next() ([]string, bool, error) {
 
 func (s *streamCells) closeStream() {
 	if s.z != nil {
-		s.part.Close()
+		s.part.Close() // the unpacking goroutine ends before the zip closes
 		s.z.Close()
 		s.z = nil
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"unicode/utf8"
 )
 
 // xmlScanner cuts the XML of a workbook part into tokens straight from the
@@ -176,6 +177,16 @@ func (s *xmlScanner) scanText(b []byte) (int, error) {
 // checkText checks the characters of text as written and says whether it
 // needs decoding.
 func (s *xmlScanner) checkText(text []byte) (raw bool, err error) {
+	plain := true
+	for _, c := range text {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '&' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return false, nil
+	}
 	if bytes.IndexByte(text, '&') < 0 && bytes.IndexByte(text, '\r') < 0 {
 		return false, checkChars(text)
 	}
@@ -392,8 +403,18 @@ func (s *xmlScanner) attrValue(i int) string {
 	if !a.raw {
 		return string(a.value)
 	}
-	v, _ := decodeXMLText(nil, a.value) // checked when scanned
-	return string(v)
+	return string(s.appendAttrValue(nil, i))
+}
+
+// appendAttrValue appends the decoded value of the current tag's i-th
+// attribute.
+func (s *xmlScanner) appendAttrValue(dst []byte, i int) []byte {
+	a := s.attrs[i]
+	if !a.raw {
+		return append(dst, a.value...)
+	}
+	dst, _ = decodeXMLText(dst, a.value) // checked when scanned
+	return dst
 }
 
 // textValue is the current text token decoded; valid until the next token.

@@ -28,12 +28,15 @@ type sheetStream struct {
 	late                  error // a scan error met after a row's last cell: the next step's
 	done                  bool
 	str                   stringReader
-	v                     []byte
-	cellR, cellT          string
+	v, scratch            []byte
+	cellR                 []byte
+	cellT                 string // "s", "inlineStr" or "" for any other type
 	cellHasF, cellHasIS   bool
 	cellStyle             int
-	cellV                 string
 	cells                 []string
+	width                 int        // the most cells a row had: room made for the next
+	rowText               []byte     // the row's cell values that are not shared strings, end to end
+	spans                 []cellSpan // where in rowText each of them is
 
 	// What groupLook needs of the rows just read, so that it need not
 	// parse the sheet a second time: valid while excelize and sheetLayout
@@ -51,6 +54,9 @@ type stepLayout struct {
 	row, outline, next int
 	cells              []cellStyle
 }
+
+// cellSpan is a cell value in rowText.
+type cellSpan struct{ cell, start, end int }
 
 // rowStart is what a <row> start tag says.
 type rowStart struct {
@@ -167,8 +173,21 @@ func (x *sheetStream) rowNext() (bool, error) {
 }
 
 // columns is excelize's Rows.Columns with RawCellValue. rowErr is the
-// error excelize returns with the cells; err is the scanner's.
+// error excelize returns with the cells; err is the scanner's. The row's
+// values are made one string, which its cells share.
 func (x *sheetStream) columns() (cells []string, rowErr, err error) {
+	x.rowText, x.spans = x.rowText[:0], x.spans[:0]
+	cells, rowErr, err = x.readColumns()
+	if len(x.spans) > 0 && cells != nil {
+		text := string(x.rowText)
+		for _, sp := range x.spans {
+			cells[sp.cell] = text[sp.start:sp.end]
+		}
+	}
+	return cells, rowErr, err
+}
+
+func (x *sheetStream) readColumns() (cells []string, rowErr, err error) {
 	if x.curRow > x.seekRow {
 		return nil, nil, nil
 	}
@@ -239,7 +258,7 @@ func (x *sheetStream) columns() (cells []string, rowErr, err error) {
 		if err := x.readCell(); err != nil {
 			return nil, nil, err
 		}
-		if x.cellR != "" {
+		if len(x.cellR) > 0 {
 			col, err := cellColumn(x.cellR)
 			if err != nil {
 				return x.cells, err, nil
@@ -250,11 +269,19 @@ func (x *sheetStream) columns() (cells []string, rowErr, err error) {
 			x.styles = append(x.styles, cellStyle{cellCol - 1, x.cellStyle})
 		}
 		blank := cellCol - len(x.cells)
-		if val := x.cellValue(); val != "" || x.cellHasF {
+		start := len(x.rowText)
+		if val, inText := x.cellValue(); val != "" || len(x.rowText) > start || x.cellHasF {
+			if x.cells == nil {
+				x.cells = make([]string, 0, x.width)
+			}
 			for i := 1; i < blank; i++ {
 				x.cells = append(x.cells, "")
 			}
+			if inText {
+				x.spans = append(x.spans, cellSpan{len(x.cells), start, len(x.rowText)})
+			}
 			x.cells = append(x.cells, val)
+			x.width = max(x.width, len(x.cells))
 		}
 	}
 }
@@ -281,11 +308,11 @@ func (x *sheetStream) layoutAt(row int) (this, next rowLayout, ok bool) {
 // a style or formula attribute excelize fails on, is excelize's to read.
 func (x *sheetStream) readCell() error {
 	sc := x.sc
-	x.cellR, x.cellT, x.cellV, x.cellHasF, x.cellHasIS, x.cellStyle = "", "", "", false, false, 0
+	x.cellR, x.cellT, x.v, x.cellHasF, x.cellHasIS, x.cellStyle = x.cellR[:0], "", x.v[:0], false, false, 0
 	for i, a := range sc.attrs {
 		switch string(a.local) {
 		case "r":
-			x.cellR = sc.attrValue(i)
+			x.cellR = sc.appendAttrValue(x.cellR[:0], i)
 		case "s":
 			v := sc.attrValue(i)
 			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
@@ -293,7 +320,14 @@ func (x *sheetStream) readCell() error {
 			}
 			x.cellStyle, _ = strconv.Atoi(v)
 		case "t":
-			x.cellT = sc.attrValue(i)
+			switch v := sc.appendAttrValue(x.scratch[:0], i); string(v) {
+			case "s":
+				x.cellT = "s"
+			case "inlineStr":
+				x.cellT = "inlineStr"
+			default:
+				x.cellT = ""
+			}
 		}
 	}
 	x.str.reset()
@@ -311,7 +345,6 @@ func (x *sheetStream) readCell() error {
 				if x.v, err = readChardata(sc, x.v[:0]); err != nil {
 					return err
 				}
-				x.cellV = string(x.v)
 			case "f":
 				if err := checkAttrs(sc, "aca", "bool", "dt2D", "bool", "dtr", "bool", "del1", "bool",
 					"del2", "bool", "ca", "bool", "bx", "bool", "si", "int"); err != nil {
@@ -336,29 +369,50 @@ func (x *sheetStream) readCell() error {
 // cellValue is excelize's getValueFrom with raw values: a shared string's
 // text, an inline string's text, else the value as written. A shared
 // string index out of the table is "", as excelize drops that error.
-func (x *sheetStream) cellValue() string {
+// Other than a shared string, the value is appended to rowText (inText).
+func (x *sheetStream) cellValue() (val string, inText bool) {
 	switch x.cellT {
 	case "s":
-		if x.cellV == "" {
-			return ""
+		if len(x.v) == 0 {
+			return "", false
 		}
-		i, _ := strconv.Atoi(strings.TrimSpace(x.cellV))
+		i, ok := smallNumber(x.v)
+		if !ok {
+			i, _ = strconv.Atoi(strings.TrimSpace(string(x.v)))
+		}
 		if i < 0 || i >= len(x.sst) {
-			return ""
+			return "", false
 		}
-		return x.sst[i]
+		return x.sst[i], false
 	case "inlineStr":
 		if x.cellHasIS {
-			return x.str.value()
+			x.rowText = x.str.appendValue(x.rowText)
+			return "", true
 		}
 	}
-	return x.cellV
+	x.rowText = append(x.rowText, x.v...)
+	return "", true
+}
+
+// smallNumber reads a shared string index written as plain digits.
+func smallNumber(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // cellColumn is the 1-based column of a cell reference: "C7" is 3. The
 // common shape is read here; any other goes to excelize for its answer
 // and its error.
-func cellColumn(ref string) (int, error) {
+func cellColumn(ref []byte) (int, error) {
 	col, i := 0, 0
 	for ; i < len(ref) && i < 3 && 'A' <= ref[i] && ref[i] <= 'Z'; i++ {
 		col = col*26 + int(ref[i]-'A'+1)
@@ -370,6 +424,6 @@ func cellColumn(ref string) (int, error) {
 	if i > 0 && j == len(ref) && j > i && ref[i] != '0' && row <= excelize.TotalRows && col <= excelize.MaxColumns {
 		return col, nil
 	}
-	col, _, err := excelize.CellNameToCoordinates(ref)
+	col, _, err := excelize.CellNameToCoordinates(string(ref))
 	return col, err
 }

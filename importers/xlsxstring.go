@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 )
@@ -13,7 +14,7 @@ import (
 // fails on is errScanUnsupported.
 type stringReader struct {
 	t, runs, run []byte
-	out          []byte
+	out, all     []byte
 }
 
 func (p *stringReader) reset() { p.t, p.runs = p.t[:0], p.runs[:0] }
@@ -91,11 +92,20 @@ func (p *stringReader) readRun(sc *xmlScanner) error {
 
 // value is the string read, with Excel's _xHHHH_ escapes undone.
 func (p *stringReader) value() string {
-	if len(p.t)+len(p.runs) == 0 {
-		return ""
+	if len(p.runs) == 0 && !bytes.Contains(p.t, []byte("_x")) {
+		return string(p.t)
 	}
-	p.out = append(append(p.out[:0], p.t...), p.runs...)
-	return unescapeCellString(string(p.out))
+	p.out = p.appendValue(p.out[:0])
+	return string(p.out)
+}
+
+// appendValue appends the string read, its escapes undone.
+func (p *stringReader) appendValue(dst []byte) []byte {
+	if len(p.runs) == 0 {
+		return appendUnescaped(dst, p.t)
+	}
+	p.all = append(append(p.all[:0], p.t...), p.runs...)
+	return appendUnescaped(dst, p.all)
 }
 
 // readChardata appends the text directly inside the element just started,

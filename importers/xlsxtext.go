@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
@@ -130,32 +131,31 @@ type xmlSyntaxError string
 
 func (e xmlSyntaxError) Error() string { return "xml syntax error: " + string(e) }
 
-// unescapeCellString undoes the _xHHHH_ escapes Excel writes for
-// characters XML cannot hold, as excelize reads shared and inline strings:
-// "_x005F_" is "_", a surrogate is dropped.
-func unescapeCellString(s string) string {
-	i := strings.Index(s, "_x")
+// appendUnescaped appends s with the _xHHHH_ escapes Excel writes for
+// characters XML cannot hold undone, as excelize reads shared and inline
+// strings: "_x005F_" is "_", a surrogate is dropped.
+func appendUnescaped(dst, s []byte) []byte {
+	i := bytes.Index(s, []byte("_x"))
 	if i < 0 {
-		return s
+		return append(dst, s...)
 	}
-	var b strings.Builder
-	b.WriteString(s[:i])
+	dst = append(dst, s[:i]...)
 	for i < len(s) {
 		if i+7 <= len(s) && s[i] == '_' && s[i+1] == 'x' && s[i+6] == '_' && isHex4(s[i+2:i+6]) {
-			v, _ := strconv.ParseUint(s[i+2:i+6], 16, 32)
+			v, _ := strconv.ParseUint(string(s[i+2:i+6]), 16, 32)
 			if r := rune(v); r < 0xD800 || r > 0xDFFF {
-				b.WriteRune(r)
+				dst = utf8.AppendRune(dst, r)
 			}
 			i += 7
 			continue
 		}
-		b.WriteByte(s[i])
+		dst = append(dst, s[i])
 		i++
 	}
-	return b.String()
+	return dst
 }
 
-func isHex4(s string) bool {
+func isHex4(s []byte) bool {
 	for i := 0; i < 4; i++ {
 		c := s[i]
 		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
