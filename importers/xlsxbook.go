@@ -79,13 +79,15 @@ func sheetPart(z *zip.Reader, sheet string) *zip.File {
 	if decodePart(z, "_rels/.rels", &root) != nil {
 		return nil
 	}
+	workbook := ""
 	for _, r := range root.Rels {
 		if r.Type == excelize.SourceRelationshipOfficeDocument {
-			if strings.TrimPrefix(r.Target, "/") != "xl/workbook.xml" {
-				return nil
-			}
+			workbook = strings.TrimPrefix(r.Target, "/")
 			break
 		}
+	}
+	if workbook != "xl/workbook.xml" {
+		return nil
 	}
 	var wb struct {
 		Sheets []struct {

@@ -47,9 +47,13 @@ func compareSheets(t testing.TB, path string) (fallbacks int) {
 			continue
 		}
 		got := src.cells.(*streamCells)
+		layout := openSheetLayout(path, sheet)
 		for step := 1; ; step++ {
 			wc, wh, werr := want.next()
 			gc, gh, gerr := got.next()
+			if got.excelize == nil && layout != nil && len(gc) > 0 {
+				sameLayout(t, got.stream, layout, step)
+			}
 			if gerr != nil && werr != gerr && !isRowError(gerr) && gerr != io.EOF {
 				// A sheet that is not well-formed XML: an error here, where
 				// excelize stops without one. Only for XML encoding/xml rejects.
@@ -69,10 +73,27 @@ func compareSheets(t testing.TB, path string) (fallbacks int) {
 		if got.excelize != nil {
 			fallbacks++
 		}
+		if layout != nil {
+			layout.close()
+		}
 		want.close()
 		src.close()
 	}
 	return fallbacks
+}
+
+// sameLayout: what the stream tells groupLook of a row is what
+// sheetLayout reads from the sheet a second time.
+func sameLayout(t testing.TB, s *sheetStream, layout *sheetLayout, row int) {
+	t.Helper()
+	this, next, ok := s.layoutAt(row)
+	if !ok {
+		return
+	}
+	wthis, wnext := layout.at(row)
+	if this.outline != wthis.outline || next.outline != wnext.outline || !slices.Equal(this.cells, wthis.cells) {
+		t.Fatalf("row %d: stream layout %+v next %d, sheetLayout %+v next %d", row, this, next.outline, wthis, wnext.outline)
+	}
 }
 
 func isRowError(err error) bool {
