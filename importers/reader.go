@@ -337,6 +337,16 @@ func isRowNumber(s string) bool {
 }
 
 func isTotals(cell string) bool {
+	// Most cells begin with another letter: they are not folded (folding
+	// every row's first cell was a fifth of reading a big workbook).
+	for _, c := range cell {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			if c = unicode.ToLower(c); c != 'и' && c != 'в' && c != 't' && c != 'g' {
+				return false
+			}
+			break
+		}
+	}
 	f := FoldHeader(cell)
 	for _, w := range []string{"итого", "итог", "всего", "total", "grand total"} {
 		if f == w || strings.HasPrefix(f, w+" ") {

@@ -171,3 +171,29 @@ func TestFoldHeader(t *testing.T) {
 		}
 	}
 }
+
+// isTotals looks at a cell's first letter before it folds the cell: the
+// same answers as folding every cell.
+func TestIsTotalsFirstLetter(t *testing.T) {
+	folded := func(cell string) bool {
+		f := FoldHeader(cell)
+		for _, w := range []string{"итого", "итог", "всего", "total", "grand total"} {
+			if f == w || strings.HasPrefix(f, w+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	cells := []string{"Итого", "  ИТОГО:", "«Итого» по клиентам", "Всего", "ВСЕГО", "Total", "GRAND TOTAL", "grand total:",
+		"Итоговый", "Иванов", "1. Итого", "№ Итого", "итог", "", "…", "Ёлка", "total2", "-Total-", "Totals"}
+	for _, c := range cells {
+		if got, want := isTotals(c), folded(c); got != want {
+			t.Errorf("isTotals(%q) = %v, folding says %v", c, got, want)
+		}
+	}
+	for _, c := range []string{"Итого", "  ИТОГО:", "Всего", "Total", "grand total:"} {
+		if !isTotals(c) {
+			t.Errorf("isTotals(%q) = false", c)
+		}
+	}
+}
