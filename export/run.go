@@ -329,9 +329,12 @@ const (
 // rankingChangedSQL counts what moves the ABC ranking: a new card with
 // revenue, a card whose revenue or kind changes, a card with revenue that
 // becomes an alias.
-const rankingChangedSQL = `SELECT (SELECT count(*) FROM stage_cards s LEFT JOIN cards c ON c.personal_id = s.personal_id
-		WHERE (c.personal_id IS NULL AND s.revenue IS NOT NULL) OR (c.personal_id IS NOT NULL AND (c.revenue IS DISTINCT FROM s.revenue OR c.kind <> s.kind)))
-	+ (SELECT count(*) FROM cards c JOIN stage_aliases a ON a.alias_id = c.personal_id WHERE c.revenue IS NOT NULL)`
+// Each staged card looks its stored card up, as in countUpdatedSQL.
+const rankingChangedSQL = `SELECT (SELECT count(*) FROM stage_cards s
+		WHERE CASE WHEN EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)
+			THEN (SELECT CASE WHEN c.revenue IS DISTINCT FROM s.revenue OR c.kind <> s.kind THEN 1 ELSE 0 END FROM cards c WHERE c.personal_id = s.personal_id) = 1
+			ELSE s.revenue IS NOT NULL END)
+	+ (SELECT count(*) FROM stage_aliases a WHERE (SELECT c.revenue FROM cards c WHERE c.personal_id = a.alias_id) IS NOT NULL)`
 
 // cardDiffers: org_id and revenue may be NULL, so NULL-safe.
 func cardDiffers(a, b string) string {
@@ -344,10 +347,16 @@ func cardDiffers(a, b string) string {
 
 // countUpdatedSQL counts the staged cards that exist and change: a value
 // or a contact point.
+//
+// Each staged card looks its stored card up (a correlated subquery, so an
+// index lookup on both engines): joined, PostgreSQL hashed the whole of
+// cards and merged the whole of contact_points, 0.75 s a night on a store
+// of a million.
 func countUpdatedSQL() string {
-	return `SELECT count(*) FROM stage_cards s JOIN cards c ON c.personal_id = s.personal_id WHERE ` + cardDiffers("s", "c") + `
-		OR EXISTS (SELECT 1 FROM stage_contacts x WHERE x.personal_id = s.personal_id AND NOT EXISTS (SELECT 1 FROM contact_points p WHERE ` + sameContact + `))
-		OR (SELECT count(*) FROM contact_points p WHERE p.personal_id = s.personal_id) <> (SELECT count(*) FROM stage_contacts x WHERE x.personal_id = s.personal_id)`
+	return `SELECT count(*) FROM stage_cards s WHERE (SELECT CASE WHEN ` + cardDiffers("s", "c") + `
+		OR EXISTS (SELECT 1 FROM stage_contacts x WHERE x.personal_id = s.personal_id AND NOT EXISTS (SELECT 1 FROM contact_points p WHERE ` + sameContact + `) LIMIT 1)
+		OR (SELECT count(*) FROM contact_points p WHERE p.personal_id = s.personal_id) <> (SELECT count(*) FROM stage_contacts x WHERE x.personal_id = s.personal_id)
+		THEN 1 ELSE 0 END FROM cards c WHERE c.personal_id = s.personal_id) = 1`
 }
 
 // writePlanSQL merges the staged rows; $1 is the run. Every row a run
