@@ -108,8 +108,8 @@ type counts struct {
 const analyzeWrites = 10000
 
 func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
-	var total int
-	if err := queryOne(ctx, c, "SELECT count(*) FROM records", nil, &total); err != nil {
+	var total int // counted only as far as ten times the writes: a nightly run does not walk a million
+	if err := queryOne(ctx, c, "SELECT count(*) FROM (SELECT 1 FROM records LIMIT $1) r", []any{writes*10 + 1}, &total); err != nil {
 		return fmt.Errorf("count records: %w", err)
 	}
 	if writes*10 < total {
