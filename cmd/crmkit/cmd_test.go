@@ -949,6 +949,9 @@ func TestExportsAlikeOnBothEngines(t *testing.T) {
 		exports[t.Name()] = got
 	})
 	sqlite, postgres := exports["TestExportsAlikeOnBothEngines/sqlite"], exports["TestExportsAlikeOnBothEngines/postgres"]
+	if sqlite != nil && postgres == nil && os.Getenv("CRMKIT_TEST_DATABASE_URL") == "" && os.Getenv("CI") != "true" {
+		t.Skip("CRMKIT_TEST_DATABASE_URL is not set: no PostgreSQL export to compare with")
+	}
 	if sqlite == nil || postgres == nil {
 		t.Fatalf("exports of %d engines", len(exports))
 	}
