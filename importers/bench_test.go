@@ -39,6 +39,37 @@ func BenchmarkReadXLSX(b *testing.B) {
 	}
 }
 
+// BenchmarkExcelizeRows reads the workbook BenchmarkReadXLSX reads with
+// excelize's own row iterator alone (Rows, Columns), the floor the issue
+// measures the importer against: make bench prints the two side by side.
+func BenchmarkExcelizeRows(b *testing.B) {
+	path := os.Getenv("CRMKIT_BENCH_XLSX")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.xlsx")
+		writeBenchWorkbook(b, path, 20_000)
+	}
+	for b.Loop() {
+		f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipLimit})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, err := f.Rows(f.GetSheetList()[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			if _, err := rows.Columns(excelize.Options{RawCellValue: true}); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		rows.Close()
+		f.Close()
+		b.ReportMetric(float64(n), "rows/op") // every row of the sheet, the header too
+	}
+}
+
 func writeBenchWorkbook(b *testing.B, path string, rows int) {
 	f := excelize.NewFile()
 	defer f.Close()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures, on generated workbooks of invented customers:
-#   1. the importer alone streaming READ_ROWS rows (default 1,000,000, 10 columns): rows/s, peak RSS;
+#   1. the importer alone streaming READ_ROWS rows (default 1,000,000, 10 columns): rows/s, peak RSS,
+#      and excelize's own Rows() on the same workbook, the floor it is measured against;
 #   2. the 1C reader on a 200 MB CommerceML file: records/s, peak RSS;
 #   3. `crmkit import` of ROWS rows into each store: rows/s and peak RSS.
 # Usage: testdata/bench-import.sh [ROWS] (default 100000); READ_ROWS=… to change the first.
@@ -18,6 +19,10 @@ CRMKIT_BENCH_XLSX=$big /usr/bin/time -v bench/importers.test -test.run '^$' -tes
   > bench/read.txt 2> bench/time-read.txt
 awk '/ns\/op/ {ns=$3; n=$5} END {printf "importer  %d rows read in %.1f s: %.0f rows/s", n, ns/1e9, n/(ns/1e9)}' bench/read.txt
 awk '/Maximum resident set size/ {printf ", peak RSS %.0f MB\n", $6/1024}' bench/time-read.txt
+CRMKIT_BENCH_XLSX=$big /usr/bin/time -v bench/importers.test -test.run '^$' -test.bench ExcelizeRows -test.benchtime 1x \
+  > bench/read-excelize.txt 2> bench/time-read-excelize.txt
+awk '/ns\/op/ {ns=$3; n=$5} END {printf "excelize  Rows() alone on the same workbook, %d sheet rows in %.1f s: %.0f rows/s", n, ns/1e9, n/(ns/1e9)}' bench/read-excelize.txt
+awk '/Maximum resident set size/ {printf ", peak RSS %.0f MB\n", $6/1024}' bench/time-read-excelize.txt
 
 cml=bench/orders-200mb.xml
 [ -f "$cml" ] || go run ./testdata/gen -commerceml-mb 200 -o "$cml"
