@@ -65,6 +65,32 @@ func hiddenColumns(file, sheet string) []int {
 // sheetTarget finds the part that holds a sheet, through the workbook and
 // its relationships.
 func sheetTarget(z *zip.Reader, sheet string) string {
+	sheets, ok := workbookSheets(z)
+	if !ok {
+		return ""
+	}
+	for _, s := range sheets {
+		if s.name != sheet || len(s.targets) == 0 {
+			continue
+		}
+		if t := s.targets[0]; strings.HasPrefix(t, "/") {
+			return strings.TrimPrefix(t, "/")
+		}
+		return path.Join("xl", s.targets[0])
+	}
+	return ""
+}
+
+// workbookSheet is a sheet of xl/workbook.xml and the targets its
+// relationship id has in xl/_rels/workbook.xml.rels, as written.
+type workbookSheet struct {
+	name    string
+	targets []string
+}
+
+// workbookSheets lists the sheets of xl/workbook.xml, in order; false
+// when the workbook or its relationships cannot be read.
+func workbookSheets(z *zip.Reader) ([]workbookSheet, bool) {
 	var wb struct {
 		Sheets []struct {
 			Name string `xml:"name,attr"`
@@ -78,22 +104,18 @@ func sheetTarget(z *zip.Reader, sheet string) string {
 		} `xml:"Relationship"`
 	}
 	if decodePart(z, "xl/workbook.xml", &wb) != nil || decodePart(z, "xl/_rels/workbook.xml.rels", &rels) != nil {
-		return ""
+		return nil, false
 	}
-	for _, s := range wb.Sheets {
-		if s.Name != sheet {
-			continue
-		}
+	out := make([]workbookSheet, len(wb.Sheets))
+	for i, s := range wb.Sheets {
+		out[i].name = s.Name
 		for _, r := range rels.Rels {
 			if r.ID == s.RID {
-				if strings.HasPrefix(r.Target, "/") {
-					return strings.TrimPrefix(r.Target, "/")
-				}
-				return path.Join("xl", r.Target)
+				out[i].targets = append(out[i].targets, r.Target)
 			}
 		}
 	}
-	return ""
+	return out, true
 }
 
 func decodePart(z *zip.Reader, name string, v any) error {

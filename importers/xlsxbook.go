@@ -89,35 +89,21 @@ func sheetPart(z *zip.Reader, sheet string) *zip.File {
 	if workbook != "xl/workbook.xml" {
 		return nil
 	}
-	var wb struct {
-		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
-	if decodePart(z, "xl/workbook.xml", &wb) != nil || decodePart(z, "xl/_rels/workbook.xml.rels", &rels) != nil {
+	sheets, ok := workbookSheets(z)
+	if !ok {
 		return nil
 	}
 	var found *zip.File
 	matches := 0
-	for _, s := range wb.Sheets {
-		if !strings.EqualFold(s.Name, sheet) {
+	for _, s := range sheets {
+		if !strings.EqualFold(s.name, sheet) {
 			continue
 		}
 		var part *zip.File
-		for _, r := range rels.Rels {
-			if r.ID != s.RID {
-				continue
-			}
-			name := strings.TrimPrefix(strings.ReplaceAll(path.Clean("xl/"+r.Target), "\\", "/"), "/")
-			if strings.HasPrefix(r.Target, "/") {
-				name = strings.TrimPrefix(strings.ReplaceAll(path.Clean(r.Target), "\\", "/"), "/")
+		for _, target := range s.targets {
+			name := strings.TrimPrefix(strings.ReplaceAll(path.Clean("xl/"+target), "\\", "/"), "/")
+			if strings.HasPrefix(target, "/") {
+				name = strings.TrimPrefix(strings.ReplaceAll(path.Clean(target), "\\", "/"), "/")
 			}
 			if p, n := partNamed(z, name, false); p != nil {
 				part = p
