@@ -593,7 +593,6 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	for _, s := range set {
 		s.feat = nil
 	}
-	feats = nil
 	r.stats.Touched = len(set)
 	r.stats.Refused = p.refused
 	r.stats.Demoted = demoted
