@@ -128,6 +128,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 		sum.RunID, sum.Committed = run.ID, true
 	}
 	prog.done()
+	prog.trace("finished")
 	sum.Cards, sum.CardsCreated, sum.CardsUpdated, sum.CardsMerged = d.Customers, run.CardsCreated, run.CardsUpdated, run.CardsMerged
 	sum.Duplicates, sum.LinksCreated, sum.Review, sum.Split = d.Duplicates, run.LinksCreated, len(d.Review), d.Split
 	sum.Demoted = maskedDemoted(d.Demoted)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 )
@@ -11,16 +13,34 @@ import (
 // does nothing. Reading shows a row count and rate; the phases after it
 // (matching and its steps, writing, committing) a spinner with the step
 // and the time it has taken, so that a long step is never silence.
+//
+// With CRMKIT_TRACE_SQL set (a developer's look at where a slow run spends
+// its time, beside the slow statements export.TraceSQL prints), each file,
+// phase and step is also written to stderr as a line with the seconds
+// since the run began, terminal or not; the bars stay for terminals.
 type progress struct {
-	ios *IOStreams
-	bar *progressbar.ProgressBar
+	ios   *IOStreams
+	bar   *progressbar.ProgressBar
+	bars  bool      // draw bars: stderr is a terminal and --quiet is off
+	began time.Time // when tracing: the run's start; zero otherwise
 }
 
 func newProgress(ios *IOStreams, g *globalOptions) *progress {
-	if !ios.ErrTTY || g.quiet {
+	p := &progress{ios: ios, bars: ios.ErrTTY && !g.quiet}
+	if os.Getenv("CRMKIT_TRACE_SQL") != "" {
+		p.began = time.Now()
+	}
+	if !p.bars && p.began.IsZero() {
 		return nil
 	}
-	return &progress{ios: ios}
+	return p
+}
+
+// trace writes one line of the phase trace.
+func (p *progress) trace(what string) {
+	if p != nil && !p.began.IsZero() {
+		fmt.Fprintf(p.ios.ErrOut, "crmkit: at %7.2f s %s\n", time.Since(p.began).Seconds(), what)
+	}
 }
 
 // start begins reading a file: a count of rows and their rate.
@@ -29,6 +49,10 @@ func (p *progress) start(what string) {
 		return
 	}
 	p.done()
+	p.trace("reading " + what)
+	if !p.bars {
+		return
+	}
 	p.bar = progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(p.ios.ErrOut),
 		progressbar.OptionSetDescription("reading "+what),
@@ -56,6 +80,10 @@ func (p *progress) phase(format string, args ...any) {
 		return
 	}
 	p.done()
+	p.trace(fmt.Sprintf(format, args...))
+	if !p.bars {
+		return
+	}
 	p.bar = progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(p.ios.ErrOut),
 		progressbar.OptionSetDescription(fmt.Sprintf(format, args...)),
@@ -69,7 +97,11 @@ func (p *progress) phase(format string, args ...any) {
 
 // step names the current step of a phase (dedupe.Options.Progress).
 func (p *progress) step(what string) {
-	if p == nil || p.bar == nil {
+	if p == nil {
+		return
+	}
+	p.trace(what)
+	if p.bar == nil {
 		return
 	}
 	p.bar.Describe(what)
