@@ -171,6 +171,13 @@ func (x Index) stage(ctx context.Context, keys [][]any) error {
 	return x.stageIn(ctx, "q_keys", "CREATE TEMP TABLE IF NOT EXISTS q_keys (k1 TEXT NOT NULL, k2 TEXT NOT NULL)", []string{"k1", "k2"}, keys)
 }
 
+// stageHashes fills the temporary lookup table q_hashes (h, k1) with
+// block keys and their hashes, which is how record_keys holds them.
+func (x Index) stageHashes(ctx context.Context, keys []string) error {
+	return x.stageIn(ctx, "q_hashes", "CREATE TEMP TABLE IF NOT EXISTS q_hashes AS SELECT key AS h, CAST('' AS TEXT) AS k1 FROM record_keys WHERE 1 = 0",
+		[]string{"h", "k1"}, hashedKeys(keys))
+}
+
 // stageIDs fills q_ids (k1) with personal IDs: a column of the type the
 // engine keeps them in (PostgreSQL's uuid), so that lookups use the indexes.
 func (x Index) stageIDs(ctx context.Context, ids []string) error {
@@ -219,7 +226,13 @@ func (x Index) BySourceKeys(ctx context.Context, keys []crmkit.SourceKey) ([]ded
 
 // ByIndexKeys implements dedupe.Index.
 func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored, error) {
-	return x.withKeys(ctx, single(keys), "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_keys k JOIN q_keys q ON q.k1 = k.key)")
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	if err := x.stageHashes(ctx, keys); err != nil {
+		return nil, err
+	}
+	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_keys k JOIN q_hashes q ON q.h = k.key)")
 }
 
 // ByComponents implements dedupe.Index.
@@ -236,8 +249,15 @@ func (x Index) ByComponents(ctx context.Context, comps []string) ([]dedupe.Store
 // KeyCounts implements dedupe.Index. Each key is counted on its own: joined
 // with the list, SQLite walks the whole of record_keys.
 func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, error) {
-	return queryMap(ctx, x, keys, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_keys x WHERE x.key = q.k1) AS n FROM q_keys q)
-		SELECT k1, n FROM c WHERE n > 0`, func(rows Rows, out map[string]int) error {
+	out := map[string]int{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	if err := x.stageHashes(ctx, keys); err != nil {
+		return nil, err
+	}
+	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_keys x WHERE x.key = q.h) AS n FROM q_hashes q)
+		SELECT k1, n FROM c WHERE n > 0`, func(rows Rows) error {
 		var k string
 		var n int
 		if err := rows.Scan(&k, &n); err != nil {
@@ -246,6 +266,7 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 		out[k] = n
 		return nil
 	})
+	return out, err
 }
 
 // Holders implements dedupe.Index: a key is counted up to limit+1 (a
@@ -256,7 +277,7 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	if len(keys) == 0 {
 		return counts, holders, nil
 	}
-	if err := x.stage(ctx, single(keys)); err != nil {
+	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, nil, err
 	}
 	// MATERIALIZED: each key is counted once, not again for each holder
@@ -264,8 +285,8 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	// are listed by a subquery per key, an index lookup on both engines:
 	// joined, PostgreSQL sorted the whole of record_keys to merge them.
 	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED
-		(SELECT q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.key = q.k1 LIMIT $2) y) AS n FROM q_keys q)
-		SELECT c.k1, c.n, CASE WHEN c.n <= $1 THEN (SELECT string_agg(CAST(k.seq AS TEXT), ',') FROM record_keys k WHERE k.key = c.k1) END
+		(SELECT q.h, q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.key = q.h LIMIT $2) y) AS n FROM q_hashes q)
+		SELECT c.k1, c.n, CASE WHEN c.n <= $1 THEN (SELECT string_agg(CAST(k.seq AS TEXT), ',') FROM record_keys k WHERE k.key = c.h) END
 		FROM c WHERE c.n > 0`, limit, limit+1)
 	if err != nil {
 		return nil, nil, err
@@ -318,27 +339,6 @@ func (x Index) Aliases(ctx context.Context, ids []string) (map[string]string, er
 		return err
 	})
 	return out, err
-}
-
-func queryMap[V any](ctx context.Context, x Index, keys []string, query string, scan func(Rows, map[string]V) error) (map[string]V, error) {
-	out := map[string]V{}
-	if len(keys) == 0 {
-		return out, nil
-	}
-	if err := x.stage(ctx, single(keys)); err != nil {
-		return nil, err
-	}
-	rows, done, err := x.C.Query(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	for rows.Next() {
-		if err := scan(rows, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
 }
 
 // Decisions reads every stored decision.

@@ -199,12 +199,12 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	keys := func(yield func([]any) bool) {
 		for i, w := range p.Writes {
 			for _, k := range w.AddKeys {
-				if !yield([]any{i, k, 1}) {
+				if !yield([]any{i, KeyHash(k), 1}) {
 					return
 				}
 			}
 			for _, k := range w.DropKeys {
-				if !yield([]any{i, k, 0}) {
+				if !yield([]any{i, KeyHash(k), 0}) {
 					return
 				}
 			}
@@ -385,9 +385,9 @@ func writePlanSQL() []string {
 		// A changed record mostly keeps its keys (a new phone changes one):
 		// only the difference is written.
 		// Found by the record (a few keys each), not by the key: a dropped key
-		// may be held by thousands. (key || '' keeps SQLite off the key index.)
+		// may be held by thousands. (key + 0 keeps SQLite off the key index.)
 		"DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
-			" AND (key || '', seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
+			" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
 		"INSERT INTO record_keys (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2",
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, TRUE, a.personal_id, a.run_id FROM aliases a
@@ -580,7 +580,7 @@ func reindex(ctx context.Context, c Conn) error {
 		err = c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
 			for _, s := range recs {
 				for _, k := range dedupe.IndexKeys(&s.Record) {
-					if !yield([]any{k, s.Seq}) {
+					if !yield([]any{KeyHash(k), s.Seq}) {
 						return
 					}
 				}

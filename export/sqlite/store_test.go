@@ -14,6 +14,7 @@ import (
 	"github.com/crmkit/crmkit/dedupe"
 	"github.com/crmkit/crmkit/export"
 	"github.com/crmkit/crmkit/export/storetest"
+	"github.com/crmkit/crmkit/normalize"
 )
 
 var (
@@ -184,18 +185,29 @@ func TestStoreFilesPrivate(t *testing.T) {
 	}
 }
 
-// A store whose record_keys had a rowid keeps every key when migration
-// 0013 makes it a WITHOUT ROWID table, and the keys are found by key and
-// by record as before.
-func TestRecordKeysWithoutRowid(t *testing.T) {
-	// The keys are of this release's rules: the store does not index them anew.
-	stmts := []string{fmt.Sprintf("INSERT INTO store_state (name, value) VALUES ('keys_version', '%d')", dedupe.KeysVersion)}
-	want := map[[2]any]bool{}
+// A store whose record_keys held the keys' text (before 0017) holds, once
+// migrated, the hash of every key of every record (export.KeyHash of
+// dedupe.IndexKeys) and nothing else, kept WITHOUT ROWID (0013) and found
+// by key and by record as before.
+func TestRecordKeysHashed(t *testing.T) {
+	// The keys are of this release's rules: only 0017 makes them written anew.
+	stmts := []string{fmt.Sprintf("INSERT INTO store_state (name, value) VALUES ('keys_version', '%d')", dedupe.KeysVersion),
+		`INSERT INTO runs (started_at, command, files) VALUES ('2026-10-01T10:00:00Z', 'crmkit import crm.csv', '[]')`}
+	want := map[[2]int64]bool{}
 	var values []string
 	for seq := 1; seq <= 300; seq++ {
-		for _, k := range []string{"phone:+7916000" + fmt.Sprint(seq%7), "name:петров " + fmt.Sprint(seq), "inn:7707083893"} {
+		r, _ := normalize.Record(crmkit.Record{Source: "crm", Key: fmt.Sprint("c", seq), Fields: map[string]string{
+			crmkit.FieldName: fmt.Sprint("Петров Иван ", []string{"Ильич", "Петрович", "Сергеевич"}[seq%3]), crmkit.FieldINN: "500100732259",
+			crmkit.FieldPhone: fmt.Sprint("8 916 000-00-0", seq%7)}}, normalize.Options{Phone: normalize.PhoneOptions{Region: "RU"}})
+		data, err := export.EncodeRecord(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO records (seq, source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
+			VALUES (%[1]d, 'crm', '%[2]s', 'p%[1]d', 'p%[1]d', 'p%[1]d', 'crm.csv', %[1]d, '%[3]s', 1, %[1]d, 1)`, seq, r.Key, data))
+		for _, k := range dedupe.IndexKeys(&r) {
 			values = append(values, fmt.Sprintf("('%s', %d)", k, seq))
-			want[[2]any{k, int64(seq)}] = true
+			want[[2]int64{export.KeyHash(k), int64(seq)}] = true
 		}
 	}
 	stmts = append(stmts, "INSERT INTO record_keys (key, seq) VALUES "+strings.Join(values, ", "))
@@ -204,7 +216,7 @@ func TestRecordKeysWithoutRowid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	legacySchema(t, 12, stmts, func(q string, args ...any) error {
+	legacySchema(t, 16, stmts, func(q string, args ...any) error {
 		_, err := db.Exec(q, args...)
 		return err
 	})
@@ -227,17 +239,16 @@ func TestRecordKeysWithoutRowid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[[2]any]bool{}
+	got := map[[2]int64]bool{}
 	for rows.Next() {
-		var k string
-		var seq int64
+		var k, seq int64 // a key left as text fails to scan
 		if err := rows.Scan(&k, &seq); err != nil {
 			t.Fatal(err)
 		}
-		got[[2]any{k, seq}] = true
+		got[[2]int64{k, seq}] = true
 	}
-	if len(got) != len(want) {
-		t.Errorf("%d keys after migrating, want %d", len(got), len(want))
+	if len(got) != len(want) || len(want) < 3*300 {
+		t.Errorf("%d keys after migrating, want %d (at least 900)", len(got), len(want))
 	}
 	for k := range want {
 		if !got[k] {
@@ -245,8 +256,8 @@ func TestRecordKeysWithoutRowid(t *testing.T) {
 		}
 	}
 	var n int
-	if err := db.QueryRow("SELECT count(*) FROM record_keys WHERE seq = 7").Scan(&n); err != nil || n != 3 {
-		t.Errorf("record 7 holds %d keys (%v), want 3", n, err)
+	if err := db.QueryRow("SELECT count(*) FROM record_keys WHERE key = $1", export.KeyHash("inn:500100732259")).Scan(&n); err != nil || n != 300 {
+		t.Errorf("the INN is held by %d records (%v), want 300", n, err)
 	}
 	var plan string
 	var id, parent, unused int
