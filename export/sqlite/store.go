@@ -143,20 +143,64 @@ func (s *Store) migrate(ctx context.Context) error {
 		return lockErr(err)
 	}
 	defer tx.Rollback()
-	if err := export.Migrate(ctx, conn{tx}, migrations, "migrations"); err != nil {
+	if err := export.Migrate(ctx, newConn(tx), migrations, "migrations"); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
 // conn adapts a database/sql transaction to export.Conn.
-type conn struct{ tx *sql.Tx }
+type conn struct {
+	tx *sql.Tx
+	// failed is the error of a write that failed. SQLite has rolled the
+	// transaction back then (orRollback): a statement after it would run
+	// outside it, committed at once, so none runs.
+	failed *error
+}
+
+func newConn(tx *sql.Tx) conn { return conn{tx: tx, failed: new(error)} }
+
+// check refuses work after a failed write.
+func (c conn) check() error {
+	if *c.failed != nil {
+		return fmt.Errorf("the run was rolled back after an earlier error: %w", *c.failed)
+	}
+	return nil
+}
+
+// fail notes a failed write.
+func (c conn) fail(err error) error {
+	if err != nil && *c.failed == nil {
+		*c.failed = err
+	}
+	return err
+}
 
 func (c conn) Exec(ctx context.Context, q string, args ...any) error {
+	if err := c.check(); err != nil {
+		return err
+	}
 	t0 := time.Now()
-	_, err := c.tx.ExecContext(ctx, q, args...)
+	_, err := c.tx.ExecContext(ctx, orRollback(q), args...)
 	export.TraceSQL(t0, q)
-	return err
+	return c.fail(err)
+}
+
+// orRollback makes an INSERT or UPDATE fail the whole transaction on a
+// broken constraint (OR ROLLBACK) instead of only the statement: a run
+// stops at its first error and rolls back anyway, and SQLite then keeps no
+// statement journal. It kept one for every statement that may change many
+// rows: the first version of each page the statement changed, written to a
+// temporary file (254 MB for the UPDATE of records of a 20,000-row nightly
+// run into a store of a million, as much again for the keys).
+func orRollback(q string) string {
+	t := strings.TrimLeft(q, " \t\n")
+	for _, verb := range []string{"INSERT", "UPDATE"} {
+		if strings.HasPrefix(t, verb+" ") && !strings.HasPrefix(t[len(verb)+1:], "OR ") {
+			return verb + " OR ROLLBACK" + t[len(verb):]
+		}
+	}
+	return q
 }
 
 // BulkIndexes tells export.ApplyRun that a big run may drop an index and
@@ -166,6 +210,13 @@ func (c conn) BulkIndexes() (before, after []string) { return nil, nil }
 // Load inserts rows with prepared statements of many rows each: a
 // statement costs more than the rows it carries.
 func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
+	if err := c.check(); err != nil {
+		return err
+	}
+	return c.fail(c.load(ctx, table, cols, rows))
+}
+
+func (c conn) load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
 	perStmt := max(1, min(loadRows, 30000/len(cols))) // SQLite takes up to 32,766 values a statement
 	insert := func(n int) string {
 		tuple := make([]string, n)
@@ -174,7 +225,7 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 			// in a list of all of them, which grows with the statement.
 			tuple[i] = "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 		}
-		return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "), strings.Join(tuple, ", "))
+		return fmt.Sprintf("INSERT OR ROLLBACK INTO %s (%s) VALUES %s", table, strings.Join(cols, ", "), strings.Join(tuple, ", "))
 	}
 	var full *sql.Stmt
 	args := make([]any, 0, perStmt*len(cols))
@@ -219,6 +270,9 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 const loadRows = 256
 
 func (c conn) Query(ctx context.Context, q string, args ...any) (export.Rows, func(), error) {
+	if err := c.check(); err != nil {
+		return nil, nil, err
+	}
 	t0 := time.Now()
 	rows, err := c.tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -245,7 +299,8 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin run: %w", lockErr(err))
 	}
-	return &Tx{Index: export.Index{C: conn{tx}}, tx: tx, db: s.db}, nil
+	c := newConn(tx)
+	return &Tx{Index: export.Index{C: c}, tx: tx, db: s.db, failed: c.failed}, nil
 }
 
 // Tx is one run. It answers dedupe's questions through export.Index.
@@ -253,7 +308,8 @@ type Tx struct {
 	export.Index
 	tx     *sql.Tx
 	db     *sql.DB
-	forgot bool // a forget: the file must not keep what it erased
+	forgot bool   // a forget: the file must not keep what it erased
+	failed *error // conn.failed: SQLite rolled the run back
 }
 
 // Apply writes the run's plan, problems and decisions and records the run.
@@ -284,6 +340,10 @@ func (t *Tx) Tombstones(ctx context.Context) (map[crmkit.SourceKey]int64, error)
 
 // Commit makes the run visible.
 func (t *Tx) Commit(ctx context.Context) error {
+	if *t.failed != nil {
+		t.tx.Rollback() // database/sql's side of it; SQLite's is done
+		return fmt.Errorf("the run was rolled back after an earlier error: %w", *t.failed)
+	}
 	if err := t.tx.Commit(); err != nil || !t.forgot {
 		return err
 	}
@@ -293,5 +353,11 @@ func (t *Tx) Commit(ctx context.Context) error {
 	return nil
 }
 
-// Rollback drops everything of the run.
-func (t *Tx) Rollback(context.Context) error { return t.tx.Rollback() }
+// Rollback drops everything of the run. After a failed write SQLite has
+// rolled it back already, and says so: that is no error.
+func (t *Tx) Rollback(context.Context) error {
+	if err := t.tx.Rollback(); err != nil && *t.failed == nil {
+		return err
+	}
+	return nil
+}

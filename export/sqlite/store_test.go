@@ -268,3 +268,22 @@ func TestRecordKeysHashed(t *testing.T) {
 		t.Errorf("the keys of a record are not found through record_keys_seq: %s", plan)
 	}
 }
+
+// A write fails the whole run on a broken constraint, so that SQLite keeps
+// no statement journal; other statements are left as they are.
+func TestOrRollback(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"INSERT INTO records (seq) VALUES (1)", "INSERT OR ROLLBACK INTO records (seq) VALUES (1)"},
+		{"\n\t\tINSERT INTO cards (personal_id) SELECT personal_id FROM stage_cards WHERE true ON CONFLICT (personal_id) DO UPDATE SET kind = excluded.kind",
+			"INSERT OR ROLLBACK INTO cards (personal_id) SELECT personal_id FROM stage_cards WHERE true ON CONFLICT (personal_id) DO UPDATE SET kind = excluded.kind"},
+		{"UPDATE records SET file = s.file FROM stage_records s WHERE records.seq = s.seq", "UPDATE OR ROLLBACK records SET file = s.file FROM stage_records s WHERE records.seq = s.seq"},
+		{"INSERT OR IGNORE INTO x VALUES (1)", "INSERT OR IGNORE INTO x VALUES (1)"},
+		{"DELETE FROM record_keys WHERE seq = 1", "DELETE FROM record_keys WHERE seq = 1"},
+		{"CREATE TEMP TABLE q_keys (k1 TEXT)", "CREATE TEMP TABLE q_keys (k1 TEXT)"},
+		{"UPDATED", "UPDATED"},
+	} {
+		if got := orRollback(c.in); got != c.want {
+			t.Errorf("orRollback(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

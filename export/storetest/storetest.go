@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("ApplyAndRead", func(t *testing.T) { testApplyAndRead(t, open(t)) })
 	t.Run("ReimportChangesNothing", func(t *testing.T) { testReimport(t, open(t)) })
 	t.Run("RollbackLeavesStore", func(t *testing.T) { testRollback(t, open(t)) })
+	t.Run("FailedWriteLeavesStore", func(t *testing.T) { testFailedWrite(t, open(t)) })
 	t.Run("RunsDoNotInterleave", func(t *testing.T) { testLock(t, open(t)) })
 	t.Run("ReviewAndDecisions", func(t *testing.T) { testReview(t, open(t)) })
 	t.Run("OrderIndependence", func(t *testing.T) { testOrderIndependence(t, open, nil) })
@@ -318,6 +319,47 @@ func testRollback(t *testing.T, open Opener) {
 	}
 	if n := len(collect(t, s.Runs(ctx))); n != 1 {
 		t.Errorf("%d runs after rollback, want 1", n)
+	}
+}
+
+// testFailedWrite: a write that breaks a constraint halfway through a run
+// (two new records of one source key) fails the run; rolled back, the store
+// is as it was, and the next run writes as usual.
+func testFailedWrite(t *testing.T, open Opener) {
+	s := open(t, time.Second)
+	ctx := context.Background()
+	c := newCorpus(5, 16)
+	importRecords(t, s, c.records[:20], nil)
+	before := dump(t, s)
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := resolve(ctx, tx, c.records, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(plan.Writes, func(w dedupe.Write) bool { return w.Seq == 0 })
+	if i < 0 {
+		t.Fatal("the run adds no record")
+	}
+	broken := *plan
+	broken.Writes = append(slices.Clone(plan.Writes), plan.Writes[i])
+	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "x"}, Plan: &broken}); err == nil {
+		t.Fatal("a run writing one new source key twice did not fail")
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Errorf("rollback after the failed write: %v", err)
+	}
+	if after := dump(t, s); after != before {
+		t.Errorf("the failed run left changes:\n%s", diffLines(before, after))
+	}
+	if n := len(collect(t, s.Runs(ctx))); n != 1 {
+		t.Errorf("%d runs after the failed run, want 1", n)
+	}
+	importRecords(t, s, c.records, nil)
+	if n := len(collect(t, s.Runs(ctx))); n != 2 {
+		t.Errorf("%d runs after the next run, want 2", n)
 	}
 }
 
