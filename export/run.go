@@ -153,7 +153,7 @@ func stageColumns(cols string) []string {
 }
 
 var stageIndexes = []string{
-	"CREATE INDEX stage_records_rec ON stage_records (rec)",
+	"CREATE INDEX stage_records_rec ON stage_records (rec, seq)",
 	"CREATE INDEX stage_aliases_id ON stage_aliases (alias_id)",
 	"CREATE INDEX stage_revived_id ON stage_revived (alias_id)",
 	"CREATE INDEX stage_cards_id ON stage_cards (personal_id)",
@@ -371,11 +371,18 @@ func writePlanSQL() []string {
 		`INSERT INTO record_versions (run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run)
 			SELECT $1, r.seq, TRUE, r.source, r.source_key, r.personal_id, r.first_id, r.component, r.file, r.row_num, r.data, r.run_id, r.ord, r.first_run
 			FROM stage_records s JOIN records r ON r.seq = s.seq WHERE s.existed = 1`,
-		`UPDATE records SET personal_id = s.personal_id, first_id = s.first_id, component = s.component, file = s.file, row_num = s.row_num,
+		// A changed record mostly stays the same customer: who it belongs to
+		// is set only where it changes. An UPDATE rewrites the index entries of
+		// every column it sets, changed or not (SQLite), and the indexes by
+		// customer and by component are as big as the records are many.
+		`UPDATE records SET file = s.file, row_num = s.row_num,
 			data = CASE WHEN s.content = 1 THEN s.data ELSE records.data END,
 			run_id = CASE WHEN s.content = 1 THEN CAST($1 AS BIGINT) ELSE records.run_id END,
 			ord = CASE WHEN s.content = 1 THEN s.ord ELSE records.ord END
 			FROM stage_records s WHERE records.seq = s.seq AND s.existed = 1`,
+		`UPDATE records SET personal_id = s.personal_id, first_id = s.first_id, component = s.component
+			FROM stage_records s WHERE records.seq = s.seq AND s.existed = 1
+			AND (records.personal_id <> s.personal_id OR records.first_id <> s.first_id OR records.component <> s.component)`,
 		`INSERT INTO records (source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
 			SELECT s.source, s.source_key, s.personal_id, s.first_id, s.component, s.file, s.row_num, s.data, $1, s.ord, $1
 			FROM stage_records s WHERE s.existed = 0 ORDER BY s.ord`,
