@@ -232,7 +232,7 @@ func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored,
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, err
 	}
-	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_keys k JOIN q_hashes q ON q.h = k.key)")
+	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_key_index k JOIN q_hashes q ON q.h = k.key)")
 }
 
 // ByComponents implements dedupe.Index.
@@ -256,7 +256,7 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, err
 	}
-	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_keys x WHERE x.key = q.h) AS n FROM q_hashes q)
+	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_key_index x WHERE x.key = q.h) AS n FROM q_hashes q)
 		SELECT k1, n FROM c WHERE n > 0`, func(rows Rows) error {
 		var k string
 		var n int
@@ -285,8 +285,8 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	// are listed by a subquery per key, an index lookup on both engines:
 	// joined, PostgreSQL sorted the whole of record_keys to merge them.
 	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED
-		(SELECT q.h, q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_keys x WHERE x.key = q.h LIMIT $2) y) AS n FROM q_hashes q)
-		SELECT c.k1, c.n, CASE WHEN c.n <= $1 THEN (SELECT string_agg(CAST(k.seq AS TEXT), ',') FROM record_keys k WHERE k.key = c.h) END
+		(SELECT q.h, q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_key_index x WHERE x.key = q.h LIMIT $2) y) AS n FROM q_hashes q)
+		SELECT c.k1, c.n, CASE WHEN c.n <= $1 THEN (SELECT string_agg(CAST(k.seq AS TEXT), ',') FROM record_key_index k WHERE k.key = c.h) END
 		FROM c WHERE c.n > 0`, limit, limit+1)
 	if err != nil {
 		return nil, nil, err

@@ -115,7 +115,7 @@ func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
 	if writes*10 < total {
 		return nil
 	}
-	for _, t := range []string{"records", "record_keys", "cards", "contact_points"} {
+	for _, t := range []string{"records", "record_keys", "record_keys_recent", "cards", "contact_points"} {
 		if err := c.Exec(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("analyze %s: %w", t, err)
 		}
@@ -294,8 +294,9 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
 			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
 		}
-		keys := strings.HasPrefix(q, "INSERT INTO record_keys")
+		keys := q == insertKeysSQL
 		if keys && bulk {
+			q = strings.Replace(q, "INTO record_keys_recent", "INTO record_keys", 1)
 			for _, b := range append(bulkBefore, "DROP INDEX record_keys_seq") {
 				if err := c.Exec(ctx, b); err != nil {
 					return n, fmt.Errorf("write run: %w", err)
@@ -313,14 +314,52 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			}
 		}
 	}
+	if err := mergeKeys(ctx, c); err != nil {
+		return n, err
+	}
 	return n, nil
 }
+
+// mergeKeys moves the recent keys (record_keys_recent) into record_keys in
+// one sorted pass once they are more than half as many as the store's
+// records (about a twentieth of its keys): a run's keys written into the big
+// index at once changed most of its pages every night, and a merge changes
+// them once for many nights. Which table holds a key changes no answer.
+func mergeKeys(ctx context.Context, c Conn) error {
+	var recent, records int64
+	if err := queryOne(ctx, c, "SELECT count(*) FROM record_keys_recent", nil, &recent); err != nil {
+		return fmt.Errorf("count recent keys: %w", err)
+	}
+	if recent == 0 {
+		return nil
+	}
+	if err := queryOne(ctx, c, "SELECT COALESCE(max(seq), 0) FROM records", nil, &records); err != nil {
+		return fmt.Errorf("count records: %w", err)
+	}
+	if recent*mergeKeysShare < records {
+		return nil
+	}
+	for _, q := range []string{
+		"INSERT INTO record_keys (key, seq) SELECT key, seq FROM record_keys_recent ORDER BY key, seq",
+		"DELETE FROM record_keys_recent",
+	} {
+		if err := c.Exec(ctx, q); err != nil {
+			return fmt.Errorf("merge keys: %w", err)
+		}
+	}
+	return nil
+}
+
+// mergeKeysShare: the recent keys are merged once they are at least one
+// for every mergeKeysShare records (see mergeKeys).
+const mergeKeysShare = 2
 
 // BulkRecords is how many new records a run needs at least to write its
 // keys without the index by record (see writePlan).
 const BulkRecords = 10000
 
 const (
+	insertKeysSQL   = "INSERT INTO record_keys_recent (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2"
 	relinkOrgsSQL   = "UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id"
 	countCreatedSQL = "SELECT count(*) FROM stage_cards s WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)"
 	sameContact     = "x.personal_id = p.personal_id AND x.ord = p.ord AND x.type = p.type AND x.value = p.value AND x.extension = p.extension AND x.source = p.source"
@@ -395,7 +434,11 @@ func writePlanSQL() []string {
 		// may be held by thousands. (key + 0 keeps SQLite off the key index.)
 		"DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
 			" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
-		"INSERT INTO record_keys (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2",
+		"DELETE FROM record_keys_recent WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
+			" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
+		// Into the recent keys (0018), or with a bulk first import into
+		// record_keys itself (writePlan); mergeKeys moves them on.
+		insertKeysSQL,
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, TRUE, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
@@ -535,8 +578,10 @@ func reindexKeys(ctx context.Context, c Conn) error {
 	if have == want {
 		return nil
 	}
-	if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
-		return fmt.Errorf("reindex: %w", err)
+	for _, q := range []string{"DELETE FROM record_keys", "DELETE FROM record_keys_recent"} {
+		if err := c.Exec(ctx, q); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
 	}
 	if err := reindex(ctx, c); err != nil {
 		return fmt.Errorf("reindex: %w", err)
@@ -571,7 +616,7 @@ func writeState(ctx context.Context, c Conn, name, value string) error {
 func reindex(ctx context.Context, c Conn) error {
 	var after int64
 	for {
-		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
+		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_key_index k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
 		if err != nil {
 			return err
 		}

@@ -282,3 +282,31 @@ func testKeyHeldByMany(t *testing.T, open func(t *testing.T) Opener) {
 		t.Errorf("the record imported later, through a key %d stored records hold:\n got %v\nwant %v", len(family), got, want)
 	}
 }
+
+// testRecentKeys: a run small beside the store leaves its keys among the
+// recent ones (record_keys_recent) until they are merged; a later run finds
+// them there as it finds the merged ones. A store filled mostly by one run
+// and then a few records a run ends with one run's customers.
+func testRecentKeys(t *testing.T, open func(t *testing.T) Opener) {
+	c := newCorpus(17, 120)
+	recs := slices.Clone(c.records)
+	rand.New(rand.NewPCG(17, 1)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+	whole := open(t)(t, time.Second)
+	importRecords(t, whole, recs, nil)
+	want := partition(t, whole)
+
+	s := open(t)(t, time.Second)
+	head := len(recs) * 3 / 5
+	importRecords(t, s, recs[:head], nil)
+	for i := head; i < len(recs); i += 3 {
+		importRecords(t, s, recs[i:min(i+3, len(recs))], nil)
+	}
+	if got := partition(t, s); !slices.Equal(got, want) {
+		t.Errorf("a run and then runs of three: the customers differ from one run's:\n%s", diffLines(joinLines(want), joinLines(got)))
+	}
+	before := dump(t, s)
+	importRecords(t, s, recs[head:], nil)
+	if after := dump(t, s); after != before {
+		t.Errorf("importing the small runs' records again changed the store:\n%s", diffLines(before, after))
+	}
+}
