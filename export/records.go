@@ -280,30 +280,28 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, nil, err
 	}
-	// MATERIALIZED: each key is counted once, not again for each holder
-	// the join meets (SQLite flattens the subquery otherwise). The holders
-	// are listed by a subquery per key, an index lookup on both engines:
-	// joined, PostgreSQL sorted the whole of record_keys to merge them.
-	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED
-		(SELECT q.h, q.k1, (SELECT count(*) FROM (SELECT 1 FROM record_key_index x WHERE x.key = q.h LIMIT $2) y) AS n FROM q_hashes q)
-		SELECT c.k1, c.n, CASE WHEN c.n <= $1 THEN (SELECT string_agg(CAST(k.seq AS TEXT), ',') FROM record_key_index k WHERE k.key = c.h) END
-		FROM c WHERE c.n > 0`, limit, limit+1)
+	// Each key's holders are listed up to limit+1 by one lookup (an index
+	// lookup on both engines: joined, PostgreSQL sorted the whole of
+	// record_keys to merge them), and counted here. MATERIALIZED: the list
+	// is made once, not again for the WHERE (SQLite flattens it otherwise).
+	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED (SELECT q.k1,
+		(SELECT string_agg(CAST(y.seq AS TEXT), ',') FROM (SELECT x.seq FROM record_key_index x WHERE x.key = q.h LIMIT $1) y) AS seqs
+		FROM q_hashes q)
+		SELECT k1, seqs FROM c WHERE seqs IS NOT NULL`, limit+1)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer done()
 	for rows.Next() {
-		var k string
-		var n int
-		var seqs *string
-		if err := rows.Scan(&k, &n, &seqs); err != nil {
+		var k, seqs string
+		if err := rows.Scan(&k, &seqs); err != nil {
 			return nil, nil, err
 		}
-		counts[k] = n
-		if seqs == nil {
+		list := strings.Split(seqs, ",")
+		if counts[k] = len(list); len(list) > limit {
 			continue
 		}
-		for _, q := range strings.Split(*seqs, ",") {
+		for _, q := range list {
 			seq, err := strconv.ParseInt(q, 10, 64)
 			if err != nil {
 				return nil, nil, fmt.Errorf("holders of a key: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -308,5 +309,49 @@ func testRecentKeys(t *testing.T, open func(t *testing.T) Opener) {
 	importRecords(t, s, recs[head:], nil)
 	if after := dump(t, s); after != before {
 		t.Errorf("importing the small runs' records again changed the store:\n%s", diffLines(before, after))
+	}
+}
+
+// testHolders: Holders counts each key's holders up to limit+1, whether a
+// run's keys are merged or still recent, and lists them for keys held by
+// limit records or fewer.
+func testHolders(t *testing.T, open Opener) {
+	s := open(t, time.Second)
+	names := []string{"Сидоров Алексей", "Петрова Мария", "Кузнецов Олег", "Смирнова Анна", "Волков Дмитрий", "Морозова Елена",
+		"Новиков Игорь", "Фёдорова Ольга", "Орлов Павел", "Зайцева Ирина", "Лебедев Артём", "Соколова Вера"}
+	held := map[string]int{"+74950000001": 1, "+74950000003": 3, "+74950000004": 4, "+74950000007": 7}
+	var recs []crmkit.Record
+	for phone, n := range held {
+		for range n {
+			i := len(recs)
+			recs = append(recs, clean("crm", fmt.Sprintf("h%d", i), i+2, "name="+names[i%len(names)]+fmt.Sprintf(" %d", i), "phone="+phone))
+		}
+	}
+	last := recs[len(recs)-1]
+	importRecords(t, s, recs[:len(recs)-1], nil)
+	importRecords(t, s, []crmkit.Record{last}, nil) // its keys stay recent: fewer than the store's records
+	ctx := context.Background()
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	keys := []string{"phone:+74950000001", "phone:+74950000003", "phone:+74950000004", "phone:+74950000007", "phone:+74950000009"}
+	counts, holders, err := tx.Holders(ctx, keys, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		n := min(held[strings.TrimPrefix(k, "phone:")], 4)
+		if counts[k] != n {
+			t.Errorf("%s: counted %d holders, want %d", k, counts[k], n)
+		}
+		if want := n; n > 3 {
+			if len(holders[k]) != 0 {
+				t.Errorf("%s: held by more than the limit, yet %d holders listed", k, len(holders[k]))
+			}
+		} else if len(holders[k]) != want || len(slices.Compact(slices.Sorted(slices.Values(holders[k])))) != want {
+			t.Errorf("%s: holders %v, want %d distinct", k, holders[k], want)
+		}
 	}
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("ABCPeriod", func(t *testing.T) { testABCPeriod(t, open(t)) })
 	t.Run("BulkImport", func(t *testing.T) { testBulkImport(t, open) })
 	t.Run("RecentKeys", func(t *testing.T) { testRecentKeys(t, open) })
+	t.Run("Holders", func(t *testing.T) { testHolders(t, open(t)) })
 }
 
 // clean cleanses one raw record as a run would.
