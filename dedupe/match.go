@@ -32,20 +32,20 @@ type partition struct {
 // hang on a single weak link. Decisions win over everything: a must-link
 // joins its two records, a cannot-link keeps their clusters apart.
 //
-// feats are the records' features if the caller has them; nil: prepared here.
-func match(ctx context.Context, recs []crmkit.Record, feats []*features, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
-	if feats == nil {
-		feats = prepareAll(recs)
-	}
+// The records are read through their features (each points at its
+// record): a run's set is a hundred thousand records, and a copy of them
+// was a tenth of its peak memory.
+func match(ctx context.Context, feats []*features, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
+	n := len(feats)
 	type edge struct {
 		a, b  int
 		score float64
 		must  bool
 	}
 	var edges []edge
-	index := make(map[crmkit.SourceKey]int, len(recs))
-	for i := range recs {
-		index[crmkit.SourceKey{Source: recs[i].Source, Key: recs[i].Key}] = i
+	index := make(map[crmkit.SourceKey]int, n)
+	for i, f := range feats {
+		index[crmkit.SourceKey{Source: f.Source, Key: f.Key}] = i
 	}
 	var cannot [][2]int
 	decided := map[[2]int]bool{}
@@ -64,7 +64,7 @@ func match(ctx context.Context, recs []crmkit.Record, feats []*features, share k
 	}
 
 	blocks := map[string][]int{}
-	for i := range recs {
+	for i := range n {
 		for _, k := range feats[i].keys {
 			blocks[k] = append(blocks[k], i)
 		}
@@ -145,15 +145,15 @@ func match(ctx context.Context, recs []crmkit.Record, feats []*features, share k
 		}
 		return x.b < y.b
 	})
-	cl := newClusters(recs, len(recs))
+	cl := newClusters(feats, n)
 	cl.cannot = cannot
 	cl.lenientDates = cfg.Model != nil
 	if !cfg.Model.DatesTrusted() {
 		// The source writes wrong birth dates: two dates weigh against a
 		// pair, they do not keep a customer's records apart.
-		cl.births = make([]map[string]bool, len(recs))
+		cl.births = make([]map[string]bool, n)
 	}
-	comp := newClusters(nil, len(recs))
+	comp := newClusters(nil, n)
 	pending := map[[2]int]int{}
 	p := partition{}
 	for _, e := range edges {
@@ -180,8 +180,8 @@ func match(ctx context.Context, recs []crmkit.Record, feats []*features, share k
 		}
 		cl.union(ra, rb)
 	}
-	p.cluster, p.component = make([]int, len(recs)), make([]int, len(recs))
-	for i := range recs {
+	p.cluster, p.component = make([]int, n), make([]int, n)
+	for i := range n {
 		p.cluster[i] = cl.first[cl.find(i)]
 		p.component[i] = comp.first[comp.find(i)]
 	}

@@ -33,11 +33,11 @@ func TestFebrlMisses(t *testing.T) {
 			share[k]++
 		}
 	}
-	p, err := match(context.Background(), recs, nil, share, cfg, nil)
+	feats := prepareAll(recs)
+	p, err := match(context.Background(), feats, share, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	feats := prepareAll(recs)
 	byEntity := map[string][]int{}
 	for i := range recs {
 		e := truth[skOf(&recs[i])]

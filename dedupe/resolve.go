@@ -564,11 +564,9 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	})
 	r.opt.step("matching: clustering %d records", len(set))
 	prepareStored(set)
-	recs := make([]crmkit.Record, len(set))
 	feats := make([]*features, len(set))
 	var keys []string
 	for i, s := range set {
-		recs[i] = s.Record
 		feats[i] = s.prepared()
 		keys = append(keys, feats[i].keys...)
 	}
@@ -584,7 +582,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 			demoted[k] = n
 		}
 	}
-	p, err := match(r.ctx, recs, feats, share, r.cfg, decisions)
+	p, err := match(r.ctx, feats, share, r.cfg, decisions)
 	if err != nil {
 		return nil, err
 	}
@@ -662,7 +660,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		return nil, err
 	}
 	for _, pr := range p.review {
-		plan.Review = append(plan.Review, ReviewPair{A: recs[pr.A], B: recs[pr.B], Comparison: pr.Comparison, Note: pr.Note})
+		plan.Review = append(plan.Review, ReviewPair{A: set[pr.A].Record, B: set[pr.B].Record, Comparison: pr.Comparison, Note: pr.Note})
 	}
 	plan.Stats = r.stats
 	return plan, nil
