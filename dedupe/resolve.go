@@ -94,7 +94,7 @@ func (o Options) step(format string, args ...any) {
 
 // Write is one stored record whose row a run changes.
 type Write struct {
-	Stored
+	*Stored
 	Content bool // new, or its content changed: its data is written anew
 	// The index keys the record gains and loses (IndexKeys): all of a new
 	// record's, and what a changed one's content changes.
@@ -609,22 +609,27 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	}
 	final := map[crmkit.SourceKey]string{}
 	for i, s := range set {
-		w := *s
-		w.PersonalID = ids.of[p.cluster[i]]
-		w.Component = label[p.component[i]]
-		if w.FirstID == "" {
-			w.FirstID = w.PersonalID
-		}
-		final[skOf(&s.Record)] = w.PersonalID
-		old, stored := r.before[skOf(&s.Record)]
-		if !stored {
-			old, stored = storedRow(s)
+		sk := skOf(&s.Record)
+		id, comp := ids.of[p.cluster[i]], label[p.component[i]]
+		final[sk] = id
+		// The row as stored: the run's record's stored version, or the
+		// record itself when the set reached it through the store.
+		old, stored := s, s.Seq != 0
+		if b, ok := r.before[sk]; ok {
+			old, stored = &b, true
 		}
 		content := !stored || !SameContent(&old.Record, &s.Record)
-		if content || w.PersonalID != s.PersonalID || w.Component != s.Component || w.File != old.File || w.Row != old.Row {
-			wr := Write{Stored: w, Content: content}
+		moved := id != s.PersonalID || comp != s.Component || s.File != old.File || s.Row != old.Row
+		// The set's own copy becomes the row to write: the plan points at
+		// it rather than holding a copy of every record (~400 bytes each).
+		s.PersonalID, s.Component = id, comp
+		if s.FirstID == "" {
+			s.FirstID = id
+		}
+		if content || moved {
+			wr := Write{Stored: s, Content: content}
 			if content {
-				wr.AddKeys = indexKeys(&w.Record, s.blockKeys())
+				wr.AddKeys = indexKeys(&s.Record, s.blockKeys())
 				if stored {
 					wr.AddKeys, wr.DropKeys = keyDiff(wr.AddKeys, IndexKeys(&old.Record))
 				}
@@ -640,7 +645,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		}
 		final[sk] = cur.PersonalID
 		if old := r.before[sk]; old.File != cur.File || old.Row != cur.Row {
-			plan.Writes = append(plan.Writes, Write{Stored: *cur})
+			plan.Writes = append(plan.Writes, Write{Stored: cur})
 		}
 	}
 	customers := map[string]bool{}
@@ -684,15 +689,6 @@ func keyDiff(now, before []string) (added, dropped []string) {
 		}
 	}
 	return added, dropped
-}
-
-// storedRow is the stored row of a record the set reached through the
-// store (not one of the run's): the record as it is.
-func storedRow(s *Stored) (Stored, bool) {
-	if s.Seq == 0 {
-		return Stored{}, false
-	}
-	return *s, true
 }
 
 // SameContent tells whether two versions of a record say the same: what
