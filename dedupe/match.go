@@ -63,10 +63,15 @@ func match(ctx context.Context, feats []*features, share keyShare, cfg Config, d
 		}
 	}
 
+	// Only keys that at least two records hold make a block: most keys
+	// (a name, an address) are one record's, and listing them all was the
+	// biggest part of match's memory.
 	blocks := map[string][]int{}
 	for i := range n {
 		for _, k := range feats[i].keys {
-			blocks[k] = append(blocks[k], i)
+			if share[k] >= 2 {
+				blocks[k] = append(blocks[k], i)
+			}
 		}
 	}
 	// Every pair of a block that may pair its records, each pair once (two

@@ -577,7 +577,12 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	demoted := map[string]int{}
 	for _, k := range keys {
 		n := r.share(k)
-		share[k] = n
+		if n >= 2 {
+			// A key one record holds pairs nobody and is never read in
+			// scoring (which reads the keys both records hold): most name
+			// and address keys are such, and the map held every key.
+			share[k] = n
+		}
 		if n > r.cfg.MaxKeyShare && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
 			demoted[k] = n
 		}
