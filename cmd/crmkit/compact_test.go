@@ -1,0 +1,57 @@
+package main
+
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+)
+
+// compact moves what it keeps into new memory: every kept value must come
+// out as it went in, and what no later stage reads must be gone.
+func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
+	row := "Иванов Иван Иванович;+7 916 123-45-67;ivan@example.ru;Самара;00042;звонить вечером"
+	in := crmkit.Record{
+		Source: "crm", File: "a.xlsx", Row: 7, Key: row[len(row)-len("00042;звонить вечером") : len(row)-len(";звонить вечером")],
+		Kind: crmkit.KindPerson,
+		Fields: map[string]string{
+			crmkit.FieldName: "Иванов Иван Иванович", crmkit.FieldLastName: "Иванов", crmkit.FieldFirstName: "Иван",
+			crmkit.FieldMiddleName: "Иванович", crmkit.FieldCity: "Самара", crmkit.FieldPhone: "+79161234567",
+			crmkit.FieldEmail: "ivan@example.ru", crmkit.FieldComment: "звонить вечером", crmkit.FieldSourceID: "00042",
+			crmkit.FieldOrg: "ООО Ромашка", crmkit.FieldOGRN: "1027700132195", crmkit.FieldKind: "физлицо",
+			crmkit.FieldContactPerson: "Пётр",
+		},
+		Extra:     map[string]string{"Менеджер": "Сидоров"},
+		Phones:    []crmkit.Phone{{E164: "+79161234567", Raw: "+7 916 123-45-67", Type: "mobile", Label: "mobile", Comment: "Иван", Problem: "x"}},
+		Emails:    []string{"ivan@example.ru", "second@example.ru"},
+		MatchKeys: []string{"phone:+79161234567", "email:ivan@example.ru"},
+		NameKey:   "иванов иван иванович", InitialsKey: "иванов и", OrgKey: "ромашка",
+	}
+	want := in
+	want.Extra = nil
+	want.Fields = map[string]string{}
+	for k, v := range in.Fields {
+		if !droppedField(k) {
+			want.Fields[k] = v
+		}
+	}
+	want.Phones = []crmkit.Phone{{E164: "+79161234567", Type: "mobile", Label: "mobile"}}
+	want.Emails = slices.Clone(in.Emails)
+
+	got := compact(in)
+	if !maps.Equal(got.Fields, want.Fields) {
+		t.Errorf("fields %v, want %v", got.Fields, want.Fields)
+	}
+	if got.Key != "00042" || !slices.Equal(got.Emails, want.Emails) || !slices.Equal(got.Phones, want.Phones) {
+		t.Errorf("key %q, e-mails %q, phones %+v; want %q, %q, %+v", got.Key, got.Emails, got.Phones, "00042", want.Emails, want.Phones)
+	}
+	if got.Extra != nil || got.Source != want.Source || got.Row != want.Row || got.Kind != want.Kind ||
+		got.NameKey != want.NameKey || got.InitialsKey != want.InitialsKey || got.OrgKey != want.OrgKey ||
+		!slices.Equal(got.MatchKeys, want.MatchKeys) {
+		t.Errorf("compact(%+v) = %+v", in, got)
+	}
+	if nothing := compact(crmkit.Record{Key: "k"}); nothing.Fields != nil || nothing.Key != "k" {
+		t.Errorf("a record without fields: %+v", nothing)
+	}
+}
