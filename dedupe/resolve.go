@@ -150,7 +150,7 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 		idx = emptyIndex{}
 	}
 	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{},
-		current: map[crmkit.SourceKey]*Stored{}, delta: map[string]int{}, counts: map[string]int{}}
+		current: map[crmkit.SourceKey]*Stored{}, delta: map[string]int{}, counts: map[string]int{}, recount: map[string]bool{}}
 	opt.step("matching: looking up %d records in the store", len(in.Records))
 	if err := r.read(in); err != nil {
 		return nil, err
@@ -173,7 +173,8 @@ type resolver struct {
 	fresh   []*Stored                    // the run's new and changed records
 	set     map[crmkit.SourceKey]*Stored // the records to recompute
 	delta   map[string]int               // how the run changes the count of each block key
-	counts  map[string]int               // stored counts, before the run
+	counts  map[string]int               // stored counts, before the run (see known)
+	recount map[string]bool              // keys gather counted only up to a limit: counted again by count
 	stats   Stats
 }
 
@@ -269,13 +270,16 @@ func (r *resolver) add(s Stored) bool {
 	return true
 }
 
-// count fetches the stored counts of keys not yet known.
-func (r *resolver) count(keys []string) error {
+// count fetches the stored counts of the keys of these records not yet
+// known, without listing every key of the set (a first import's million).
+func (r *resolver) count(feats []*features) error {
 	var missing []string
-	for _, k := range keys {
-		if _, ok := r.counts[k]; !ok {
-			missing = append(missing, k)
-			r.counts[k] = 0
+	for _, f := range feats {
+		for _, k := range f.keys {
+			if !r.known(k) {
+				missing = append(missing, k)
+				r.counts[k] = 0
+			}
 		}
 	}
 	if len(missing) == 0 {
@@ -290,6 +294,17 @@ func (r *resolver) count(keys []string) error {
 		r.counts[k] = n
 	}
 	return nil
+}
+
+// known tells whether a key's stored count is known: counted since, or
+// one of the keys the run changes, all counted by gather (which keeps only
+// counts that are not zero: most keys of a run are new to the store).
+func (r *resolver) known(k string) bool {
+	if _, ok := r.counts[k]; ok {
+		return true
+	}
+	_, counted := r.delta[k]
+	return counted && !r.recount[k]
 }
 
 // share is the count of a key over the store as the run leaves it.
@@ -326,7 +341,9 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 		return fmt.Errorf("find candidates: %w", err)
 	}
 	for _, k := range all {
-		r.counts[k] = counts[k]
+		if n := counts[k]; n != 0 {
+			r.counts[k] = n
+		}
 	}
 	// A count past the limit only says the key pairs nobody, which is all
 	// the classes need; a phone or e-mail the run reports as demoted is
@@ -335,6 +352,7 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 		for k, n := range counts {
 			if n > limit && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
 				delete(r.counts, k)
+				r.recount[k] = true
 			}
 		}
 	}()
@@ -565,26 +583,26 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	r.opt.step("matching: clustering %d records", len(set))
 	prepareStored(set)
 	feats := make([]*features, len(set))
-	var keys []string
 	for i, s := range set {
 		feats[i] = s.prepared()
-		keys = append(keys, feats[i].keys...)
 	}
-	if err := r.count(uniqueSorted(keys)); err != nil {
+	if err := r.count(feats); err != nil {
 		return nil, err
 	}
 	share := keyShare{}
 	demoted := map[string]int{}
-	for _, k := range keys {
-		n := r.share(k)
-		if n >= 2 {
-			// A key one record holds pairs nobody and is never read in
-			// scoring (which reads the keys both records hold): most name
-			// and address keys are such, and the map held every key.
-			share[k] = n
-		}
-		if n > r.cfg.MaxKeyShare && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
-			demoted[k] = n
+	for _, f := range feats {
+		for _, k := range f.keys {
+			n := r.share(k)
+			if n >= 2 {
+				// A key one record holds pairs nobody and is never read in
+				// scoring (which reads the keys both records hold): most name
+				// and address keys are such, and the map held every key.
+				share[k] = n
+			}
+			if n > r.cfg.MaxKeyShare && (strings.HasPrefix(k, "phone:") || strings.HasPrefix(k, "email:")) {
+				demoted[k] = n
+			}
 		}
 	}
 	p, err := match(r.ctx, feats, share, r.cfg, decisions)
