@@ -14,7 +14,7 @@ type clusters struct {
 	lenientDates bool     // a mistyped birth date is not a second one (matching with a model)
 }
 
-func newClusters(recs []*features, n int) *clusters {
+func newClusters(recs []*Stored, n int) *clusters {
 	c := &clusters{parent: make([]int, n), size: make([]int, n), first: make([]int, n), inns: make([]map[string]bool, n),
 		births: make([]map[string]bool, n), org: make([]bool, n), person: make([]bool, n)}
 	for i := range n {
@@ -22,7 +22,7 @@ func newClusters(recs []*features, n int) *clusters {
 		if i >= len(recs) {
 			continue // no data: only the shape of the union
 		}
-		r := recs[i].Record
+		r := &recs[i].Record
 		if inn := r.Fields[crmkit.FieldINN]; inn != "" {
 			c.inns[i] = map[string]bool{inn: true}
 		}

@@ -28,8 +28,12 @@ type features struct {
 }
 
 // prepare works out a record's features.
-func prepare(r *crmkit.Record) *features {
-	f := &features{Record: r}
+func prepare(r *crmkit.Record) *features { return prepareKeyed(r, nil) }
+
+// prepareKeyed works out the features of a record whose BlockKeys are
+// known (keys; nil: worked out here).
+func prepareKeyed(r *crmkit.Record, keys []string) *features {
+	f := &features{Record: r, keys: keys}
 	if k := r.NameKey; k != "" {
 		f.latin = translit(k)
 		f.sorted = sortedTokens(k)
@@ -43,7 +47,9 @@ func prepare(r *crmkit.Record) *features {
 	}
 	f.address = addressTokensOf(r)
 	f.city = cityKey(r.Fields[crmkit.FieldCity])
-	f.keys = blockKeys(r, f.address, f.city)
+	if f.keys == nil {
+		f.keys = blockKeys(r, f.address, f.city)
+	}
 	f.first = foldWord(r.Fields[crmkit.FieldFirstName])
 	f.middle = foldWord(r.Fields[crmkit.FieldMiddleName])
 	f.last = foldWord(r.Fields[crmkit.FieldLastName])

@@ -32,11 +32,11 @@ type partition struct {
 // hang on a single weak link. Decisions win over everything: a must-link
 // joins its two records, a cannot-link keeps their clusters apart.
 //
-// The records are read through their features (each points at its
-// record): a run's set is a hundred thousand records, and a copy of them
-// was a tenth of its peak memory.
-func match(ctx context.Context, feats []*features, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
-	n := len(feats)
+// The records are read where the set holds them (a copy of a hundred
+// thousand was a tenth of a run's peak memory), and features are worked
+// out only for the records of some candidate pair.
+func match(ctx context.Context, set []*Stored, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
+	n := len(set)
 	type edge struct {
 		a, b  int
 		score float64
@@ -44,8 +44,8 @@ func match(ctx context.Context, feats []*features, share keyShare, cfg Config, d
 	}
 	var edges []edge
 	index := make(map[crmkit.SourceKey]int, n)
-	for i, f := range feats {
-		index[crmkit.SourceKey{Source: f.Source, Key: f.Key}] = i
+	for i, s := range set {
+		index[crmkit.SourceKey{Source: s.Source, Key: s.Key}] = i
 	}
 	var cannot [][2]int
 	decided := map[[2]int]bool{}
@@ -68,7 +68,7 @@ func match(ctx context.Context, feats []*features, share keyShare, cfg Config, d
 	// biggest part of match's memory.
 	blocks := map[string][]int{}
 	for i := range n {
-		for _, k := range feats[i].keys {
+		for _, k := range set[i].blockKeys() {
 			if share[k] >= 2 {
 				blocks[k] = append(blocks[k], i)
 			}
@@ -98,6 +98,7 @@ func match(ctx context.Context, feats []*features, share keyShare, cfg Config, d
 	}
 	slices.Sort(pairs)
 	pairs = slices.Compact(pairs)
+	feats := pairFeatures(set, pairs)
 
 	// Scoring is the cost of matching, and each pair's is its own: the
 	// cores share the pairs.
@@ -150,7 +151,7 @@ func match(ctx context.Context, feats []*features, share keyShare, cfg Config, d
 		}
 		return x.b < y.b
 	})
-	cl := newClusters(feats, n)
+	cl := newClusters(set, n)
 	cl.cannot = cannot
 	cl.lenientDates = cfg.Model != nil
 	if !cfg.Model.DatesTrusted() {
@@ -211,6 +212,29 @@ func match(ctx context.Context, feats []*features, share keyShare, cfg Config, d
 		return p.review[i].B < p.review[j].B
 	})
 	return p, nil
+}
+
+// pairFeatures works out, on all cores, the features of the records of
+// these pairs, by record index; the others' stay nil.
+func pairFeatures(set []*Stored, pairs []uint64) []*features {
+	paired := make([]bool, len(set))
+	var list []*Stored
+	for _, ab := range pairs {
+		for _, i := range [2]int{int(ab >> 32), int(ab & 0xffffffff)} {
+			if !paired[i] {
+				paired[i] = true
+				list = append(list, set[i])
+			}
+		}
+	}
+	eachStored(list, func(s *Stored) { s.prepared() })
+	feats := make([]*features, len(set))
+	for i, s := range set {
+		if paired[i] {
+			feats[i] = s.feat
+		}
+	}
+	return feats
 }
 
 // Pair is two records of a set and what the comparison said of them.

@@ -33,11 +33,15 @@ func TestFebrlMisses(t *testing.T) {
 			share[k]++
 		}
 	}
-	feats := prepareAll(recs)
-	p, err := match(context.Background(), feats, share, cfg, nil)
+	set := make([]*Stored, len(recs))
+	for i := range recs {
+		set[i] = &Stored{Record: recs[i]}
+	}
+	p, err := match(context.Background(), set, share, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	feats := prepareAll(recs)
 	byEntity := map[string][]int{}
 	for i := range recs {
 		e := truth[skOf(&recs[i])]

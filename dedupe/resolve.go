@@ -24,15 +24,17 @@ type Stored struct {
 	Run        int64  // the run that wrote its content; 0 for this run
 	Ord        int    // its position among that run's records
 
-	feat *features // what matching reads of the record, once worked out
+	feat *features // what scoring reads of the record, once worked out
 	keys []string  // its BlockKeys, kept when the features go
 }
 
-// prepared is what matching reads of the record: its features and block
-// keys, worked out on first use (a run reads them at every step).
+// prepared is what scoring reads of the record: its features, worked out
+// on first use and only for records that are scored — a third of a first
+// import meets no other record in any block, and features are a few times
+// a record's size.
 func (s *Stored) prepared() *features {
 	if s.feat == nil {
-		s.feat = prepare(&s.Record)
+		s.feat = prepareKeyed(&s.Record, s.keys)
 		s.keys = s.feat.keys
 	}
 	return s.feat
@@ -219,9 +221,9 @@ func (r *resolver) read(in Input) error {
 		r.fresh = append(r.fresh, c)
 		r.set[sk] = c
 	}
-	// The new and changed records are all matched: their features are
+	// The new and changed records are all matched: their block keys are
 	// worked out here at once, on every core.
-	prepareStored(r.fresh)
+	eachStored(r.fresh, func(s *Stored) { s.blockKeys() })
 	for _, c := range r.fresh {
 		if old, ok := r.before[skOf(&c.Record)]; ok {
 			r.addKeys(&old, -1)
@@ -236,14 +238,14 @@ func (r *resolver) read(in Input) error {
 	return nil
 }
 
-// prepareStored works out the features of records that lack them, on all cores.
-func prepareStored(list []*Stored) {
+// eachStored calls do for each record, on all cores.
+func eachStored(list []*Stored, do func(*Stored)) {
 	workers := min(runtime.GOMAXPROCS(0), len(list)/1024+1)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(list); i += workers {
-				list[i].prepared()
+				do(list[i])
 			}
 		})
 	}
@@ -272,10 +274,10 @@ func (r *resolver) add(s Stored) bool {
 
 // count fetches the stored counts of the keys of these records not yet
 // known, without listing every key of the set (a first import's million).
-func (r *resolver) count(feats []*features) error {
+func (r *resolver) count(set []*Stored) error {
 	var missing []string
-	for _, f := range feats {
-		for _, k := range f.keys {
+	for _, s := range set {
+		for _, k := range s.blockKeys() {
 			if !r.known(k) {
 				missing = append(missing, k)
 				r.counts[k] = 0
@@ -320,7 +322,7 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 		keys[k] = true
 	}
 	for _, s := range r.fresh {
-		for _, k := range s.prepared().keys {
+		for _, k := range s.blockKeys() {
 			keys[k] = true
 		}
 	}
@@ -474,10 +476,13 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 	blocks := map[string][]*features{}
 	share := keyShare{} // what scoring reads: the shares of the keys two records hold both
 	for _, s := range r.fresh {
-		f := s.prepared()
-		for _, k := range f.keys {
+		var f *features // only for a record that meets a candidate
+		for _, k := range s.blockKeys() {
 			share[k] = r.share(k)
 			if wanted[k] {
+				if f == nil {
+					f = s.prepared()
+				}
 				blocks[k] = append(blocks[k], f)
 			}
 		}
@@ -581,18 +586,14 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		return a.Key < b.Key
 	})
 	r.opt.step("matching: clustering %d records", len(set))
-	prepareStored(set)
-	feats := make([]*features, len(set))
-	for i, s := range set {
-		feats[i] = s.prepared()
-	}
-	if err := r.count(feats); err != nil {
+	eachStored(set, func(s *Stored) { s.blockKeys() })
+	if err := r.count(set); err != nil {
 		return nil, err
 	}
 	share := keyShare{}
 	demoted := map[string]int{}
-	for _, f := range feats {
-		for _, k := range f.keys {
+	for _, s := range set {
+		for _, k := range s.blockKeys() {
 			n := r.share(k)
 			if n >= 2 {
 				// A key one record holds pairs nobody and is never read in
@@ -605,7 +606,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 			}
 		}
 	}
-	p, err := match(r.ctx, feats, share, r.cfg, decisions)
+	p, err := match(r.ctx, set, share, r.cfg, decisions)
 	if err != nil {
 		return nil, err
 	}
