@@ -157,7 +157,7 @@ func match(ctx context.Context, set []*Stored, share keyShare, cfg Config, decis
 	if !cfg.Model.DatesTrusted() {
 		// The source writes wrong birth dates: two dates weigh against a
 		// pair, they do not keep a customer's records apart.
-		cl.births = make([]map[string]bool, n)
+		cl.births = make([]valueSet, n)
 	}
 	comp := newClusters(nil, n)
 	pending := map[[2]int]int{}
