@@ -77,7 +77,38 @@ func blockKeys(r *crmkit.Record, addressWords []string, city string) []string {
 			}
 		}
 	}
-	return uniqueSorted(keys)
+	return packKeys(uniqueSorted(keys), r.MatchKeys)
+}
+
+// packKeys copies a record's keys into one string and a list of its own
+// length; a key that is one of the record's match keys stays that string.
+// A run holds the keys of every record it reads, and a dozen strings of
+// their own each, in a list grown by appending, were twice their text.
+func packKeys(keys, matchKeys []string) []string {
+	size := 0
+	for _, k := range keys {
+		if !slices.Contains(matchKeys, k) {
+			size += len(k)
+		}
+	}
+	buf := make([]byte, 0, size)
+	for _, k := range keys {
+		if !slices.Contains(matchKeys, k) {
+			buf = append(buf, k...)
+		}
+	}
+	text := string(buf)
+	out := make([]string, len(keys))
+	at := 0
+	for i, k := range keys {
+		if j := slices.Index(matchKeys, k); j >= 0 {
+			out[i] = matchKeys[j]
+			continue
+		}
+		out[i] = text[at : at+len(k)]
+		at += len(k)
+	}
+	return out
 }
 
 // IndexKeys are the keys a store indexes a record by: its block keys and
