@@ -490,35 +490,38 @@ func writeSightings(ctx context.Context, c Conn, runID int64, rows []crmkit.Reco
 		row      int
 		src, key string
 	}
-	seen, read := map[sighting]bool{}, map[string]bool{}
-	var files []string
-	var load [][]any
+	read := map[string]bool{}
 	for _, r := range rows {
-		s := sighting{r.File, r.Row, r.Source, r.Key}
-		if seen[s] {
-			continue
-		}
 		if !read[r.File] {
 			read[r.File] = true
-			files = append(files, r.File)
-		}
-		seen[s] = true
-		var revenue, day any // NULL for none
-		if v := r.Fields[crmkit.FieldRevenue]; v != "" {
-			revenue = v
-		}
-		if v := r.Fields[crmkit.FieldRevenueDate]; v != "" {
-			day = v
-		}
-		load = append(load, []any{r.File, r.Row, r.Source, r.Key, runID, revenue, day})
-	}
-	for _, f := range files {
-		if err := c.Exec(ctx, "DELETE FROM sightings WHERE file = $1", f); err != nil {
-			return fmt.Errorf("store rows of %s: %w", f, err)
+			if err := c.Exec(ctx, "DELETE FROM sightings WHERE file = $1", r.File); err != nil {
+				return fmt.Errorf("store rows of %s: %w", r.File, err)
+			}
 		}
 	}
-	if err := c.Load(ctx, "sightings", []string{"file", "row_num", "source", "source_key", "run_id", "revenue", "revenue_date"},
-		loadRows(load, func(r []any) []any { return r })); err != nil {
+	// The rows are made as they are loaded, not all held first: seven
+	// values each, for every row of the run.
+	load := func(yield func([]any) bool) {
+		seen := map[sighting]bool{}
+		for _, r := range rows {
+			s := sighting{r.File, r.Row, r.Source, r.Key}
+			if seen[s] {
+				continue
+			}
+			seen[s] = true
+			var revenue, day any // NULL for none
+			if v := r.Fields[crmkit.FieldRevenue]; v != "" {
+				revenue = v
+			}
+			if v := r.Fields[crmkit.FieldRevenueDate]; v != "" {
+				day = v
+			}
+			if !yield([]any{r.File, r.Row, r.Source, r.Key, runID, revenue, day}) {
+				return
+			}
+		}
+	}
+	if err := c.Load(ctx, "sightings", []string{"file", "row_num", "source", "source_key", "run_id", "revenue", "revenue_date"}, load); err != nil {
 		return fmt.Errorf("store rows: %w", err)
 	}
 	return nil
