@@ -124,7 +124,7 @@ func (r *resolver) name(set []*Stored, p partition) (naming, error) {
 // cards builds the card of every cluster of the set, with a contact
 // person's organisation found by the source's own reference or by name,
 // among the set first and then in the store.
-func (r *resolver) cards(set []*Stored, p partition, n naming, final map[crmkit.SourceKey]string) ([]crmkit.Card, error) {
+func (r *resolver) cards(set []*Stored, p partition, n naming) ([]crmkit.Card, error) {
 	prio := r.opt.Priority
 	if prio == nil {
 		prio = func(string) int { return 0 }
@@ -140,9 +140,9 @@ func (r *resolver) cards(set []*Stored, p partition, n naming, final map[crmkit.
 	var askName []string
 	for _, s := range set {
 		if s.Kind == crmkit.KindOrganization {
-			orgBySK[skOf(&s.Record)] = final[skOf(&s.Record)]
+			orgBySK[skOf(&s.Record)] = s.PersonalID
 			if s.NameKey != "" {
-				orgByName[s.NameKey] = append(orgByName[s.NameKey], final[skOf(&s.Record)])
+				orgByName[s.NameKey] = append(orgByName[s.NameKey], s.PersonalID)
 			}
 		}
 	}

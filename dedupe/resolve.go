@@ -631,11 +631,11 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 			label[comp] = ids.of[c]
 		}
 	}
-	final := map[crmkit.SourceKey]string{}
+	// Each record's final personal ID is written into its row (for the
+	// run's records, the one current holds), where links and cards read it.
 	for i, s := range set {
 		sk := skOf(&s.Record)
 		id, comp := ids.of[p.cluster[i]], label[p.component[i]]
-		final[sk] = id
 		// The row as stored: the run's record's stored version, or the
 		// record itself when the set reached it through the store.
 		old, stored := s, s.Seq != 0
@@ -667,17 +667,16 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		if _, ok := r.set[sk]; ok {
 			continue
 		}
-		final[sk] = cur.PersonalID
 		if old := r.before[sk]; old.File != cur.File || old.Row != cur.Row {
 			plan.Writes = append(plan.Writes, Write{Stored: cur})
 		}
 	}
 	customers := map[string]bool{}
+	plan.Links = make([]crmkit.Link, 0, len(r.order))
 	for _, sk := range r.order {
 		cur := r.current[sk]
-		id := final[sk]
-		customers[id] = true
-		plan.Links = append(plan.Links, crmkit.Link{PersonalID: id, Source: sk.Source, SourceKey: sk.Key, File: cur.File, Row: cur.Row})
+		customers[cur.PersonalID] = true
+		plan.Links = append(plan.Links, crmkit.Link{PersonalID: cur.PersonalID, Source: sk.Source, SourceKey: sk.Key, File: cur.File, Row: cur.Row})
 	}
 	r.stats.Customers = len(customers)
 	r.stats.Duplicates = r.stats.Records - r.stats.Customers
@@ -685,7 +684,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 	r.stats.Split = ids.split
 
 	r.opt.step("matching: building the cards of %d records", len(set))
-	if plan.Cards, err = r.cards(set, p, ids, final); err != nil {
+	if plan.Cards, err = r.cards(set, p, ids); err != nil {
 		return nil, err
 	}
 	for _, pr := range p.review {
