@@ -482,9 +482,28 @@ func WriteReviewAndDecisions(ctx context.Context, c Conn, runID int64, b Batch) 
 	return nil
 }
 
+// Sighting is one row a run read: which source record it was, and the
+// revenue it gave. A run keeps one per row, not the row's record.
+type Sighting struct {
+	File                 string
+	Row                  int
+	Source, Key          string
+	Revenue, RevenueDate string
+}
+
+// SightingsOf are the sightings of a run's records, in their order.
+func SightingsOf(recs []crmkit.Record) []Sighting {
+	out := make([]Sighting, len(recs))
+	for i, r := range recs {
+		out[i] = Sighting{File: r.File, Row: r.Row, Source: r.Source, Key: r.Key,
+			Revenue: r.Fields[crmkit.FieldRevenue], RevenueDate: r.Fields[crmkit.FieldRevenueDate]}
+	}
+	return out
+}
+
 // writeSightings keeps, for each file the run read, which source record
 // each of its rows was: the run's rows replace the file's earlier ones.
-func writeSightings(ctx context.Context, c Conn, runID int64, rows []crmkit.Record) error {
+func writeSightings(ctx context.Context, c Conn, runID int64, rows []Sighting) error {
 	type sighting struct {
 		file     string
 		row      int
@@ -510,11 +529,11 @@ func writeSightings(ctx context.Context, c Conn, runID int64, rows []crmkit.Reco
 			}
 			seen[s] = true
 			var revenue, day any // NULL for none
-			if v := r.Fields[crmkit.FieldRevenue]; v != "" {
-				revenue = v
+			if r.Revenue != "" {
+				revenue = r.Revenue
 			}
-			if v := r.Fields[crmkit.FieldRevenueDate]; v != "" {
-				day = v
+			if r.RevenueDate != "" {
+				day = r.RevenueDate
 			}
 			if !yield([]any{r.File, r.Row, r.Source, r.Key, runID, revenue, day}) {
 				return

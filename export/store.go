@@ -76,9 +76,9 @@ type Batch struct {
 	Problems  []crmkit.Problem
 	Review    []ReviewRow       // pairs a person should decide
 	Decisions []crmkit.Decision // decisions to store; they replace earlier ones on the same pair
-	// Rows are every row the run read, as records (only the file, row and
-	// source key are kept): export rows answers for each.
-	Rows   []crmkit.Record
+	// Rows are every row the run read (SightingsOf its records): export
+	// rows answers for each.
+	Rows   []Sighting
 	Undoes []int64 // the runs this run undid (Undo)
 	// Model is a match model the run estimated (from ModelRecords records),
 	// to store; nil keeps the store's.

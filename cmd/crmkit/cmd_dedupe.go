@@ -92,7 +92,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 		err := writeFileAtomic(filepath.Join(opts.outDir, "problems.csv"), problems)
 		return errors.Join(err, sum.printUnlessQuiet(ios, opts.g), errMaxErrors)
 	}
-	d, _, err := decide(ctx, fl, nil, nil, cfg, opts.decisions, prog)
+	d, _, err := decide(ctx, fl.Records, nil, nil, cfg, opts.decisions, prog)
 	if err != nil {
 		return err
 	}

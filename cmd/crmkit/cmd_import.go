@@ -102,15 +102,17 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 	if err != nil {
 		return fmt.Errorf("read decisions: %w", err)
 	}
-	d, fromFile, err := decide(ctx, fl, tx, stored, cfg, opts.decisions, prog)
+	// Matching copies the records: the run keeps only their sightings.
+	records, rows := len(fl.Records), export.SightingsOf(fl.Records)
+	d, fromFile, err := decide(ctx, fl.takeRecords(), tx, stored, cfg, opts.decisions, prog)
 	if err != nil {
 		return err
 	}
 	prog.phase("writing %d records and %d cards to the store", len(d.Writes), len(d.Cards))
 	run, err := tx.Apply(ctx, export.Batch{
 		Run: crmkit.Run{StartedAt: started, Command: "crmkit import " + strings.Join(opts.files, " "), Files: fl.Files,
-			Records: len(fl.Records), Problems: len(fl.Problems), Duplicates: d.Duplicates},
-		Plan: d.Plan, Problems: fl.Problems, Review: d.Review, Decisions: fromFile, Rows: fl.Records,
+			Records: records, Problems: len(fl.Problems), Duplicates: d.Duplicates},
+		Plan: d.Plan, Problems: fl.Problems, Review: d.Review, Decisions: fromFile, Rows: rows,
 		Model: d.Model, ModelRecords: d.ModelRecords, ABC: cfg.ABC,
 	})
 	if err != nil {
@@ -139,7 +141,7 @@ func runImport(ctx context.Context, ios *IOStreams, opts *importOptions) (err er
 			return fmt.Errorf("report: %w", err)
 		}
 		// The run's own counts, not the store's.
-		rep.Records, rep.Customers, rep.Duplicates = len(fl.Records), d.Customers, d.Duplicates
+		rep.Records, rep.Customers, rep.Duplicates = records, d.Customers, d.Duplicates
 		rep.Title, rep.Where, rep.ShowPII = "crmkit import", sum.Store, opts.g.showPII
 		if err := writeFileAtomic(opts.report, func(w io.Writer) error { return export.WriteReport(w, rep) }); err != nil {
 			return fmt.Errorf("the run is committed, but the report is not written: %w", err)

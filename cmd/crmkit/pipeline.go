@@ -103,6 +103,14 @@ func (fl *flow) dropForgotten(ctx context.Context, tx export.Tx) (bool, error) {
 	return true, nil
 }
 
+// takeRecords hands the flow's records over: the flow keeps none (an
+// import keeps only their sightings, for the store).
+func (fl *flow) takeRecords() []crmkit.Record {
+	recs := fl.Records
+	fl.Records = nil
+	return recs
+}
+
 // codeSheetEmpty: with --sheet all, an empty sheet is passed over.
 const codeSheetEmpty = "sheet.empty"
 
@@ -374,7 +382,9 @@ type decision struct {
 // decide matches the run's records against the store's (none into files
 // only), obeying people's decisions: the store's, and those of a
 // --decisions file, which win and which a store keeps from now on.
-func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Decision, cfg Config, decisionsFile string, prog *progress) (*decision, []crmkit.Decision, error) {
+// Matching holds its own copy of each record: a caller that needs no more
+// of them hands them over (takeRecords), and they go as soon as copied.
+func decide(ctx context.Context, recs []crmkit.Record, idx dedupe.Index, stored []crmkit.Decision, cfg Config, decisionsFile string, prog *progress) (*decision, []crmkit.Decision, error) {
 	var fromFile []crmkit.Decision
 	if decisionsFile != "" {
 		var err error
@@ -382,7 +392,7 @@ func decide(ctx context.Context, fl *flow, idx dedupe.Index, stored []crmkit.Dec
 			return nil, nil, err
 		}
 	}
-	d, err := resolve(ctx, idx, fl.Records, stored, fromFile, cfg, prog)
+	d, err := resolve(ctx, idx, recs, stored, fromFile, cfg, prog)
 	return d, fromFile, err
 }
 

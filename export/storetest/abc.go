@@ -144,7 +144,7 @@ func testABCPeriod(t *testing.T, open Opener) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit import sales.csv"}, Plan: plan, Rows: rows}); err != nil {
+		if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit import sales.csv"}, Plan: plan, Rows: export.SightingsOf(rows)}); err != nil {
 			t.Fatalf("Apply: %v", err)
 		}
 		if err := tx.Commit(ctx); err != nil {

@@ -128,7 +128,7 @@ func Forget(t *testing.T, open func(t *testing.T) Opener, sc Scanner) {
 		t.Fatal(err)
 	}
 	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit import"}, Plan: plan, Decisions: fresh,
-		Rows: append(slices.Clone(person[1:]), other),
+		Rows: export.SightingsOf(append(slices.Clone(person[1:]), other)),
 		Review: []export.ReviewRow{
 			{Score: 4, Explanation: "grey zone", A: export.ViewOf(person[1]), B: export.ViewOf(other)},
 			{Score: 3, Explanation: "grey zone", A: export.ViewOf(c.records[1]), B: export.ViewOf(other)},
@@ -249,7 +249,7 @@ func Forget(t *testing.T, open func(t *testing.T) Opener, sc Scanner) {
 		t.Fatal(err)
 	}
 	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "crmkit import"}, Plan: plan,
-		Problems: problems, Rows: recs}); err != nil {
+		Problems: problems, Rows: export.SightingsOf(recs)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err != nil {
