@@ -24,16 +24,11 @@ type features struct {
 	last            string   // folded surname
 	firstLower      string   // the first name as firstNamesDiffer compares it
 	firstFull       bool     // the first name written out, not an initial
-	keys            []string // BlockKeys
 }
 
 // prepare works out a record's features.
-func prepare(r *crmkit.Record) *features { return prepareKeyed(r, nil) }
-
-// prepareKeyed works out the features of a record whose BlockKeys are
-// known (keys; nil: worked out here).
-func prepareKeyed(r *crmkit.Record, keys []string) *features {
-	f := &features{Record: r, keys: keys}
+func prepare(r *crmkit.Record) *features {
+	f := &features{Record: r}
 	if k := r.NameKey; k != "" {
 		f.latin = translit(k)
 		f.sorted = sortedTokens(k)
@@ -47,9 +42,6 @@ func prepareKeyed(r *crmkit.Record, keys []string) *features {
 	}
 	f.address = addressTokensOf(r)
 	f.city = cityKey(r.Fields[crmkit.FieldCity])
-	if f.keys == nil {
-		f.keys = blockKeys(r, f.address, f.city)
-	}
 	f.first = foldWord(r.Fields[crmkit.FieldFirstName])
 	f.middle = foldWord(r.Fields[crmkit.FieldMiddleName])
 	f.last = foldWord(r.Fields[crmkit.FieldLastName])

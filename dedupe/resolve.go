@@ -25,7 +25,7 @@ type Stored struct {
 	Ord        int    // its position among that run's records
 
 	feat *features // what scoring reads of the record, once worked out
-	keys []string  // its BlockKeys, kept when the features go
+	keys []string  // its BlockKeys, worked out once (features do not hold them)
 }
 
 // prepared is what scoring reads of the record: its features, worked out
@@ -34,8 +34,7 @@ type Stored struct {
 // a record's size.
 func (s *Stored) prepared() *features {
 	if s.feat == nil {
-		s.feat = prepareKeyed(&s.Record, s.keys)
-		s.keys = s.feat.keys
+		s.feat = prepare(&s.Record)
 	}
 	return s.feat
 }
@@ -157,6 +156,7 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 	if err := r.read(in); err != nil {
 		return nil, err
 	}
+	in.Records = nil // copied: a caller that handed them over holds them no more
 	opt.step("matching: finding candidates for %d new and changed records", len(r.fresh))
 	if err := r.gather(in.Decisions); err != nil {
 		return nil, err
