@@ -153,15 +153,19 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{},
 		current: map[crmkit.SourceKey]*Stored{}, delta: map[string]int{}, counts: map[string]int{}, recount: map[string]bool{}}
 	opt.step("matching: looking up %d records in the store", len(in.Records))
-	if err := r.read(in); err != nil {
+	// The records are copied into the resolver's rows, and the caller may
+	// have handed them over (an import does): nothing here holds them after,
+	// not even the argument, which clearing whole keeps from being elided.
+	records, seeds, decisions := in.Records, in.Seeds, in.Decisions
+	in = Input{}
+	if err := r.read(records, seeds); err != nil {
 		return nil, err
 	}
-	in.Records = nil // copied: a caller that handed them over holds them no more
 	opt.step("matching: finding candidates for %d new and changed records", len(r.fresh))
-	if err := r.gather(in.Decisions); err != nil {
+	if err := r.gather(decisions); err != nil {
 		return nil, err
 	}
-	return r.decide(in.Decisions)
+	return r.decide(decisions)
 }
 
 type resolver struct {
@@ -183,16 +187,16 @@ type resolver struct {
 func skOf(r *crmkit.Record) crmkit.SourceKey { return crmkit.SourceKey{Source: r.Source, Key: r.Key} }
 
 // read sorts the run's records into new, changed and unchanged.
-func (r *resolver) read(in Input) error {
+func (r *resolver) read(records []crmkit.Record, seeds []crmkit.SourceKey) error {
 	last := map[crmkit.SourceKey]int{}
-	for i := range in.Records {
-		sk := skOf(&in.Records[i])
+	for i := range records {
+		sk := skOf(&records[i])
 		if _, ok := last[sk]; !ok {
 			r.order = append(r.order, sk)
 		}
 		last[sk] = i
 	}
-	stored, err := r.idx.BySourceKeys(r.ctx, append(append([]crmkit.SourceKey(nil), r.order...), in.Seeds...))
+	stored, err := r.idx.BySourceKeys(r.ctx, append(append([]crmkit.SourceKey(nil), r.order...), seeds...))
 	if err != nil {
 		return fmt.Errorf("look up stored records: %w", err)
 	}
@@ -204,7 +208,7 @@ func (r *resolver) read(in Input) error {
 	cur := make([]Stored, len(r.order))
 	for n, sk := range r.order {
 		c := &cur[n]
-		*c = Stored{Record: in.Records[last[sk]], Ord: n + 1}
+		*c = Stored{Record: records[last[sk]], Ord: n + 1}
 		r.current[sk] = c
 		old, ok := r.before[sk]
 		switch {
@@ -230,7 +234,7 @@ func (r *resolver) read(in Input) error {
 		}
 		r.addKeys(c, +1)
 	}
-	for _, sk := range in.Seeds {
+	for _, sk := range seeds {
 		if s, ok := r.before[sk]; ok {
 			r.add(s)
 		}
