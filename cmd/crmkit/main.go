@@ -8,29 +8,12 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"runtime/metrics"
 	"runtime/pprof"
 	"time"
 )
 
-func main() {
-	tuneGC()
-	os.Exit(memProfiled(func() int { return profiled(run) }))
-}
-
-// tuneGC collects when the heap has grown by half since the last
-// collection, not by all of it (Go's GOGC=100): a run holds its records
-// until they are written, so its resident memory is its peak live heap
-// times that factor — a 130k-row import took ~0.83 GB for ~370 MB live,
-// and ~0.66 GB at 50, for a quarter more CPU time (the wall time hardly
-// moves: the collector runs beside the work). It complements holding
-// less; GOGC or GOMEMLIMIT in the environment win.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(50)
-	}
-}
+func main() { os.Exit(memProfiled(func() int { return profiled(run) })) }
 
 // profiled writes a CPU profile of the command to $CRMKIT_CPUPROFILE when
 // set: how the time of a slow run is found (go tool pprof).
