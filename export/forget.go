@@ -355,7 +355,7 @@ func forgetInParams(ctx context.Context, c Conn, m *dedupe.Params, values []mode
 			continue
 		}
 		var held int
-		if err := queryOne(ctx, c, "SELECT count(*) FROM record_key_index WHERE key = $1", []any{KeyHash(v.key)}, &held); err != nil {
+		if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM record_keys WHERE key = $1) + (SELECT count(*) FROM record_keys_recent WHERE key = $1)", []any{KeyHash(v.key)}, &held); err != nil {
 			return false, fmt.Errorf("match model: %w", err)
 		}
 		if held == 0 {

@@ -232,7 +232,8 @@ func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored,
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, err
 	}
-	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_key_index k JOIN q_hashes q ON q.h = k.key)")
+	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_keys k JOIN q_hashes q ON q.h = k.key"+
+		" UNION ALL SELECT k.seq FROM record_keys_recent k JOIN q_hashes q ON q.h = k.key)")
 }
 
 // ByComponents implements dedupe.Index.
@@ -256,7 +257,8 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, err
 	}
-	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_key_index x WHERE x.key = q.h) AS n FROM q_hashes q)
+	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1,
+		(SELECT count(*) FROM record_keys x WHERE x.key = q.h) + (SELECT count(*) FROM record_keys_recent x WHERE x.key = q.h) AS n FROM q_hashes q)
 		SELECT k1, n FROM c WHERE n > 0`, func(rows Rows) error {
 		var k string
 		var n int
@@ -280,12 +282,17 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, nil, err
 	}
-	// Each key's holders are listed up to limit+1 by one lookup (an index
-	// lookup on both engines: joined, PostgreSQL sorted the whole of
-	// record_keys to merge them), and counted here. MATERIALIZED: the list
-	// is made once, not again for the WHERE (SQLite flattens it otherwise).
+	// Each key's holders are listed up to limit+1 by one lookup in each
+	// table of keys (an index lookup on both engines: joined, PostgreSQL
+	// sorted the whole of record_keys to merge them), and counted here.
+	// MATERIALIZED: the list is made once, not again for the WHERE (SQLite
+	// flattens it otherwise). The tables are named, not the view of both,
+	// here and wherever keys are looked up: SQLite does not carry a
+	// condition on the outer query into a view's UNION ALL, and walked
+	// both tables for each key (97 s on a store of a million).
 	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED (SELECT q.k1,
-		(SELECT string_agg(CAST(y.seq AS TEXT), ',') FROM (SELECT x.seq FROM record_key_index x WHERE x.key = q.h LIMIT $1) y) AS seqs
+		(SELECT string_agg(CAST(y.seq AS TEXT), ',') FROM (SELECT x.seq FROM record_keys x WHERE x.key = q.h
+			UNION ALL SELECT x.seq FROM record_keys_recent x WHERE x.key = q.h LIMIT $1) y) AS seqs
 		FROM q_hashes q)
 		SELECT k1, seqs FROM c WHERE seqs IS NOT NULL`, limit+1)
 	if err != nil {

@@ -638,7 +638,8 @@ func writeState(ctx context.Context, c Conn, name, value string) error {
 func reindex(ctx context.Context, c Conn) error {
 	var after int64
 	for {
-		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_key_index k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
+		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq)"+
+			" AND NOT EXISTS (SELECT 1 FROM record_keys_recent k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
 		if err != nil {
 			return err
 		}
