@@ -115,7 +115,7 @@ func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
 	if writes*10 < total {
 		return nil
 	}
-	for _, t := range []string{"records", "record_keys", "record_keys_recent", "cards", "contact_points"} {
+	for _, t := range []string{"records", "record_keys", "record_keys_recent", "record_keys_dropped", "cards", "contact_points"} {
 		if err := c.Exec(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("analyze %s: %w", t, err)
 		}
@@ -289,10 +289,18 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	var bulkBefore, bulkAfter []string
 	if bulk {
 		bulkBefore, bulkAfter = bulker.BulkIndexes()
+		// Its keys go straight into record_keys, which takes the recent
+		// and dropped ones first.
+		if err := mergeKeys(ctx, c, true); err != nil {
+			return n, err
+		}
 	}
 	for _, q := range writePlanSQL() {
 		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
 			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
+		}
+		if q == dropKeysSQL && bulk {
+			q = deleteKeysSQL
 		}
 		keys := q == insertKeysSQL
 		if keys && bulk {
@@ -314,32 +322,36 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			}
 		}
 	}
-	if err := mergeKeys(ctx, c); err != nil {
+	if err := mergeKeys(ctx, c, false); err != nil {
 		return n, err
 	}
 	return n, nil
 }
 
-// mergeKeys moves the recent keys (record_keys_recent) into record_keys in
-// one sorted pass once they are more than half as many as the store's
-// records (about a twentieth of its keys): a run's keys written into the big
-// index at once changed most of its pages every night, and a merge changes
-// them once for many nights. Which table holds a key changes no answer.
-func mergeKeys(ctx context.Context, c Conn) error {
-	var recent, records int64
-	if err := queryOne(ctx, c, "SELECT count(*) FROM record_keys_recent", nil, &recent); err != nil {
+// mergeKeys moves the recent keys (record_keys_recent) into record_keys,
+// and deletes there the keys records lost (record_keys_dropped), in one
+// sorted pass each, once the two are at least half as many as the store's
+// records (about a twentieth of its keys), or when force is set: a run's
+// keys written into the big index at once changed most of its pages every
+// night, and a merge changes them once for many nights. Where a key is
+// kept changes no answer.
+func mergeKeys(ctx context.Context, c Conn, force bool) error {
+	var pending, records int64
+	if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM record_keys_recent) + (SELECT count(*) FROM record_keys_dropped)", nil, &pending); err != nil {
 		return fmt.Errorf("count recent keys: %w", err)
 	}
-	if recent == 0 {
+	if pending == 0 {
 		return nil
 	}
 	if err := queryOne(ctx, c, "SELECT COALESCE(max(seq), 0) FROM records", nil, &records); err != nil {
 		return fmt.Errorf("count records: %w", err)
 	}
-	if recent*mergeKeysShare < records {
+	if !force && pending*mergeKeysShare < records {
 		return nil
 	}
 	for _, q := range []string{
+		"DELETE FROM record_keys WHERE (key, seq) IN (SELECT key, seq FROM record_keys_dropped)",
+		"DELETE FROM record_keys_dropped",
 		"INSERT INTO record_keys (key, seq) SELECT key, seq FROM record_keys_recent ORDER BY key, seq",
 		"DELETE FROM record_keys_recent",
 	} {
@@ -350,13 +362,23 @@ func mergeKeys(ctx context.Context, c Conn) error {
 	return nil
 }
 
-// mergeKeysShare: the recent keys are merged once they are at least one
-// for every mergeKeysShare records (see mergeKeys).
+// mergeKeysShare: the recent and dropped keys are merged once they are at
+// least one for every mergeKeysShare records (see mergeKeys).
 const mergeKeysShare = 2
 
 // BulkRecords is how many new records a run needs at least to write its
 // keys without the index by record (see writePlan).
 const BulkRecords = 10000
+
+// dropKeysSQL notes the keys changed records lose that record_keys holds,
+// to be deleted there by the next merge (mergeKeys); deleteKeysSQL, which
+// a bulk import runs instead, deletes them at once.
+const (
+	dropKeysSQL = `INSERT INTO record_keys_dropped (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec
+		WHERE k.add_key = 0 AND EXISTS (SELECT 1 FROM record_keys x WHERE x.key = k.key AND x.seq = s.seq) ORDER BY 1, 2 ON CONFLICT DO NOTHING`
+	deleteKeysSQL = "DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
+		" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)"
+)
 
 const (
 	insertKeysSQL   = "INSERT INTO record_keys_recent (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2"
@@ -429,11 +451,12 @@ func writePlanSQL() []string {
 			WHERE existed = 0`,
 		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, s.seq, FALSE FROM stage_records s WHERE s.existed = 0",
 		// A changed record mostly keeps its keys (a new phone changes one):
-		// only the difference is written.
-		// Found by the record (a few keys each), not by the key: a dropped key
-		// may be held by thousands. (key + 0 keeps SQLite off the key index.)
-		"DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
-			" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
+		// only the difference is written. What it loses of record_keys is
+		// noted (dropKeysSQL; a bulk import deletes it at once), of the recent
+		// keys deleted. Found by the record (a few keys each), not by the key:
+		// a dropped key may be held by thousands. (key + 0 keeps SQLite off
+		// the key index.)
+		dropKeysSQL,
 		"DELETE FROM record_keys_recent WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
 			" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
 		// Into the recent keys (0018), or with a bulk first import into
@@ -600,7 +623,7 @@ func reindexKeys(ctx context.Context, c Conn) error {
 	if have == want {
 		return nil
 	}
-	for _, q := range []string{"DELETE FROM record_keys", "DELETE FROM record_keys_recent"} {
+	for _, q := range []string{"DELETE FROM record_keys", "DELETE FROM record_keys_recent", "DELETE FROM record_keys_dropped"} {
 		if err := c.Exec(ctx, q); err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}

@@ -313,8 +313,8 @@ func testRecentKeys(t *testing.T, open func(t *testing.T) Opener) {
 }
 
 // testHolders: Holders counts each key's holders up to limit+1, whether a
-// run's keys are merged or still recent, and lists them for keys held by
-// limit records or fewer.
+// run's keys are merged or still recent, and not a key a record lost, and
+// lists them for keys held by limit records or fewer.
 func testHolders(t *testing.T, open Opener) {
 	s := open(t, time.Second)
 	names := []string{"Сидоров Алексей", "Петрова Мария", "Кузнецов Олег", "Смирнова Анна", "Волков Дмитрий", "Морозова Елена",
@@ -330,6 +330,13 @@ func testHolders(t *testing.T, open Opener) {
 	last := recs[len(recs)-1]
 	importRecords(t, s, recs[:len(recs)-1], nil)
 	importRecords(t, s, []crmkit.Record{last}, nil) // its keys stay recent: fewer than the store's records
+	// A record of the merged keys changes its phone: its old key is noted
+	// dropped (record_keys_dropped), the new one recent.
+	i := slices.IndexFunc(recs, func(r crmkit.Record) bool { return r.Phones[0].E164 == "+74950000003" })
+	moved := clean("crm", recs[i].Key, recs[i].Row, "name="+recs[i].Fields[crmkit.FieldName], "phone=+74950000009")
+	importRecords(t, s, []crmkit.Record{moved}, nil)
+	held["+74950000003"]--
+	held["+74950000009"]++
 	ctx := context.Background()
 	tx, err := s.Begin(ctx)
 	if err != nil {
