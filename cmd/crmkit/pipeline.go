@@ -114,30 +114,6 @@ func (fl *flow) takeRecords() []crmkit.Record {
 // codeSheetEmpty: with --sheet all, an empty sheet is passed over.
 const codeSheetEmpty = "sheet.empty"
 
-// add cleanses the rows of one table into the flow.
-func (fl *flow) add(ctx context.Context, r source, opt normalize.Options, prog *progress) error {
-	for batch, err := range readBatches(ctx, r) {
-		if err != nil {
-			return err
-		}
-		for _, row := range batch {
-			fl.problems(row.Problems)
-			if !row.OK {
-				continue
-			}
-			rec := row.Record
-			if fl.anon != nil {
-				rec = fl.anon.Record(rec, opt)
-			}
-			clean, problems := normalize.Record(rec, opt)
-			fl.Records = append(fl.Records, compact(clean))
-			fl.problems(problems)
-		}
-		prog.add(len(batch))
-	}
-	return nil
-}
-
 func (fl *flow) problems(ps []crmkit.Problem) {
 	fl.Problems = append(fl.Problems, ps...)
 	for _, p := range ps {
