@@ -297,40 +297,29 @@ func diffLines(a, b string) string {
 }
 
 func testRollback(t *testing.T, open Opener) {
-	s := open(t, time.Second)
-	ctx := context.Background()
-	c := newCorpus(3, 16)
-	importRecords(t, s, c.records[:20], nil)
-	before := dump(t, s)
-	tx, err := s.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := resolve(ctx, tx, c.records, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "x"}, Plan: plan}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Rollback(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if after := dump(t, s); after != before {
-		t.Errorf("rollback left changes:\n%s", diffLines(before, after))
-	}
-	if n := len(collect(t, s.Runs(ctx))); n != 1 {
-		t.Errorf("%d runs after rollback, want 1", n)
-	}
+	rollbackLeavesStore(t, open, 3, nil)
 }
 
 // testFailedWrite: a write that breaks a constraint halfway through a run
 // (two new records of one source key) fails the run; rolled back, the store
 // is as it was, and the next run writes as usual.
 func testFailedWrite(t *testing.T, open Opener) {
+	rollbackLeavesStore(t, open, 5, func(plan *dedupe.Plan) {
+		i := slices.IndexFunc(plan.Writes, func(w dedupe.Write) bool { return w.Seq == 0 })
+		if i < 0 {
+			t.Fatal("the run adds no record")
+		}
+		plan.Writes = append(slices.Clone(plan.Writes), plan.Writes[i])
+	})
+}
+
+// rollbackLeavesStore applies a run, broken by breakPlan when it is given
+// (Apply must fail then), rolls it back and finds the store as it was; a
+// next run then writes as usual.
+func rollbackLeavesStore(t *testing.T, open Opener, seed uint64, breakPlan func(*dedupe.Plan)) {
 	s := open(t, time.Second)
 	ctx := context.Background()
-	c := newCorpus(5, 16)
+	c := newCorpus(seed, 16)
 	importRecords(t, s, c.records[:20], nil)
 	before := dump(t, s)
 	tx, err := s.Begin(ctx)
@@ -341,23 +330,26 @@ func testFailedWrite(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(plan.Writes, func(w dedupe.Write) bool { return w.Seq == 0 })
-	if i < 0 {
-		t.Fatal("the run adds no record")
+	if breakPlan != nil {
+		broken := *plan
+		breakPlan(&broken)
+		plan = &broken
 	}
-	broken := *plan
-	broken.Writes = append(slices.Clone(plan.Writes), plan.Writes[i])
-	if _, err := tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "x"}, Plan: &broken}); err == nil {
-		t.Fatal("a run writing one new source key twice did not fail")
+	_, err = tx.Apply(ctx, export.Batch{Run: crmkit.Run{StartedAt: time.Now(), Command: "x"}, Plan: plan})
+	switch {
+	case breakPlan == nil && err != nil:
+		t.Fatal(err)
+	case breakPlan != nil && err == nil:
+		t.Fatal("the broken run did not fail")
 	}
 	if err := tx.Rollback(ctx); err != nil {
-		t.Errorf("rollback after the failed write: %v", err)
+		t.Errorf("rollback: %v", err)
 	}
 	if after := dump(t, s); after != before {
-		t.Errorf("the failed run left changes:\n%s", diffLines(before, after))
+		t.Errorf("the rolled back run left changes:\n%s", diffLines(before, after))
 	}
 	if n := len(collect(t, s.Runs(ctx))); n != 1 {
-		t.Errorf("%d runs after the failed run, want 1", n)
+		t.Errorf("%d runs after the rolled back run, want 1", n)
 	}
 	importRecords(t, s, c.records, nil)
 	if n := len(collect(t, s.Runs(ctx))); n != 2 {
