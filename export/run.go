@@ -291,7 +291,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		bulkBefore, bulkAfter = bulker.BulkIndexes()
 		// Its keys go straight into record_keys, which takes the recent
 		// and dropped ones first.
-		if err := mergeKeys(ctx, c, true); err != nil {
+		if err := mergeKeys(ctx, c, -1); err != nil {
 			return n, err
 		}
 	}
@@ -322,22 +322,30 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			}
 		}
 	}
-	if err := mergeKeys(ctx, c, false); err != nil {
+	if err := mergeKeys(ctx, c, int(runID%keySlices)); err != nil {
 		return n, err
 	}
 	return n, nil
 }
 
-// mergeKeys moves the recent keys (record_keys_recent) into record_keys,
-// and deletes there the keys records lost (record_keys_dropped), in one
-// sorted pass each, once the two are at least half as many as the store's
-// records (about a twentieth of its keys), or when force is set: a run's
-// keys written into the big index at once changed most of its pages every
-// night, and a merge changes them once for many nights. Where a key is
-// kept changes no answer.
-func mergeKeys(ctx context.Context, c Conn, force bool) error {
+// mergeKeys moves the recent keys (record_keys_recent) of one slice of the
+// keys into record_keys, and deletes there the keys of the slice records
+// lost (record_keys_dropped), in one sorted pass each, once the slice holds
+// one such key for every keySlices·mergeKeysShare records; slice -1 is all
+// of them, at once. Each run turns to the next slice (its ID modulo
+// keySlices): written into the big index at once, a nightly run's keys fell
+// all over it and changed most of its pages every night; merged, a slice's
+// pages are changed once for the keys of many nights, and every night
+// merges about as much. Where a key is kept changes no answer.
+func mergeKeys(ctx context.Context, c Conn, slice int) error {
+	in, args := "", []any{}
+	if slice >= 0 {
+		// The top bits of the hash: slices of the key space alike in size.
+		in, args = fmt.Sprintf(" WHERE (key >> %d) & %d = $1", 64-keySliceBits, keySlices-1), []any{slice}
+	}
 	var pending, records int64
-	if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM record_keys_recent) + (SELECT count(*) FROM record_keys_dropped)", nil, &pending); err != nil {
+	if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM record_keys_recent"+in+") + (SELECT count(*) FROM record_keys_dropped"+in+")",
+		args, &pending); err != nil {
 		return fmt.Errorf("count recent keys: %w", err)
 	}
 	if pending == 0 {
@@ -346,25 +354,30 @@ func mergeKeys(ctx context.Context, c Conn, force bool) error {
 	if err := queryOne(ctx, c, "SELECT COALESCE(max(seq), 0) FROM records", nil, &records); err != nil {
 		return fmt.Errorf("count records: %w", err)
 	}
-	if !force && pending*mergeKeysShare < records {
+	if slice >= 0 && pending*keySlices*mergeKeysShare < records {
 		return nil
 	}
 	for _, q := range []string{
-		"DELETE FROM record_keys WHERE (key, seq) IN (SELECT key, seq FROM record_keys_dropped)",
-		"DELETE FROM record_keys_dropped",
-		"INSERT INTO record_keys (key, seq) SELECT key, seq FROM record_keys_recent ORDER BY key, seq",
-		"DELETE FROM record_keys_recent",
+		"DELETE FROM record_keys WHERE (key, seq) IN (SELECT key, seq FROM record_keys_dropped" + in + ")",
+		"DELETE FROM record_keys_dropped" + in,
+		"INSERT INTO record_keys (key, seq) SELECT key, seq FROM record_keys_recent" + in + " ORDER BY key, seq",
+		"DELETE FROM record_keys_recent" + in,
 	} {
-		if err := c.Exec(ctx, q); err != nil {
+		if err := c.Exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("merge keys: %w", err)
 		}
 	}
 	return nil
 }
 
-// mergeKeysShare: the recent and dropped keys are merged once they are at
-// least one for every mergeKeysShare records (see mergeKeys).
-const mergeKeysShare = 2
+// The keys are merged a slice at a time (see mergeKeys): keySlices slices
+// by the top keySliceBits bits of their hash, each merged once its pending
+// keys are one for every keySlices·mergeKeysShare records.
+const (
+	keySliceBits   = 3
+	keySlices      = 1 << keySliceBits
+	mergeKeysShare = 2
+)
 
 // BulkRecords is how many new records a run needs at least to write its
 // keys without the index by record (see writePlan).
