@@ -203,8 +203,6 @@ var forgetSQL = []string{
 	`DELETE FROM decision_versions WHERE EXISTS (SELECT 1 FROM forget_records f WHERE (f.source = decision_versions.a_source AND f.source_key = decision_versions.a_key)
 		OR (f.source = decision_versions.b_source AND f.source_key = decision_versions.b_key))`,
 	"DELETE FROM record_keys WHERE seq IN (SELECT seq FROM forget_records)",
-	"DELETE FROM record_keys_recent WHERE seq IN (SELECT seq FROM forget_records)",
-	"DELETE FROM record_keys_dropped WHERE seq IN (SELECT seq FROM forget_records)",
 	"DELETE FROM record_versions WHERE seq IN (SELECT seq FROM forget_records)",
 	"DELETE FROM alias_versions WHERE alias_id IN (SELECT id FROM forget_ids) OR personal_id IN (SELECT id FROM forget_ids)",
 	"DELETE FROM aliases WHERE alias_id IN (SELECT id FROM forget_ids) OR personal_id IN (SELECT id FROM forget_ids)",
@@ -356,7 +354,7 @@ func forgetInParams(ctx context.Context, c Conn, m *dedupe.Params, values []mode
 			continue
 		}
 		var held int
-		if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM record_keys x WHERE x.key = $1 AND "+liveKey+") + (SELECT count(*) FROM record_keys_recent WHERE key = $1)", []any{KeyHash(v.key)}, &held); err != nil {
+		if err := queryOne(ctx, c, "SELECT count(*) FROM record_keys WHERE key = $1", []any{KeyHash(v.key)}, &held); err != nil {
 			return false, fmt.Errorf("match model: %w", err)
 		}
 		if held == 0 {

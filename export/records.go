@@ -171,10 +171,6 @@ func (x Index) stage(ctx context.Context, keys [][]any) error {
 	return x.stageIn(ctx, "q_keys", "CREATE TEMP TABLE IF NOT EXISTS q_keys (k1 TEXT NOT NULL, k2 TEXT NOT NULL)", []string{"k1", "k2"}, keys)
 }
 
-// liveKey is true of a key x of record_keys that its record has not lost
-// since the last merge (record_keys_dropped, migration 0020).
-const liveKey = "NOT EXISTS (SELECT 1 FROM record_keys_dropped d WHERE d.key = x.key AND d.seq = x.seq)"
-
 // stageHashes fills the temporary lookup table q_hashes (h, k1) with
 // block keys and their hashes, which is how record_keys holds them.
 func (x Index) stageHashes(ctx context.Context, keys []string) error {
@@ -236,8 +232,7 @@ func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored,
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, err
 	}
-	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT x.seq FROM record_keys x JOIN q_hashes q ON q.h = x.key WHERE "+liveKey+
-		" UNION ALL SELECT k.seq FROM record_keys_recent k JOIN q_hashes q ON q.h = k.key)")
+	return x.query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq IN (SELECT k.seq FROM record_keys k JOIN q_hashes q ON q.h = k.key)")
 }
 
 // ByComponents implements dedupe.Index.
@@ -261,8 +256,7 @@ func (x Index) KeyCounts(ctx context.Context, keys []string) (map[string]int, er
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, err
 	}
-	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1,
-		(SELECT count(*) FROM record_keys x WHERE x.key = q.h AND `+liveKey+`) + (SELECT count(*) FROM record_keys_recent x WHERE x.key = q.h) AS n FROM q_hashes q)
+	err := queryRows(ctx, x.C, `WITH c AS MATERIALIZED (SELECT q.k1, (SELECT count(*) FROM record_keys x WHERE x.key = q.h) AS n FROM q_hashes q)
 		SELECT k1, n FROM c WHERE n > 0`, func(rows Rows) error {
 		var k string
 		var n int
@@ -286,17 +280,12 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 	if err := x.stageHashes(ctx, keys); err != nil {
 		return nil, nil, err
 	}
-	// Each key's holders are listed up to limit+1 by one lookup in each
-	// table of keys (an index lookup on both engines: joined, PostgreSQL
-	// sorted the whole of record_keys to merge them), and counted here.
-	// MATERIALIZED: the list is made once, not again for the WHERE (SQLite
-	// flattens it otherwise). The tables are named, not the view of both,
-	// here and wherever keys are looked up: SQLite does not carry a
-	// condition on the outer query into a view's UNION ALL, and walked
-	// both tables for each key (97 s on a store of a million).
+	// Each key's holders are listed up to limit+1 by one lookup (an index
+	// lookup on both engines: joined, PostgreSQL sorted the whole of
+	// record_keys to merge them), and counted here. MATERIALIZED: the list
+	// is made once, not again for the WHERE (SQLite flattens it otherwise).
 	rows, done, err := x.C.Query(ctx, `WITH c AS MATERIALIZED (SELECT q.k1,
-		(SELECT string_agg(CAST(y.seq AS TEXT), ',') FROM (SELECT x.seq FROM record_keys x WHERE x.key = q.h AND `+liveKey+`
-			UNION ALL SELECT x.seq FROM record_keys_recent x WHERE x.key = q.h LIMIT $1) y) AS seqs
+		(SELECT string_agg(CAST(y.seq AS TEXT), ',') FROM (SELECT x.seq FROM record_keys x WHERE x.key = q.h LIMIT $1) y) AS seqs
 		FROM q_hashes q)
 		SELECT k1, seqs FROM c WHERE seqs IS NOT NULL`, limit+1)
 	if err != nil {

@@ -115,7 +115,7 @@ func analyzeIfGrown(ctx context.Context, c Conn, writes int) error {
 	if writes*10 < total {
 		return nil
 	}
-	for _, t := range []string{"records", "record_keys", "record_keys_recent", "record_keys_dropped", "cards", "contact_points"} {
+	for _, t := range []string{"records", "record_keys", "cards", "contact_points"} {
 		if err := c.Exec(ctx, "ANALYZE "+t); err != nil {
 			return fmt.Errorf("analyze %s: %w", t, err)
 		}
@@ -289,22 +289,13 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	var bulkBefore, bulkAfter []string
 	if bulk {
 		bulkBefore, bulkAfter = bulker.BulkIndexes()
-		// Its keys go straight into record_keys, which takes the recent
-		// and dropped ones first.
-		if err := mergeKeys(ctx, c, -1); err != nil {
-			return n, err
-		}
 	}
 	for _, q := range writePlanSQL() {
 		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
 			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
 		}
-		if q == dropKeysSQL && bulk {
-			q = deleteKeysSQL
-		}
-		keys := q == insertKeysSQL
+		keys := strings.HasPrefix(q, "INSERT INTO record_keys")
 		if keys && bulk {
-			q = strings.Replace(q, "INTO record_keys_recent", "INTO record_keys", 1)
 			for _, b := range append(bulkBefore, "DROP INDEX record_keys_seq") {
 				if err := c.Exec(ctx, b); err != nil {
 					return n, fmt.Errorf("write run: %w", err)
@@ -322,81 +313,14 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			}
 		}
 	}
-	if err := mergeKeys(ctx, c, int(runID%keySlices)); err != nil {
-		return n, err
-	}
 	return n, nil
 }
-
-// mergeKeys moves the recent keys (record_keys_recent) of one slice of the
-// keys into record_keys, and deletes there the keys of the slice records
-// lost (record_keys_dropped), in one sorted pass each, once the slice holds
-// one such key for every keySlices·mergeKeysShare records; slice -1 is all
-// of them, at once. Each run turns to the next slice (its ID modulo
-// keySlices): written into the big index at once, a nightly run's keys fell
-// all over it and changed most of its pages every night; merged, a slice's
-// pages are changed once for the keys of many nights, and every night
-// merges about as much. Where a key is kept changes no answer.
-func mergeKeys(ctx context.Context, c Conn, slice int) error {
-	in, args := "", []any{}
-	if slice >= 0 {
-		// The top bits of the hash: slices of the key space alike in size.
-		in, args = fmt.Sprintf(" WHERE (key >> %d) & %d = $1", 64-keySliceBits, keySlices-1), []any{slice}
-	}
-	var pending, records int64
-	if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM record_keys_recent"+in+") + (SELECT count(*) FROM record_keys_dropped"+in+")",
-		args, &pending); err != nil {
-		return fmt.Errorf("count recent keys: %w", err)
-	}
-	if pending == 0 {
-		return nil
-	}
-	if err := queryOne(ctx, c, "SELECT COALESCE(max(seq), 0) FROM records", nil, &records); err != nil {
-		return fmt.Errorf("count records: %w", err)
-	}
-	if slice >= 0 && pending*keySlices*mergeKeysShare < records {
-		return nil
-	}
-	for _, q := range []string{
-		"DELETE FROM record_keys WHERE (key, seq) IN (SELECT key, seq FROM record_keys_dropped" + in + ")",
-		"DELETE FROM record_keys_dropped" + in,
-		"INSERT INTO record_keys (key, seq) SELECT key, seq FROM record_keys_recent" + in + " ORDER BY key, seq",
-		"DELETE FROM record_keys_recent" + in,
-	} {
-		if err := c.Exec(ctx, q, args...); err != nil {
-			return fmt.Errorf("merge keys: %w", err)
-		}
-	}
-	return nil
-}
-
-// The keys are merged a slice at a time (see mergeKeys): keySlices slices
-// by the top keySliceBits bits of their hash, each merged once its pending
-// keys are one for every keySlices·mergeKeysShare records.
-const (
-	keySliceBits   = 3
-	keySlices      = 1 << keySliceBits
-	mergeKeysShare = 2
-)
 
 // BulkRecords is how many new records a run needs at least to write its
 // keys without the index by record (see writePlan).
 const BulkRecords = 10000
 
-// dropKeysSQL notes the keys changed records lose, to be deleted from
-// record_keys by the next merge (mergeKeys); deleteKeysSQL, which a bulk
-// import runs instead, deletes them at once. A note of a key record_keys
-// does not hold (a recent one) passes over nothing and goes with the merge.
-// (Asked whether record_keys holds each, PostgreSQL hashed all of it: 6 s.)
 const (
-	dropKeysSQL = `INSERT INTO record_keys_dropped (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec
-		WHERE k.add_key = 0 ORDER BY 1, 2 ON CONFLICT DO NOTHING`
-	deleteKeysSQL = "DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
-		" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)"
-)
-
-const (
-	insertKeysSQL   = "INSERT INTO record_keys_recent (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2"
 	relinkOrgsSQL   = "UPDATE cards SET org_id = s.personal_id FROM stage_aliases s WHERE cards.org_id = s.alias_id"
 	countCreatedSQL = "SELECT count(*) FROM stage_cards s WHERE NOT EXISTS (SELECT 1 FROM cards c WHERE c.personal_id = s.personal_id)"
 	sameContact     = "x.personal_id = p.personal_id AND x.ord = p.ord AND x.type = p.type AND x.value = p.value AND x.extension = p.extension AND x.source = p.source"
@@ -466,17 +390,12 @@ func writePlanSQL() []string {
 			WHERE existed = 0`,
 		"INSERT INTO record_versions (run_id, seq, existed) SELECT $1, s.seq, FALSE FROM stage_records s WHERE s.existed = 0",
 		// A changed record mostly keeps its keys (a new phone changes one):
-		// only the difference is written. What it loses of record_keys is
-		// noted (dropKeysSQL; a bulk import deletes it at once), of the recent
-		// keys deleted. Found by the record (a few keys each), not by the key:
-		// a dropped key may be held by thousands. (key + 0 keeps SQLite off
-		// the key index.)
-		dropKeysSQL,
-		"DELETE FROM record_keys_recent WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
+		// only the difference is written.
+		// Found by the record (a few keys each), not by the key: a dropped key
+		// may be held by thousands. (key + 0 keeps SQLite off the key index.)
+		"DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
 			" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)",
-		// Into the recent keys (0018), or with a bulk first import into
-		// record_keys itself (writePlan); mergeKeys moves them on.
-		insertKeysSQL,
+		"INSERT INTO record_keys (key, seq) SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 1 ORDER BY 1, 2",
 
 		`INSERT INTO alias_versions (run_id, alias_id, existed, personal_id, alias_run) SELECT $1, a.alias_id, TRUE, a.personal_id, a.run_id FROM aliases a
 			WHERE a.personal_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_aliases) OR a.alias_id IN (SELECT alias_id FROM stage_revived)`,
@@ -638,10 +557,8 @@ func reindexKeys(ctx context.Context, c Conn) error {
 	if have == want {
 		return nil
 	}
-	for _, q := range []string{"DELETE FROM record_keys", "DELETE FROM record_keys_recent", "DELETE FROM record_keys_dropped"} {
-		if err := c.Exec(ctx, q); err != nil {
-			return fmt.Errorf("reindex: %w", err)
-		}
+	if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
 	if err := reindex(ctx, c); err != nil {
 		return fmt.Errorf("reindex: %w", err)
@@ -676,8 +593,7 @@ func writeState(ctx context.Context, c Conn, name, value string) error {
 func reindex(ctx context.Context, c Conn) error {
 	var after int64
 	for {
-		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq)"+
-			" AND NOT EXISTS (SELECT 1 FROM record_keys_recent k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
+		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
 		if err != nil {
 			return err
 		}

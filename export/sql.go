@@ -328,7 +328,7 @@ func (t Tables) Review(ctx context.Context, runID int64) iter.Seq2[ReviewRow, er
 // the rows each file had when it was last read).
 var dumpTables = []struct{ name, cols string }{
 	{"records", "seq, source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run"},
-	{"record_key_index", "key, seq"}, // both tables: which one holds a key is no content
+	{"record_keys", "key, seq"},
 	{"record_versions", "run_id, seq, existed, source, source_key, personal_id, first_id, component, file, row_num, data, data_run, ord, first_run"},
 	{"alias_versions", "run_id, alias_id, existed, personal_id, alias_run"},
 	{"cards", "personal_id, " + strings.Join(CardFields, ", ") + ", abc_class"},

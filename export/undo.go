@@ -225,8 +225,6 @@ var undoRunSQL = []string{
 		UNION SELECT r.component FROM records r JOIN decision_versions d ON d.b_source = r.source AND d.b_key = r.source_key WHERE d.run_id = $1`,
 
 	"DELETE FROM record_keys WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1)",
-	"DELETE FROM record_keys_recent WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1)",
-	"DELETE FROM record_keys_dropped WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1)",
 	"DELETE FROM records WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1 AND existed = FALSE)",
 	`UPDATE records SET source = v.source, source_key = v.source_key, personal_id = v.personal_id, first_id = v.first_id,
 		component = v.component, file = v.file, row_num = v.row_num, data = v.data, run_id = v.data_run, ord = v.ord, first_run = v.first_run

@@ -301,7 +301,7 @@ func othersOf(dump, id string) string {
 		switch {
 		case table == "tombstones", table == "match_model", strings.Contains(l, id),
 			strings.Contains(l, "1c|F-000042"), strings.Contains(l, "site|h:f42"),
-			table == "record_key_index" && seqs[f[len(f)-1]],
+			table == "record_keys" && seqs[f[len(f)-1]],
 			table == "record_versions" && seqs[f[1]]:
 			continue
 		}

@@ -284,11 +284,10 @@ func testKeyHeldByMany(t *testing.T, open func(t *testing.T) Opener) {
 	}
 }
 
-// testRecentKeys: a run small beside the store leaves its keys among the
-// recent ones (record_keys_recent) until they are merged; a later run finds
-// them there as it finds the merged ones. A store filled mostly by one run
-// and then a few records a run ends with one run's customers.
-func testRecentKeys(t *testing.T, open func(t *testing.T) Opener) {
+// testSmallRuns: a store filled mostly by one run and then a few records a
+// run ends with one run's customers, and a re-import of the small runs'
+// records changes nothing.
+func testSmallRuns(t *testing.T, open func(t *testing.T) Opener) {
 	c := newCorpus(17, 120)
 	recs := slices.Clone(c.records)
 	rand.New(rand.NewPCG(17, 1)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
@@ -312,9 +311,9 @@ func testRecentKeys(t *testing.T, open func(t *testing.T) Opener) {
 	}
 }
 
-// testHolders: Holders counts each key's holders up to limit+1, whether a
-// run's keys are merged or still recent, and not a key a record lost, and
-// lists them for keys held by limit records or fewer.
+// testHolders: Holders counts each key's holders up to limit+1, across
+// runs, and not a key a record lost since, and lists them for keys held by
+// limit records or fewer.
 func testHolders(t *testing.T, open Opener) {
 	s := open(t, time.Second)
 	names := []string{"Сидоров Алексей", "Петрова Мария", "Кузнецов Олег", "Смирнова Анна", "Волков Дмитрий", "Морозова Елена",
@@ -329,9 +328,8 @@ func testHolders(t *testing.T, open Opener) {
 	}
 	last := recs[len(recs)-1]
 	importRecords(t, s, recs[:len(recs)-1], nil)
-	importRecords(t, s, []crmkit.Record{last}, nil) // its keys stay recent: fewer than the store's records
-	// A record of the merged keys changes its phone: its old key is noted
-	// dropped (record_keys_dropped), the new one recent.
+	importRecords(t, s, []crmkit.Record{last}, nil)
+	// A record changes its phone: its old key is dropped, the new one added.
 	i := slices.IndexFunc(recs, func(r crmkit.Record) bool { return r.Phones[0].E164 == "+74950000003" })
 	moved := clean("crm", recs[i].Key, recs[i].Row, "name="+recs[i].Fields[crmkit.FieldName], "phone=+74950000009")
 	importRecords(t, s, []crmkit.Record{moved}, nil)

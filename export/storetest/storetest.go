@@ -53,7 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) Opener) {
 	t.Run("ABC", func(t *testing.T) { testABC(t, open(t)) })
 	t.Run("ABCPeriod", func(t *testing.T) { testABCPeriod(t, open(t)) })
 	t.Run("BulkImport", func(t *testing.T) { testBulkImport(t, open) })
-	t.Run("RecentKeys", func(t *testing.T) { testRecentKeys(t, open) })
+	t.Run("SmallRuns", func(t *testing.T) { testSmallRuns(t, open) })
 	t.Run("Holders", func(t *testing.T) { testHolders(t, open(t)) })
 }
 
@@ -435,7 +435,7 @@ func testBulkImport(t *testing.T, open func(t *testing.T) Opener) {
 	keys := func(s export.Store) []string {
 		var out []string
 		for _, l := range strings.Split(dump(t, s), "\n") {
-			if strings.HasPrefix(l, "record_key_index: ") {
+			if strings.HasPrefix(l, "record_keys: ") {
 				out = append(out, l)
 			}
 		}
@@ -464,7 +464,7 @@ func testBulkImport(t *testing.T, open func(t *testing.T) Opener) {
 	}
 	importRecords(t, bulk, []crmkit.Record{clean(first.Source, first.Key, first.Row, fields...)}, nil)
 	after := strings.Join(keys(bulk), "\n")
-	keyOf := func(key string) string { return fmt.Sprintf("record_key_index: %d|1\n", export.KeyHash(key)) } // the first record's
+	keyOf := func(key string) string { return fmt.Sprintf("record_keys: %d|1\n", export.KeyHash(key)) } // the first record's
 	if !strings.Contains(after, keyOf("phone:+74950000001")) {
 		t.Errorf("the new phone's key is not the first record's")
 	}
