@@ -300,7 +300,7 @@ func (s *Store) Begin(ctx context.Context) (export.Tx, error) {
 		return nil, fmt.Errorf("begin run: %w", lockErr(err))
 	}
 	c := newConn(tx)
-	return &Tx{Index: export.Index{C: c}, tx: tx, db: s.db, failed: c.failed}, nil
+	return &Tx{Index: export.Index{C: c}, conn: c, tx: tx, db: s.db}, nil
 }
 
 // Tx is one run. It answers dedupe's questions through export.Index.
@@ -308,8 +308,8 @@ type Tx struct {
 	export.Index
 	tx     *sql.Tx
 	db     *sql.DB
-	forgot bool   // a forget: the file must not keep what it erased
-	failed *error // conn.failed: SQLite rolled the run back
+	conn   conn // the Index's: it knows whether SQLite rolled the run back
+	forgot bool // a forget: the file must not keep what it erased
 }
 
 // Apply writes the run's plan, problems and decisions and records the run.
@@ -340,9 +340,9 @@ func (t *Tx) Tombstones(ctx context.Context) (map[crmkit.SourceKey]int64, error)
 
 // Commit makes the run visible.
 func (t *Tx) Commit(ctx context.Context) error {
-	if *t.failed != nil {
+	if err := t.conn.check(); err != nil {
 		t.tx.Rollback() // database/sql's side of it; SQLite's is done
-		return fmt.Errorf("the run was rolled back after an earlier error: %w", *t.failed)
+		return err
 	}
 	if err := t.tx.Commit(); err != nil || !t.forgot {
 		return err
@@ -356,7 +356,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 // Rollback drops everything of the run. After a failed write SQLite has
 // rolled it back already, and says so: that is no error.
 func (t *Tx) Rollback(context.Context) error {
-	if err := t.tx.Rollback(); err != nil && *t.failed == nil {
+	if err := t.tx.Rollback(); err != nil && *t.conn.failed == nil {
 		return err
 	}
 	return nil
