@@ -1,6 +1,10 @@
 package export
 
-import "hash/fnv"
+import (
+	"cmp"
+	"hash/fnv"
+	"slices"
+)
 
 // KeyHash is how record_keys holds a block key (dedupe.IndexKeys): a
 // 64-bit FNV-1a hash of its text (migration 0017). Eight bytes instead of
@@ -15,11 +19,23 @@ func KeyHash(key string) int64 {
 	return int64(h.Sum64())
 }
 
-// hashedKeys are lookup rows (hash, key) for the temporary table q_hashes.
+// hashedKeys are lookup rows (hash, key) for the temporary table q_hashes,
+// in the order of the hash: looked up in that order, one key after another
+// goes down the index by key to the same or the next pages, which are then
+// in the engine's cache, instead of to random places all over it.
 func hashedKeys(keys []string) [][]any {
-	out := make([][]any, len(keys))
+	type hashed struct {
+		h int64
+		k string
+	}
+	hs := make([]hashed, len(keys))
 	for i, k := range keys {
-		out[i] = []any{KeyHash(k), k}
+		hs[i] = hashed{KeyHash(k), k}
+	}
+	slices.SortFunc(hs, func(a, b hashed) int { return cmp.Compare(a.h, b.h) })
+	out := make([][]any, len(hs))
+	for i, x := range hs {
+		out[i] = []any{x.h, x.k}
 	}
 	return out
 }
