@@ -152,7 +152,18 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 		}
 		return out, nil
 	}))
+	if err != nil || !temporary(table) {
+		return err
+	}
+	// Autovacuum never sees a temporary table: analysed here, the planner
+	// knows how many rows a run staged instead of guessing from its pages.
+	_, err = c.tx.Exec(ctx, "ANALYZE "+pgx.Identifier{table}.Sanitize())
 	return err
+}
+
+// temporary tells the tables a run stages its rows and lookups in.
+func temporary(table string) bool {
+	return strings.HasPrefix(table, "stage_") || strings.HasPrefix(table, "q_")
 }
 
 // parsers are, per column of table, how a string bound for it is parsed
