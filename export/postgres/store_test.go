@@ -169,3 +169,33 @@ func legacyAt(t *testing.T, dsn string, upTo int, statements []string) storetest
 		return s
 	}
 }
+
+// crmkit's connections run without JIT unless the DSN asks for it.
+func TestJITOff(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	for _, c := range []struct{ dsn, want string }{{dsn, "off"}, {dsn + sep + "jit=on", "on"}} {
+		s, err := Open(context.Background(), c.dsn, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, done, err := s.Query(context.Background(), "SHOW jit")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for rows.Next() {
+			if err := rows.Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+		}
+		done()
+		s.Close()
+		if got != c.want {
+			t.Errorf("jit with DSN %s…%s = %q, want %q", sep, strings.TrimPrefix(c.dsn, dsn), got, c.want)
+		}
+	}
+}
