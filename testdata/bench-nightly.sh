@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Measures the nightly import: a file of NIGHT_ROWS rows (default 20,000), about half of them
-# stored records with a changed phone, e-mail or address (same Код) and half new customers,
-#   1. into a store of STORE_ROWS records (default 1,000,000): seconds and peak RSS (target ≤ 10 s);
-#   2. into an empty store: the full store may take at most 1.5× as long.
+# Measures the nightly import:
+#   1. a nightly file of NIGHT_ROWS rows (default 20,000), about half of them stored records with a
+#      changed phone, e-mail or address (same Код) and half new customers, into a store of
+#      STORE_ROWS records (default 1,000,000): seconds and peak RSS (target ≤ 10 s); and into an
+#      empty store, for comparison (there its changed rows are new records: a different job);
+#   2. the same file into an empty store and into a store holding other customers (the issue's
+#      ratio): a file of NIGHT_ROWS new customers, into an empty store and into the store of
+#      STORE_ROWS records: the full store may take at most 1.5× as long.
 # Setup (the STORE_ROWS import into an empty store) is timed too; it is not the target.
 # Usage: testdata/bench-nightly.sh [STORE_ROWS [NIGHT_ROWS]]; SEED=… (default 1) changes the data.
 # SQLite is always measured, PostgreSQL when CRMKIT_TEST_DATABASE_URL is set (a fresh schema per
@@ -25,6 +29,8 @@ base=bench/base-$store_rows-s$seed.csv
 night=bench/nightly-$night_rows-of-$store_rows-s$seed.csv
 [ -f "$base" ] || go run ./testdata/gen -rows "$store_rows" -seed "$seed" -o "$base"
 [ -f "$night" ] || go run ./testdata/gen -rows "$night_rows" -nightly-of "$store_rows" -seed "$seed" -o "$night"
+others=bench/new-$night_rows-of-$store_rows-s$seed.csv
+[ -f "$others" ] || go run ./testdata/gen -rows "$night_rows" -nightly-of "$store_rows" -new-only -seed "$seed" -o "$others"
 
 # run LOG FILE DSN: one timed import; leaves its wall seconds and peak RSS (MB) in $secs and $rss,
 # and its JSON summary in LOG.json.
@@ -40,15 +46,22 @@ run() {
 # field LOG NAME: a number from LOG.json.
 field() { sed -n "s/^  \"$2\": \([0-9]*\),*$/\1/p" "$1.json"; }
 
-# report ENGINE: the lines of one engine; $full_* and $empty_* are its two nightly runs;
-# new and changed records are counted in the store by the command $sql (SQL on stdin).
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a/b; else print "inf"}'; }
+
+# report ENGINE: the lines of one engine; $full_* and $empty_* are its two nightly runs, $other_*
+# and $fresh_* the file of new customers into the full and an empty store; new and changed
+# records are counted in the store by the command $sql (SQL on stdin).
 report() {
-  local ratio verdict
-  ratio=$(awk -v a="$full_secs" -v b="$empty_secs" 'BEGIN {if (b > 0) printf "%.2f", a/b; else print "inf"}')
-  verdict=$(awk -v a="$full_secs" -v r="$ratio" 'BEGIN {printf "%s, %s", (a <= 10 ? "≤ 10 s ok" : "> 10 s MISSED"), (r != "inf" && r <= 1.5 ? "≤ 1.5× ok" : "> 1.5× MISSED")}')
+  local r1 r2 verdict
+  r1=$(ratio "$full_secs" "$empty_secs") r2=$(ratio "$other_secs" "$fresh_secs")
+  verdict=$(awk -v a="$full_secs" 'BEGIN {print (a <= 10 ? "≤ 10 s ok" : "> 10 s MISSED")}')
   printf '%-9s setup: %d rows into an empty store in %.1f s, peak RSS %d MB%s\n' "$1" "$store_rows" "$setup_secs" "$setup_rss" "$setup_note"
-  printf '%-9s nightly %d rows into %d-record store: %.1f s, peak RSS %d MB; into empty store: %.1f s, peak RSS %d MB; ratio %s× (%s)\n' \
-    "$1" "$night_rows" "$store_rows" "$full_secs" "$full_rss" "$empty_secs" "$empty_rss" "$ratio" "$verdict"
+  printf '%-9s nightly %d rows into %d-record store: %.1f s, peak RSS %d MB (%s); into empty store: %.1f s, peak RSS %d MB (%s×)\n' \
+    "$1" "$night_rows" "$store_rows" "$full_secs" "$full_rss" "$verdict" "$empty_secs" "$empty_rss" "$r1"
+  verdict=$(awk -v r="$r2" 'BEGIN {print (r != "inf" && r <= 1.5 ? "≤ 1.5× ok" : "> 1.5× MISSED")}')
+  printf '%-9s %d new customers into the store of other customers: %.1f s, peak RSS %d MB; into empty store: %.1f s, peak RSS %d MB; ratio %s× (%s)\n' \
+    "$1" "$night_rows" "$other_secs" "$other_rss" "$fresh_secs" "$fresh_rss" "$r2" "$verdict"
   local log=bench/nightly-$1-full run_id new changed
   run_id=$(field "$log" run_id)
   read -r new changed < <($sql <<< "SELECT (SELECT count(*) FROM records WHERE first_run = $run_id), (SELECT count(*) FROM records WHERE run_id = $run_id AND first_run <> $run_id);")
@@ -81,14 +94,23 @@ run bench/nightly-sqlite-full "$night" bench/nightly-full.db
 full_secs=$secs full_rss=$rss
 run bench/nightly-sqlite-empty "$night" bench/nightly-empty.db
 empty_secs=$secs empty_rss=$rss
+rm -f bench/nightly-other.db* bench/nightly-fresh.db*
+cp "$cache" bench/nightly-other.db
+[ ! -f "$cache-wal" ] || cp "$cache-wal" bench/nightly-other.db-wal
+sync
+run bench/nightly-sqlite-other "$others" bench/nightly-other.db
+other_secs=$secs other_rss=$rss
+run bench/nightly-sqlite-fresh "$others" bench/nightly-fresh.db
+fresh_secs=$secs fresh_rss=$rss
+rm -f bench/nightly-other.db* bench/nightly-fresh.db*
 sqlite_sql() { sqlite3 -separator ' ' bench/nightly-full.db; }
 sql=sqlite_sql
 report sqlite
 
 if [ -n "${CRMKIT_TEST_DATABASE_URL:-}" ]; then
-  full=crmkit_nightly_full_$$ empty=crmkit_nightly_empty_$$
-  PGOPTIONS="-c client_min_messages=warning" psql "$CRMKIT_TEST_DATABASE_URL" -qc "CREATE SCHEMA $full; CREATE SCHEMA $empty"
-  trap 'PGOPTIONS="-c client_min_messages=warning" psql "$CRMKIT_TEST_DATABASE_URL" -qc "DROP SCHEMA $full CASCADE; DROP SCHEMA $empty CASCADE"' EXIT
+  full=crmkit_nightly_full_$$ empty=crmkit_nightly_empty_$$ fresh=crmkit_nightly_fresh_$$
+  PGOPTIONS="-c client_min_messages=warning" psql "$CRMKIT_TEST_DATABASE_URL" -qc "CREATE SCHEMA $full; CREATE SCHEMA $empty; CREATE SCHEMA $fresh"
+  trap 'PGOPTIONS="-c client_min_messages=warning" psql "$CRMKIT_TEST_DATABASE_URL" -qc "DROP SCHEMA $full CASCADE; DROP SCHEMA $empty CASCADE; DROP SCHEMA $fresh CASCADE"' EXIT
   sep='?'; [[ "$CRMKIT_TEST_DATABASE_URL" == *\?* ]] && sep='&'
   run bench/nightly-postgres-setup "$base" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$full"
   setup_secs=$secs setup_rss=$rss setup_note=""
@@ -107,6 +129,11 @@ if [ -n "${CRMKIT_TEST_DATABASE_URL:-}" ]; then
   full_secs=$secs full_rss=$rss
   run bench/nightly-postgres-empty "$night" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$empty"
   empty_secs=$secs empty_rss=$rss
+  # Into the full store after its nightly run: the new customers' codes are none of its own.
+  run bench/nightly-postgres-other "$others" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$full"
+  other_secs=$secs other_rss=$rss
+  run bench/nightly-postgres-fresh "$others" "$CRMKIT_TEST_DATABASE_URL${sep}search_path=$fresh"
+  fresh_secs=$secs fresh_rss=$rss
   postgres_sql() { psql "$CRMKIT_TEST_DATABASE_URL" -XAtq -F ' ' -c "SET search_path = $full" -f -; }
   sql=postgres_sql
   report postgres

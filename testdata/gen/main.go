@@ -25,6 +25,7 @@ func main() {
 	out := flag.String("o", "", "output of -rows (.xlsx or .csv)")
 	seed := flag.Uint64("seed", 1, "random seed of -rows")
 	nightlyOf := flag.Int("nightly-of", 0, "with -rows N: write instead a nightly file of N rows against the file -rows BASE -seed S writes: about half of them base rows with the same code and a changed phone, e-mail or address, the rest new customers")
+	newOnly := flag.Bool("new-only", false, "with -nightly-of: only new customers, none of the base's nor of its nightly file (a file of other customers than the store's)")
 	cmlMB := flag.Int("commerceml-mb", 0, "write a generated CommerceML orders file of about this many MB to -o instead")
 	labelled := flag.Int("labelled", 0, "write a labelled dedupe benchmark of this many customers into the folder -o: crm.csv, site.csv, truth.csv")
 	orgs := flag.Int("orgs", 0, "write a labelled benchmark of this many organisations without INN into the folder -o: orgs.csv, truth.csv")
@@ -62,7 +63,11 @@ func main() {
 			log.Fatal("gen: -rows needs -o FILE")
 		}
 		if *nightlyOf > 0 {
-			if err := writeNightly(*out, *rows, *nightlyOf, *seed); err != nil {
+			changed := *rows / 2
+			if *newOnly {
+				changed = 0
+			}
+			if err := writeNightly(*out, *rows, changed, *nightlyOf, *seed); err != nil {
 				log.Fatal(err)
 			}
 			return

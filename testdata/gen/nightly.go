@@ -6,12 +6,15 @@ import (
 )
 
 // writeNightly writes n rows of a nightly export against the base file that
-// -rows base -seed seed writes: about half of them are rows of the base with
+// -rows base -seed seed writes: changed of them are rows of the base with
 // the same code (Код) and a changed phone, e-mail or address, the rest new
 // customers, with codes after base and the e-mails of those codes. The
-// changed rows come first, in the base's order.
-func writeNightly(path string, n, base int, seed uint64) error {
-	changed := min(n/2, base)
+// changed rows come first, in the base's order. A file of other customers
+// (-new-only: changed 0) has customers of a stream of its own, with codes
+// after those of the nightly file of n rows, so that it can be imported
+// into a store that already holds that file.
+func writeNightly(path string, n, changed, base int, seed uint64) error {
+	changed = min(changed, n, base)
 	rnd := rand.New(rand.NewPCG(seed, seed^0x6e696768746c79))
 	pick := make(map[int]bool, changed)
 	for len(pick) < changed {
@@ -19,7 +22,7 @@ func writeNightly(path string, n, base int, seed uint64) error {
 	}
 	rows := make([][]any, 0, n)
 	baseRow := bigRows(seed)
-	for i := 1; i <= base; i++ {
+	for i := 1; i <= base && changed > 0; i++ {
 		row := baseRow(i) // every base row, so that the picked ones come out as the base has them
 		if !pick[i] {
 			continue
@@ -34,9 +37,12 @@ func writeNightly(path string, n, base int, seed uint64) error {
 		}
 		rows = append(rows, row)
 	}
-	freshRow := bigRows(seed ^ 0x6e6577) // another stream of customers
+	freshRow, first := bigRows(seed^0x6e6577), base // another stream of customers
+	if changed == 0 {
+		freshRow, first = bigRows(seed^0x6f74686572), base+n
+	}
 	for i := 1; len(rows) < n; i++ {
-		rows = append(rows, freshRow(base+i))
+		rows = append(rows, freshRow(first+i))
 	}
 	return writeTable(path, len(rows), func(i int) []any { return rows[i-1] })
 }
