@@ -31,8 +31,10 @@ lint:
 	$(GO) vet ./testdata/gen
 
 # Benchmarks: a million messy phone cells on one core and on all, then
-# import rows/s into both stores, then a nightly file of 20,000 rows into a
-# store of NIGHTLY_STORE records (default 1,000,000; NIGHTLY_STORE=skip skips it).
+# imports of BENCH_ROWS rows (default 1,000,000) from a workbook and a CSV
+# into both stores, next to excelize's Rows() and psql's \copy, then a nightly
+# file of 20,000 rows into a store of NIGHTLY_STORE records (default
+# 1,000,000; NIGHTLY_STORE=skip skips it).
 bench: build
 	$(GO) test -run '^$$' -bench Phones -benchtime 1000000x -cpu 1,$$(nproc) -benchmem ./normalize/
 	./testdata/bench-import.sh $(BENCH_ROWS)
