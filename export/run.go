@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -269,9 +270,10 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	}
 	n.ranking = ranked > 0
 	// A run that brings at least as many records as the store holds (a
-	// first import) writes its keys faster without the index by record,
-	// built again after them in one sorted pass: kept, every key would be
-	// an insert at a random place in it. An engine says it can, with the
+	// first import) writes its records and keys faster without their
+	// indexes by customer, component, file and record, built again after
+	// them in one sorted pass (bulkIndexes): kept, every row would be an
+	// insert at a random place in each. An engine says it can, with the
 	// statements it needs around it (PostgreSQL checks its deferred foreign
 	// keys at once meanwhile: pending checks forbid building an index).
 	bulker, dropsIndexes := c.(interface {
@@ -297,26 +299,47 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		if d, ok := c.(KeysDropper); ok && q == dropKeysSQL {
 			q = d.DropKeysSQL()
 		}
-		keys := strings.HasPrefix(q, "INSERT INTO record_keys")
-		if keys && bulk {
-			for _, b := range append(bulkBefore, "DROP INDEX record_keys_seq") {
-				if err := c.Exec(ctx, b); err != nil {
-					return n, fmt.Errorf("write run: %w", err)
+		var before, after []string
+		for _, b := range bulkIndexes {
+			if bulk && strings.HasPrefix(q, b.insert) {
+				before, after = slices.Clone(bulkBefore), nil
+				for _, ix := range b.indexes {
+					name, _, _ := strings.Cut(ix, " ")
+					before = append(before, "DROP INDEX "+name)
+					after = append(after, "CREATE INDEX "+ix)
 				}
+				after = append(after, bulkAfter...)
+			}
+		}
+		for _, b := range before {
+			if err := c.Exec(ctx, b); err != nil {
+				return n, fmt.Errorf("write run: %w", err)
 			}
 		}
 		if err := c.Exec(ctx, q, runID); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
 		}
-		if keys && bulk {
-			for _, b := range append([]string{"CREATE INDEX record_keys_seq ON record_keys (seq)"}, bulkAfter...) {
-				if err := c.Exec(ctx, b); err != nil {
-					return n, fmt.Errorf("write run: %w", err)
-				}
+		for _, b := range after {
+			if err := c.Exec(ctx, b); err != nil {
+				return n, fmt.Errorf("write run: %w", err)
 			}
 		}
 	}
 	return n, nil
+}
+
+// bulkIndexes are, for the statements of a big run that insert into a
+// table (by their start), the indexes built again after it in one sorted
+// pass instead of kept up row by row (see writePlan). The unique indexes
+// stay: the run finds its new records through one.
+var bulkIndexes = []struct {
+	insert  string
+	indexes []string
+}{
+	// Personal IDs and components are random UUIDs: a first import of a
+	// million records inserted two million entries at random places.
+	{"INSERT INTO records (", []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)", "records_file ON records (file, row_num)"}},
+	{"INSERT INTO record_keys", []string{"record_keys_seq ON record_keys (seq)"}},
 }
 
 // dropKeysSQL deletes the keys the run's changed records lost, each by its
