@@ -356,7 +356,7 @@ type KeysDropper interface {
 }
 
 // BulkRecords is how many new records a run needs at least to write its
-// keys without the index by record (see writePlan).
+// records and keys without their secondary indexes (see writePlan).
 const BulkRecords = 10000
 
 const (
