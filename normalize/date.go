@@ -109,6 +109,9 @@ func atoi(s string) int {
 	return n
 }
 
+// thousands drops separators from an amount's digits.
+var thousands = strings.NewReplacer(",", "", ".", "")
+
 var currency = regexp.MustCompile(`(?i)(руб(л(ей|я|ь))?\.?|р\.|₽|rub|rur|usd|eur|\$|€|коп\.?)`)
 
 // Money reads an amount — "1 234 567,89 руб.", "1.234.567,89",
@@ -149,13 +152,13 @@ func Money(raw string) (string, []crmkit.Problem) {
 		// "1,234" is a thousands separator more often than three decimals.
 		// A lone "." is always the decimal point: it is what Money writes.
 		problems = append(problems, crmkit.Problem{Field: crmkit.FieldRevenue, Code: MoneyAmbiguous, Severity: crmkit.SeverityWarning,
-			Message: fmt.Sprintf("%q read as %s", raw, strings.NewReplacer(",", "", ".", "").Replace(s))})
+			Message: fmt.Sprintf("%q read as %s", raw, thousands.Replace(s))})
 		dec = -1
 	}
 	if dec >= 0 {
 		intPart, frac = s[:dec], s[dec+1:]
 	}
-	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
+	intPart = thousands.Replace(intPart)
 	if intPart == "" {
 		intPart = "0"
 	}

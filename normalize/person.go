@@ -40,8 +40,10 @@ type Person struct {
 }
 
 var (
-	initialsRun   = regexp.MustCompile(`^(\p{L}\.)+\p{L}?\.?$`) // "И.И." "И.И" "И."
-	patronymicEnd = regexp.MustCompile(`(вич|вна|ична|инична)$`)
+	// nameSeparators split a name into words like spaces do.
+	nameSeparators = strings.NewReplacer("\u00a0", " ", ",", " ")
+	initialsRun    = regexp.MustCompile(`^(\p{L}\.)+\p{L}?\.?$`) // "И.И." "И.И" "И."
+	patronymicEnd  = regexp.MustCompile(`(вич|вна|ична|инична)$`)
 	// Turkic patronymic particles stay lower case and belong to the patronymic.
 	particles = map[string]bool{"оглы": true, "кызы": true, "улы": true, "уулу": true, "гызы": true}
 )
@@ -86,7 +88,7 @@ func personName(raw string, givenFirst bool) (Person, []crmkit.Problem) {
 	}
 	var tokens []string
 	mixed, digits, symbols := false, false, false
-	for _, f := range strings.Fields(strings.NewReplacer("\u00a0", " ", ",", " ").Replace(strings.ToValidUTF8(raw, "\uFFFD"))) {
+	for _, f := range strings.Fields(nameSeparators.Replace(strings.ToValidUTF8(raw, "\uFFFD"))) {
 		f, changed := fixMixedScript(f)
 		mixed = mixed || changed
 		digits = digits || strings.IndexFunc(f, unicode.IsDigit) >= 0
