@@ -1,0 +1,30 @@
+package normalize
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/crmkit/crmkit"
+)
+
+// BenchmarkRecord cleans rows in the shapes of a customer export: people
+// and organisations, phones written several ways, e-mails at popular and
+// other domains, amounts. A million records are a million of these.
+func BenchmarkRecord(b *testing.B) {
+	rows := []map[string]string{
+		{crmkit.FieldName: "ООО «Импульс-928»", crmkit.FieldINN: "7707083893", crmkit.FieldPhone: "+7 (952) 078-42-07", crmkit.FieldEmail: "client1@mail.example", crmkit.FieldAddress: "ул. Ленина, д. 194", crmkit.FieldCity: "Екатеринбург"},
+		{crmkit.FieldName: "Попов Алексей Николаевич", crmkit.FieldPhone: "89135154058", crmkit.FieldEmail: "a.popov@yandex.ru", crmkit.FieldAddress: "ул. Ленина, д. 104", crmkit.FieldCity: "Москва"},
+		{crmkit.FieldName: "ИП Кузнецов И. П.", crmkit.FieldINN: "500100732259", crmkit.FieldPhone: "8 495 123-45-67 доб. 12", crmkit.FieldEmail: "kuznetsov@gmial.com"},
+		{crmkit.FieldName: "СИДОРОВ ПЕТР", crmkit.FieldPhone: "+79296217866, +79663089554", crmkit.FieldEmail: "info@romashka-llc.example", crmkit.FieldRevenue: "1 234,50 руб."},
+		{crmkit.FieldName: "АО \"Бета\"", crmkit.FieldINN: "7736012343", crmkit.FieldKPP: "773601001", crmkit.FieldPhone: "(495) 000-00-01", crmkit.FieldBirthDate: "09.04.1956"},
+	}
+	opt := Options{Phone: PhoneOptions{Region: "RU", AreaCode: "495"}}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		fields := map[string]string{}
+		for k, v := range rows[i%len(rows)] {
+			fields[k] = v
+		}
+		Record(crmkit.Record{Source: "bench", Key: fmt.Sprint(i), File: "bench.csv", Row: i, Fields: fields}, opt)
+	}
+}
