@@ -71,7 +71,6 @@ var (
 	legalFormNeedle [][]string       // lower-case words one of which must occur for the regexp to be worth running
 	// Every kind of quote real files use, straight and typographic.
 	quoteChars = "\"'«»„“”‘’‚‹›`"
-	spaceRun   = regexp.MustCompile(`\s+`)
 )
 
 func init() {
@@ -95,7 +94,7 @@ func init() {
 // OrgName cleans an organisation's name and finds its legal form wherever
 // it is written, abbreviated or in full.
 func OrgName(raw string) (Org, []crmkit.Problem) {
-	s := strings.TrimSpace(spaceRun.ReplaceAllString(strings.ReplaceAll(strings.ToValidUTF8(raw, "\uFFFD"), `""`, `"`), " "))
+	s := strings.TrimSpace(collapseSpaces(strings.ReplaceAll(strings.ToValidUTF8(raw, "\uFFFD"), `""`, `"`)))
 	var problems []crmkit.Problem
 	words := strings.Split(s, " ")
 	mixed := false
@@ -169,7 +168,7 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 // the inner quotes as «», and closes the ones left open ("Торговый дом
 // «Ромашка").
 func coreName(s string) string {
-	s = normalizeQuotes(strings.TrimSpace(spaceRun.ReplaceAllString(trimSeparators(s), " ")))
+	s = normalizeQuotes(strings.TrimSpace(collapseSpaces(trimSeparators(s))))
 	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 		return "" // only quotes and signs: no name
 	}

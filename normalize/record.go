@@ -44,7 +44,7 @@ var (
 func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	fields := make(map[string]string, len(rec.Fields))
 	for k, v := range rec.Fields {
-		if v = strings.TrimSpace(spaces.ReplaceAllString(stripFormat(v), " ")); v != "" {
+		if v = strings.TrimSpace(collapseSpaces(stripFormat(v))); v != "" {
 			fields[k] = v
 		}
 	}
@@ -84,7 +84,7 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 	fromParts := fields[crmkit.FieldName] == "" && (fields[crmkit.FieldLastName] != "" || fields[crmkit.FieldFirstName] != "")
 	if fields[crmkit.FieldName] == "" {
 		parts := []string{fields[crmkit.FieldLastName], fields[crmkit.FieldFirstName], fields[crmkit.FieldMiddleName]}
-		setOrDrop(fields, crmkit.FieldName, strings.TrimSpace(spaces.ReplaceAllString(strings.Join(parts, " "), " ")))
+		setOrDrop(fields, crmkit.FieldName, strings.TrimSpace(collapseSpaces(strings.Join(parts, " "))))
 	}
 	if rec.Kind == crmkit.KindUnknown {
 		rec.Kind = inferKind(fields)
@@ -107,6 +107,24 @@ func Record(rec crmkit.Record, opt Options) (crmkit.Record, []crmkit.Problem) {
 // or a chat brings (bidirectional overrides such as U+202E, zero-width
 // spaces and joiners, the BOM): they change how a value looks, never what
 // it says, and would split one name into two keys.
+// collapseSpaces writes each run of white space (\s: tab, new line, form
+// feed, carriage return, space) as one space. Most values have none but
+// single spaces, and are returned as they are without the regular
+// expression (a million records: ten million replacements, 7 s).
+func collapseSpaces(s string) string {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\t', '\n', '\f', '\r':
+			return spaces.ReplaceAllString(s, " ")
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return spaces.ReplaceAllString(s, " ")
+			}
+		}
+	}
+	return s
+}
+
 func stripFormat(s string) string {
 	if !strings.ContainsFunc(s, isFormat) {
 		return s

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -26,5 +27,22 @@ func BenchmarkRecord(b *testing.B) {
 			fields[k] = v
 		}
 		Record(crmkit.Record{Source: "bench", Key: fmt.Sprint(i), File: "bench.csv", Row: i, Fields: fields}, opt)
+	}
+}
+
+// collapseSpaces gives what the regular expression gives, on random values
+// of spaces, the other white space \s means and does not mean, and letters.
+func TestCollapseSpaces(t *testing.T) {
+	alphabet := []rune{' ', ' ', '\t', '\n', '\v', '\f', '\r', 'a', 'я', '\u00a0', '\u2003', '.'}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 100_000; i++ {
+		r := make([]rune, rnd.IntN(8))
+		for j := range r {
+			r[j] = alphabet[rnd.IntN(len(alphabet))]
+		}
+		s := string(r)
+		if got, want := collapseSpaces(s), spaces.ReplaceAllString(s, " "); got != want {
+			t.Fatalf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
 	}
 }

@@ -44,5 +44,5 @@ func Value(field, raw string, opt Options) (string, []crmkit.Problem) {
 			return f.clean(raw)
 		}
 	}
-	return strings.TrimSpace(spaces.ReplaceAllString(raw, " ")), nil
+	return strings.TrimSpace(collapseSpaces(raw)), nil
 }
