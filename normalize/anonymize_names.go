@@ -488,7 +488,7 @@ university partners club workshop kitchen house pizza pizzeria sushi coffee tea`
 // "ИП Белов Борис Борисович" in an organisation's column (1C's full name
 // of an entrepreneur) is faked as a person's name always.
 func (a *Anonymizer) OrgName(s string) string {
-	if soleTrader.MatchString(s) {
+	if soleTrader.MatchString(s, strings.ToLower(s)) {
 		return a.PersonName(s)
 	}
 	if !a.all {

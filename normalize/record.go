@@ -28,14 +28,36 @@ const (
 var (
 	spaces = regexp.MustCompile(`\s+`)
 	// Legal forms that make a name an organisation's ("ООО «Ромашка»").
-	orgForm = regexp.MustCompile(`(?i)(^|[\s"«'(,])(ооо|оао|зао|пао|нао|ао|гуп|муп|фгуп|ано|нко|тсж|кфх|снт|llc|ltd|inc|gmbh)($|[\s"»'),.])|общество с ограниченной|акционерное общество|товарищество`)
+	orgForm = screened{regexp.MustCompile(`(?i)(^|[\s"«'(,])(ооо|оао|зао|пао|нао|ао|гуп|муп|фгуп|ано|нко|тсж|кфх|снт|llc|ltd|inc|gmbh)($|[\s"»'),.])|общество с ограниченной|акционерное общество|товарищество`),
+		[]string{"ооо", "ао", "гуп", "муп", "ано", "нко", "тсж", "кфх", "снт", "llc", "ltd", "inc", "gmbh", "общество с ограниченной", "акционерное общество", "товарищество"}}
 	// A patronymic makes a full name a person's: "Волкова Ольга Сергеевна", "Алиев Рашид оглы".
-	patronymic = regexp.MustCompile(`(?i)([а-яё]+(вич|вна|ична)|\s(оглы|кызы))(\s|$)`)
+	patronymic = screened{regexp.MustCompile(`(?i)([а-яё]+(вич|вна|ична)|\s(оглы|кызы))(\s|$)`), []string{"вич", "вна", "ична", "оглы", "кызы"}}
 	// "Иванов И.И.", "И. И. Иванов": a surname with initials is a person.
-	withInitials = regexp.MustCompile(`^[\p{L}-]{2,}\s+\p{L}\.\s*(\p{L}\.?)?$|^\p{L}\.\s*(\p{L}\.\s*)?[\p{L}-]{2,}$`)
+	withInitials = screened{regexp.MustCompile(`^[\p{L}-]{2,}\s+\p{L}\.\s*(\p{L}\.?)?$|^\p{L}\.\s*(\p{L}\.\s*)?[\p{L}-]{2,}$`), []string{"."}}
 	// An individual entrepreneur is a person who trades.
-	soleTrader = regexp.MustCompile(`(?i)(^|[\s"«(])ип($|[\s"».])|индивидуальный предприниматель`)
+	soleTrader = screened{regexp.MustCompile(`(?i)(^|[\s"«(])ип($|[\s"».])|индивидуальный предприниматель`), []string{"ип", "индивидуальный предприниматель"}}
 )
+
+// screened is a regular expression that can only match a value whose lower
+// case holds one of its needles: most names hold none, and are told apart
+// without running the expression (case-insensitive alternations, which
+// took 13 s of a million records). A test checks the needles against the
+// expression.
+type screened struct {
+	re      *regexp.Regexp
+	needles []string
+}
+
+// MatchString tells whether the expression matches s; lower is s in lower
+// case (strings.ToLower).
+func (x screened) MatchString(s, lower string) bool {
+	for _, n := range x.needles {
+		if strings.Contains(lower, n) {
+			return x.re.MatchString(s)
+		}
+	}
+	return false
+}
 
 // Record cleans one record: every field trimmed, phones to E.164, e-mails
 // checked, INN/KPP validated, the kind inferred, the source key made when
@@ -199,7 +221,7 @@ func cleanNames(rec *crmkit.Record, fromParts bool, region string) []crmkit.Prob
 			}
 		case crmkit.KindPerson, crmkit.KindContactPerson:
 			// Only a name that says ИП pays for the legal-form search.
-			if soleTrader.MatchString(name) {
+			if soleTrader.MatchString(name, strings.ToLower(name)) {
 				if o, ps := OrgName(name); o.LegalForm == "ИП" {
 					problems = append(problems, ps...)
 					rec.NameKey, rec.InitialsKey = o.Person.Key, o.Person.InitialsKey
@@ -264,13 +286,14 @@ func inferKind(f map[string]string) crmkit.Kind {
 	// What the name says beats the INN's length, which CheckINNKind then
 	// cross-checks.
 	name := f[crmkit.FieldName]
+	lower := strings.ToLower(name)
 	switch {
-	case soleTrader.MatchString(name):
+	case soleTrader.MatchString(name, lower):
 		return crmkit.KindPerson
-	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name):
+	case f[crmkit.FieldOrgName] != "" || orgForm.MatchString(name, lower):
 		return crmkit.KindOrganization
-	case patronymic.MatchString(name) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "" || hasFirstName(name) ||
-		withInitials.MatchString(name):
+	case patronymic.MatchString(name, lower) || f[crmkit.FieldLastName] != "" || f[crmkit.FieldFirstName] != "" || hasFirstName(name) ||
+		withInitials.MatchString(name, lower):
 		return crmkit.KindPerson
 	case len(f[crmkit.FieldINN]) == innOrgLength:
 		return crmkit.KindOrganization

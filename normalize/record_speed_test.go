@@ -3,6 +3,7 @@ package normalize
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/crmkit/crmkit"
@@ -43,6 +44,30 @@ func TestCollapseSpaces(t *testing.T) {
 		s := string(r)
 		if got, want := collapseSpaces(s), spaces.ReplaceAllString(s, " "); got != want {
 			t.Fatalf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// A screened expression answers as the expression itself: its needles
+// never keep it from a value it matches. Values are random runs of the
+// words, letters and separators the expressions look for, in any case.
+func TestScreenedExpressions(t *testing.T) {
+	tokens := []string{"ип", "ИП", "Ип", "иП", "ооо", "ООО", "оАо", "ао", "АО", "гуп", "ФГУП", "муп", "ано", "нко", "тсж", "кфх", "снт",
+		"llc", "LLC", "Ltd", "Inc", "GmbH", "вич", "ВИЧ", "вна", "ична", "ИЧНА", "оглы", "КЫЗЫ", "Иванов", "Петрович", "Сергеевна",
+		"И.", "П.", "и", "п", "а", "о", "в", "ч", "индивидуальный", "Индивидуальный", "предприниматель", "ПРЕДПРИНИМАТЕЛЬ",
+		"общество", "с", "ограниченной", "Акционерное", "ОБЩЕСТВО", "товарищество", "Товарищество",
+		" ", " ", " ", "\t", "«", "»", "\"", "'", "(", ")", ",", ".", "-", "\u00a0"}
+	rnd := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 200_000; i++ {
+		var b strings.Builder
+		for n := 1 + rnd.IntN(6); n > 0; n-- {
+			b.WriteString(tokens[rnd.IntN(len(tokens))])
+		}
+		s := b.String()
+		for name, x := range map[string]screened{"orgForm": orgForm, "patronymic": patronymic, "withInitials": withInitials, "soleTrader": soleTrader} {
+			if got, want := x.MatchString(s, strings.ToLower(s)), x.re.MatchString(s); got != want {
+				t.Fatalf("%s on %q: screened %v, expression %v", name, s, got, want)
+			}
 		}
 	}
 }
