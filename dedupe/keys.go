@@ -31,10 +31,16 @@ const KeysVersion = 3
 // every phone and e-mail (office mailboxes and switchboards block too, and
 // add a little evidence) and its name keys. Sorted, without repeats.
 func BlockKeys(r *crmkit.Record) []string {
+	return packKeys(blockKeyList(r), r.MatchKeys)
+}
+
+// blockKeyList are BlockKeys each in a string of its own (or the record's
+// match key), for a table that keeps each distinct key once.
+func blockKeyList(r *crmkit.Record) []string {
 	return blockKeys(r, addressTokensOf(r), cityKey(r.Fields[crmkit.FieldCity]))
 }
 
-// blockKeys are BlockKeys of a record whose address words and city key
+// blockKeys are blockKeyList of a record whose address words and city key
 // are known (features have them).
 func blockKeys(r *crmkit.Record, addressWords []string, city string) []string {
 	keys := append([]string(nil), r.MatchKeys...)
@@ -77,7 +83,7 @@ func blockKeys(r *crmkit.Record, addressWords []string, city string) []string {
 			}
 		}
 	}
-	return packKeys(uniqueSorted(keys), r.MatchKeys)
+	return uniqueSorted(keys)
 }
 
 // packKeys copies a record's keys into one string and a list of its own

@@ -35,7 +35,7 @@ type partition struct {
 // The records are read where the set holds them (a copy of a hundred
 // thousand was a tenth of a run's peak memory), and features are worked
 // out only for the records of some candidate pair.
-func match(ctx context.Context, set []*Stored, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
+func match(ctx context.Context, set []*Stored, keys *keyTable, share keyShare, cfg Config, decisions []crmkit.Decision) (partition, error) {
 	n := len(set)
 	type edge struct {
 		a, b  int
@@ -65,34 +65,54 @@ func match(ctx context.Context, set []*Stored, share keyShare, cfg Config, decis
 
 	// Only keys that at least two records hold make a block: most keys
 	// (a name, an address) are one record's, and listing them all was the
-	// biggest part of match's memory.
-	blocks := map[string][]int{}
+	// biggest part of match's memory. A block is the run of its key's
+	// number in a sorted list of key<<32|record (a map of lists held three
+	// times as much), its members in index order.
+	blocked := func(id uint32) bool { return share[keys.name(id)] >= 2 }
+	size := 0
 	for i := range n {
-		for _, k := range set[i].blockKeys() {
-			if share[k] >= 2 {
-				blocks[k] = append(blocks[k], i)
+		for _, id := range set[i].blockKeys(keys) {
+			if blocked(id) {
+				size++
 			}
 		}
 	}
+	held := make([]uint64, 0, size)
+	for i := range n {
+		for _, id := range set[i].blockKeys(keys) {
+			if blocked(id) {
+				held = append(held, uint64(id)<<32|uint64(i))
+			}
+		}
+	}
+	slices.Sort(held)
 	// Every pair of a block that may pair its records, each pair once (two
 	// records sharing several keys are compared once): a pair is a<<32|b.
 	var pairs []uint64
-	for key, members := range blocks {
-		if len(members) < 2 {
+	for lo := 0; lo < len(held); {
+		hi := lo + 1
+		for hi < len(held) && held[hi]>>32 == held[lo]>>32 {
+			hi++
+		}
+		block := held[lo:hi]
+		lo = hi
+		if len(block) < 2 {
 			continue
 		}
+		members := func(x int) int { return int(uint32(block[x])) }
+		key := keys.name(uint32(block[0] >> 32))
 		if strings.HasPrefix(key, keyLegacy) {
-			for _, m := range members[1:] { // a pre-records store's card holds until its records are seen again
-				edges = append(edges, edge{a: members[0], b: m, must: true})
+			for x := 1; x < len(block); x++ { // a pre-records store's card holds until its records are seen again
+				edges = append(edges, edge{a: members(0), b: members(x), must: true})
 			}
 			continue
 		}
 		if keyClass(key, share[key], cfg) == classIgnored {
 			continue // a common name pairs everyone called so: its pairs come through other keys or not at all
 		}
-		for x := 0; x < len(members); x++ {
-			for y := x + 1; y < len(members); y++ {
-				pairs = append(pairs, uint64(members[x])<<32|uint64(members[y])) // members are in index order
+		for x := 0; x < len(block); x++ {
+			for y := x + 1; y < len(block); y++ {
+				pairs = append(pairs, uint64(members(x))<<32|uint64(members(y))) // members are in index order
 			}
 		}
 	}

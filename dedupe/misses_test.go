@@ -37,7 +37,7 @@ func TestFebrlMisses(t *testing.T) {
 	for i := range recs {
 		set[i] = &Stored{Record: recs[i]}
 	}
-	p, err := match(context.Background(), set, share, cfg, nil)
+	p, err := match(context.Background(), set, newKeyTable(), share, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ type Stored struct {
 	Ord        int    // its position among that run's records
 
 	feat *features // what scoring reads of the record, once worked out
-	keys []string  // its BlockKeys, worked out once (features do not hold them)
+	keys []uint32  // its BlockKeys numbered by the run's keyTable, worked out once (features do not hold them)
 }
 
 // prepared is what scoring reads of the record: its features, worked out
@@ -39,10 +39,10 @@ func (s *Stored) prepared() *features {
 	return s.feat
 }
 
-// blockKeys are the record's BlockKeys.
-func (s *Stored) blockKeys() []string {
+// blockKeys are the record's BlockKeys, numbered by the run's table.
+func (s *Stored) blockKeys(t *keyTable) []uint32 {
 	if s.keys == nil {
-		s.keys = BlockKeys(&s.Record)
+		s.keys = t.intern(blockKeyList(&s.Record))
 	}
 	return s.keys
 }
@@ -150,8 +150,8 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 	if idx == nil {
 		idx = emptyIndex{}
 	}
-	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{},
-		current: map[crmkit.SourceKey]*Stored{}, delta: map[string]int{}, counts: map[string]int{}, recount: map[string]bool{}}
+	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{}, keys: newKeyTable(),
+		current: map[crmkit.SourceKey]*Stored{}, counts: map[string]int{}, recount: map[string]bool{}}
 	opt.step("matching: looking up %d records in the store", len(in.Records))
 	// The records are copied into the resolver's rows, and the caller may
 	// have handed them over (an import does): nothing here holds them after,
@@ -178,7 +178,9 @@ type resolver struct {
 	before  map[crmkit.SourceKey]Stored  // the stored rows of the run's and seed records
 	fresh   []*Stored                    // the run's new and changed records
 	set     map[crmkit.SourceKey]*Stored // the records to recompute
-	delta   map[string]int               // how the run changes the count of each block key
+	keys    *keyTable                    // the block keys of the records read, numbered
+	delta   []int32                      // by key number: how the run changes the count of each block key
+	changes []bool                       // by key number: a key of the run's new and changed records, or one they lost (delta holds its change)
 	counts  map[string]int               // stored counts, before the run (see known)
 	recount map[string]bool              // keys gather counted only up to a limit: counted again by count
 	stats   Stats
@@ -227,7 +229,7 @@ func (r *resolver) read(records []crmkit.Record, seeds []crmkit.SourceKey) error
 	}
 	// The new and changed records are all matched: their block keys are
 	// worked out here at once, on every core.
-	eachStored(r.fresh, func(s *Stored) { s.blockKeys() })
+	eachStored(r.fresh, func(s *Stored) { s.blockKeys(r.keys) })
 	for _, c := range r.fresh {
 		if old, ok := r.before[skOf(&c.Record)]; ok {
 			r.addKeys(&old, -1)
@@ -257,9 +259,24 @@ func eachStored(list []*Stored, do func(*Stored)) {
 }
 
 func (r *resolver) addKeys(s *Stored, d int) {
-	for _, k := range s.blockKeys() {
-		r.delta[k] += d
+	ids := s.blockKeys(r.keys)
+	if n := r.keys.len(); n > len(r.delta) {
+		r.delta = append(r.delta, make([]int32, n-len(r.delta))...)
+		r.changes = append(r.changes, make([]bool, n-len(r.changes))...)
 	}
+	for _, id := range ids {
+		r.delta[id] += int32(d)
+		r.changes[id] = true
+	}
+}
+
+// deltaOf is how the run changes the count of key id, and whether it is a
+// key of the run's new and changed records or one they lost.
+func (r *resolver) deltaOf(id uint32) (int, bool) {
+	if int(id) >= len(r.delta) {
+		return 0, false
+	}
+	return int(r.delta[id]), r.changes[id]
 }
 
 // add puts a stored record into the set, as the run has it now.
@@ -281,8 +298,9 @@ func (r *resolver) add(s Stored) bool {
 func (r *resolver) count(set []*Stored) error {
 	var missing []string
 	for _, s := range set {
-		for _, k := range s.blockKeys() {
-			if !r.known(k) {
+		for _, id := range s.blockKeys(r.keys) {
+			if !r.known(id) {
+				k := r.keys.name(id)
 				missing = append(missing, k)
 				r.counts[k] = 0
 			}
@@ -305,41 +323,42 @@ func (r *resolver) count(set []*Stored) error {
 // known tells whether a key's stored count is known: counted since, or
 // one of the keys the run changes, all counted by gather (which keeps only
 // counts that are not zero: most keys of a run are new to the store).
-func (r *resolver) known(k string) bool {
+func (r *resolver) known(id uint32) bool {
+	k := r.keys.name(id)
 	if _, ok := r.counts[k]; ok {
 		return true
 	}
-	_, counted := r.delta[k]
+	_, counted := r.deltaOf(id)
 	return counted && !r.recount[k]
 }
 
-// share is the count of a key over the store as the run leaves it.
-func (r *resolver) share(k string) int { return r.counts[k] + r.delta[k] }
+// share is the count of key id over the store as the run leaves it.
+func (r *resolver) share(id uint32) int {
+	d, _ := r.deltaOf(id)
+	return r.counts[r.keys.name(id)] + d
+}
 
 // gather widens the set to everything the run's records may change: the
 // stored records they could pair with, everyone holding a key whose class
 // the run changes, the organisations' contact persons, and then the whole
 // match components of all of these, and the other sides of must-links.
 func (r *resolver) gather(decisions []crmkit.Decision) error {
-	keys := map[string]bool{}
-	for k := range r.delta {
-		keys[k] = true
-	}
-	for _, s := range r.fresh {
-		for _, k := range s.blockKeys() {
-			keys[k] = true
+	// The keys the run changes: those of its new and changed records (all
+	// counted in delta) and those the changed ones lost, by name.
+	var ids []uint32
+	for id, ok := range r.changes {
+		if ok {
+			ids = append(ids, uint32(id))
 		}
 	}
-	all := make([]string, 0, len(keys))
-	for k := range keys {
-		all = append(all, k)
-	}
-	sort.Strings(all)
+	sort.Slice(ids, func(i, j int) bool { return r.keys.name(ids[i]) < r.keys.name(ids[j]) })
+	all := r.keys.namesOf(ids)
 	// Only keys that pair anyone after the run, or did before it, are
 	// followed to their holders: a key held by thousands (a common surname
 	// and initial) is counted, not listed.
 	limit := 4 * r.cfg.MaxKeyShare
-	for _, d := range r.delta {
+	for _, id := range ids {
+		d, _ := r.deltaOf(id)
 		limit = max(limit, 4*r.cfg.MaxKeyShare-d)
 	}
 	counts, holders, err := r.idx.Holders(r.ctx, all, limit)
@@ -369,8 +388,8 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 	// keeps its edges (scores depend on a key's class, not its count), so
 	// recomputing it would change nothing.
 	var pull, candidates []string
-	for _, k := range all {
-		before, after := r.counts[k], r.share(k)
+	for i, k := range all {
+		before, after := r.counts[k], r.share(ids[i])
 		moved := keyClass(k, before, r.cfg) != keyClass(k, after, r.cfg) && min(before, after) > 0
 		switch {
 		case moved && keyClass(k, min(before, after), r.cfg) != classIgnored, strings.HasPrefix(k, keyLegacy):
@@ -481,8 +500,9 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 	share := keyShare{} // what scoring reads: the shares of the keys two records hold both
 	for _, s := range r.fresh {
 		var f *features // only for a record that meets a candidate
-		for _, k := range s.blockKeys() {
-			share[k] = r.share(k)
+		for _, id := range s.blockKeys(r.keys) {
+			k := r.keys.name(id)
+			share[k] = r.share(id)
 			if wanted[k] {
 				if f == nil {
 					f = s.prepared()
@@ -590,15 +610,15 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		return a.Key < b.Key
 	})
 	r.opt.step("matching: clustering %d records", len(set))
-	eachStored(set, func(s *Stored) { s.blockKeys() })
+	eachStored(set, func(s *Stored) { s.blockKeys(r.keys) })
 	if err := r.count(set); err != nil {
 		return nil, err
 	}
 	share := keyShare{}
 	demoted := map[string]int{}
 	for _, s := range set {
-		for _, k := range s.blockKeys() {
-			n := r.share(k)
+		for _, id := range s.blockKeys(r.keys) {
+			k, n := r.keys.name(id), r.share(id)
 			if n >= 2 {
 				// A key one record holds pairs nobody and is never read in
 				// scoring (which reads the keys both records hold): most name
@@ -610,7 +630,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 			}
 		}
 	}
-	p, err := match(r.ctx, set, share, r.cfg, decisions)
+	p, err := match(r.ctx, set, r.keys, share, r.cfg, decisions)
 	if err != nil {
 		return nil, err
 	}
@@ -657,7 +677,7 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		if content || moved {
 			wr := Write{Stored: s, Content: content}
 			if content {
-				wr.AddKeys = indexKeys(&s.Record, s.blockKeys())
+				wr.AddKeys = indexKeys(&s.Record, r.keys.namesOf(s.blockKeys(r.keys)))
 				if stored {
 					wr.AddKeys, wr.DropKeys = keyDiff(wr.AddKeys, IndexKeys(&old.Record))
 				}
