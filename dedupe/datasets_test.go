@@ -110,7 +110,7 @@ func TestModelRunOnPublicSets(t *testing.T) {
 				t.Fatal(err)
 			}
 			links := map[crmkit.SourceKey]string{}
-			for _, l := range plan.Links {
+			for _, l := range plan.Links() {
 				links[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
 			}
 			ev := Evaluate(truth, links)

@@ -56,7 +56,7 @@ func TestFatherAndSonStayApart(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := map[string]string{}
-	for _, l := range plan.Links {
+	for _, l := range plan.Links() {
 		id[l.SourceKey] = l.PersonalID
 	}
 	if id["father"] == id["son"] {

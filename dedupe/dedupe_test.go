@@ -71,7 +71,7 @@ func run(t *testing.T, recs []crmkit.Record, decisions []crmkit.Decision, prio f
 		t.Fatal(err)
 	}
 	id := map[crmkit.SourceKey]string{}
-	for _, l := range plan.Links {
+	for _, l := range plan.Links() {
 		id[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
 	}
 	res := result{Review: plan.Review, Clusters: len(plan.Cards), Demoted: plan.Demoted, Cards: plan.Cards}

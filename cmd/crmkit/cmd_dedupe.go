@@ -105,8 +105,9 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 	for i := range d.Cards {
 		d.Cards[i].ABCClass = classOf[d.Cards[i].PersonalID]
 	}
+	links := d.Links()
 	idOf := map[crmkit.SourceKey]string{}
-	for _, l := range d.Links {
+	for _, l := range links {
 		idOf[crmkit.SourceKey{Source: l.Source, Key: l.SourceKey}] = l.PersonalID
 	}
 	outputs := []struct {
@@ -118,7 +119,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			return err
 		}},
 		{"links.csv", func(w io.Writer) error {
-			_, err := export.WriteLinks(w, opts.g.csvFormat(export.FormatCSV), export.Slice(d.Links))
+			_, err := export.WriteLinks(w, opts.g.csvFormat(export.FormatCSV), export.Slice(links))
 			return err
 		}},
 		{"rows.csv", func(w io.Writer) error {
@@ -146,7 +147,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 				Run:     crmkit.Run{StartedAt: started, FinishedAt: time.Now(), Command: "crmkit dedupe " + strings.Join(opts.files, " "), Files: fl.Files},
 				Sources: export.SourceStats(fl.Files, sourceOf, fl.Problems), Problems: fl.Problems,
 				Records: len(fl.Records), Customers: len(d.Cards), Duplicates: d.Duplicates,
-				Merges: export.MergesOf(d.Cards, d.Links, fl.Records), Review: d.Review, Cards: d.Cards, ABC: abc, ShowPII: opts.g.showPII})
+				Merges: export.MergesOf(d.Cards, links, fl.Records), Review: d.Review, Cards: d.Cards, ABC: abc, ShowPII: opts.g.showPII})
 		}},
 	}
 	for _, o := range outputs {
@@ -154,7 +155,7 @@ func runDedupe(ctx context.Context, ios *IOStreams, opts *dedupeOptions) error {
 			return err
 		}
 	}
-	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.Cards), d.Duplicates, len(d.Links), len(d.Review)
+	sum.Cards, sum.CardsCreated, sum.Duplicates, sum.LinksCreated, sum.Review = len(d.Cards), len(d.Cards), d.Duplicates, len(links), len(d.Review)
 	sum.Demoted = maskedDemoted(d.Demoted)
 	sum.Committed = true
 	prog.done()
