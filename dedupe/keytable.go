@@ -27,6 +27,9 @@ func (t *keyTable) intern(keys []string) []uint32 {
 	out := make([]uint32, len(keys))
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.ids == nil {
+		panic("dedupe: a key numbered after the run's key table was sealed")
+	}
 	for i, k := range keys {
 		id, ok := t.ids[k]
 		if !ok {
@@ -38,6 +41,11 @@ func (t *keyTable) intern(keys []string) []uint32 {
 	}
 	return out
 }
+
+// seal lets go of what numbering new keys needs (the map from key to
+// number, two thirds of the table): a run seals its table once every
+// record it matches has its keys numbered. Interning after is a bug.
+func (t *keyTable) seal() { t.ids = nil }
 
 // name is the key numbered id.
 func (t *keyTable) name(id uint32) string { return t.names[id] }

@@ -26,6 +26,16 @@ func TestKeyTable(t *testing.T) {
 	if got := tab.intern(nil); got == nil || len(got) != 0 {
 		t.Fatalf("a record without keys has an empty, non-nil list (it marks them worked out): %#v", got)
 	}
+	tab.seal()
+	if got := tab.namesOf([]uint32{3, 0}); !slices.Equal(got, []string{"city:москва|иванов", "inn:7707083893"}) {
+		t.Fatalf("a sealed table still names its keys: %q", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("numbering a key after the table is sealed did not panic")
+		}
+	}()
+	tab.intern([]string{"name:ромашка"})
 }
 
 // Records are numbered on all cores: every key gets one number, whichever

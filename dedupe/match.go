@@ -156,6 +156,22 @@ func match(ctx context.Context, set []*Stored, keys *keyTable, share keyShare, c
 		edges = append(edges, f.edges...)
 		review = append(review, f.review...)
 	}
+	// Scored: the features go before clustering (at 130k rows, 47 MB that
+	// clustering and the cards would hold for nothing); the few pairs that
+	// go to review have theirs worked out again, the same from the same
+	// records.
+	for i := range feats {
+		feats[i] = nil
+	}
+	for _, s := range set {
+		s.feat = nil
+	}
+	featOf := func(i int) *features {
+		if feats[i] == nil {
+			feats[i] = prepare(&set[i].Record)
+		}
+		return feats[i]
+	}
 
 	// Must-links first, then merges strongest first; ties by the records'
 	// canonical order, so that the same records always cluster the same way.
@@ -213,7 +229,7 @@ func match(ctx context.Context, set []*Stored, keys *keyTable, share keyShare, c
 	}
 	for _, r := range review {
 		if p.cluster[r.A] != p.cluster[r.B] {
-			r.Comparison = compare(feats[r.A], feats[r.B], cfg, share, false) // its reasons, for the person who decides
+			r.Comparison = compare(featOf(r.A), featOf(r.B), cfg, share, false) // its reasons, for the person who decides
 			p.review = append(p.review, r)
 		}
 	}
@@ -222,7 +238,7 @@ func match(ctx context.Context, set []*Stored, keys *keyTable, share keyShare, c
 	// every merge would hold a comparison per merged pair.
 	for _, e := range edges {
 		if !e.must && p.cluster[e.a] != p.cluster[e.b] {
-			p.review = append(p.review, Pair{A: e.a, B: e.b, Comparison: compare(feats[e.a], feats[e.b], cfg, share, false), Note: "merge refused"})
+			p.review = append(p.review, Pair{A: e.a, B: e.b, Comparison: compare(featOf(e.a), featOf(e.b), cfg, share, false), Note: "merge refused"})
 		}
 	}
 	sort.Slice(p.review, func(i, j int) bool {
