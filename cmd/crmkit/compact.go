@@ -6,23 +6,38 @@ import "github.com/crmkit/crmkit"
 // text of phones and the notes beside them, fields already turned into
 // keys — because a run holds every record until clustering and the store
 // keeps what is left. What is kept is copied into a map of its own size,
-// and the values, the source key and the e-mails into one string:
-// cleansing leaves a map grown for every column (a person's name parts
-// grow it past one group), and a value taken as it was read is a piece of
-// the row's whole text, which it would keep alive.
+// and the values, the source key, the e-mails, the match keys and the
+// name keys into one string: cleansing leaves a map grown for every column
+// (a person's name parts grow it past one group), a value taken as it was
+// read is a piece of the row's whole text, which it would keep alive, and
+// a dozen small strings of their own and a list of match keys grown by
+// appending held a fifth more than their text.
 func compact(r crmkit.Record) crmkit.Record {
 	r.Extra = nil
 	for i := range r.Phones {
 		r.Phones[i].Raw, r.Phones[i].Problem, r.Phones[i].Comment = "", "", ""
 	}
-	n, size := 0, len(r.Key)
+	if r.MatchKeys != nil { // a list of their own length, not the caller's
+		keys := make([]string, len(r.MatchKeys))
+		copy(keys, r.MatchKeys)
+		r.MatchKeys = keys
+	}
+	// The strings that move into the text, after the fields' values.
+	strs := []*string{&r.Key, &r.NameKey, &r.InitialsKey, &r.OrgKey, &r.OrgSourceKey}
+	for i := range r.Emails {
+		strs = append(strs, &r.Emails[i])
+	}
+	for i := range r.MatchKeys {
+		strs = append(strs, &r.MatchKeys[i])
+	}
+	n, size := 0, 0
 	for k, v := range r.Fields {
 		if !droppedField(k) {
 			n, size = n+1, size+len(v)
 		}
 	}
-	for _, e := range r.Emails {
-		size += len(e)
+	for _, p := range strs {
+		size += len(*p)
 	}
 	buf := make([]byte, 0, size)
 	type span struct {
@@ -36,9 +51,9 @@ func compact(r crmkit.Record) crmkit.Record {
 			buf = append(buf, v...)
 		}
 	}
-	buf = append(buf, r.Key...)
-	for _, e := range r.Emails {
-		buf = append(buf, e...)
+	at := len(buf)
+	for _, p := range strs {
+		buf = append(buf, *p...)
 	}
 	text := string(buf)
 	if r.Fields != nil {
@@ -47,12 +62,10 @@ func compact(r crmkit.Record) crmkit.Record {
 			r.Fields[sp.field] = text[sp.start:sp.end]
 		}
 	}
-	at := size
-	for i := len(r.Emails) - 1; i >= 0; i-- {
-		at -= len(r.Emails[i])
-		r.Emails[i] = text[at : at+len(r.Emails[i])]
+	for _, p := range strs {
+		*p = text[at : at+len(*p)]
+		at += len(*p)
 	}
-	r.Key = text[at-len(r.Key) : at]
 	return r
 }
 

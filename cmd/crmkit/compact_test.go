@@ -51,7 +51,13 @@ func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
 		!slices.Equal(got.MatchKeys, want.MatchKeys) {
 		t.Errorf("compact(%+v) = %+v", in, got)
 	}
-	if nothing := compact(crmkit.Record{Key: "k"}); nothing.Fields != nil || nothing.Key != "k" {
+	if cap(got.MatchKeys) != len(got.MatchKeys) {
+		t.Errorf("match keys in a list of capacity %d for %d keys", cap(got.MatchKeys), len(got.MatchKeys))
+	}
+	if !slices.Equal(in.MatchKeys, want.MatchKeys) {
+		t.Errorf("compact changed its argument's match keys: %q", in.MatchKeys)
+	}
+	if nothing := compact(crmkit.Record{Key: "k"}); nothing.Fields != nil || nothing.Key != "k" || nothing.MatchKeys != nil {
 		t.Errorf("a record without fields: %+v", nothing)
 	}
 }
