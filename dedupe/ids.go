@@ -171,7 +171,7 @@ func (r *resolver) cards(set []*Stored, p partition, n naming) ([]crmkit.Card, e
 			return nil, fmt.Errorf("find organisations: %w", err)
 		}
 		for _, o := range got {
-			if _, inSet := r.set[skOf(&o.Record)]; o.Kind == crmkit.KindOrganization && !inSet && o.NameKey != "" {
+			if o.Kind == crmkit.KindOrganization && !r.inSet(skOf(&o.Record)) && o.NameKey != "" {
 				orgByName[o.NameKey] = append(orgByName[o.NameKey], o.PersonalID)
 			}
 		}

@@ -24,8 +24,9 @@ type Stored struct {
 	Run        int64  // the run that wrote its content; 0 for this run
 	Ord        int    // its position among that run's records
 
-	feat *features // what scoring reads of the record, once worked out
-	keys []uint32  // its BlockKeys numbered by the run's keyTable, worked out once (features do not hold them)
+	feat  *features // what scoring reads of the record, once worked out
+	keys  []uint32  // its BlockKeys numbered by the run's keyTable, worked out once (features do not hold them)
+	inSet bool      // one of the run's records that is in the set to recompute
 }
 
 // prepared is what scoring reads of the record: its features, worked out
@@ -163,8 +164,8 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 	if idx == nil {
 		idx = emptyIndex{}
 	}
-	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, set: map[crmkit.SourceKey]*Stored{}, keys: newKeyTable(),
-		current: map[crmkit.SourceKey]*Stored{}, counts: map[string]int{}, recount: map[string]bool{}}
+	r := &resolver{ctx: ctx, idx: idx, cfg: cfg, opt: opt, pulled: map[crmkit.SourceKey]*Stored{}, keys: newKeyTable(),
+		counts: map[string]int{}, recount: map[string]bool{}}
 	opt.step("matching: looking up %d records in the store", len(in.Records))
 	// The records are copied into the resolver's rows, and the caller may
 	// have handed them over (an import does): nothing here holds them after,
@@ -182,15 +183,20 @@ func Resolve(ctx context.Context, idx Index, in Input, cfg Config, opt Options) 
 }
 
 type resolver struct {
-	ctx     context.Context
-	idx     Index
-	cfg     Config
-	opt     Options
-	order   []crmkit.SourceKey           // the run's source keys, first read first
-	current map[crmkit.SourceKey]*Stored // the run's records as they are now
+	ctx context.Context
+	idx Index
+	cfg Config
+	opt Options
+	// The run's records as they are now, first read first, and their
+	// indexes in source key order (a map of each, by source key, held 25 MB
+	// at 130k rows through clustering and the cards). A run's record is in
+	// the set to recompute when its inSet says so; a stored record that is
+	// not the run's, when pulled holds it.
+	rows    []Stored
+	bySK    []int32
 	before  map[crmkit.SourceKey]Stored  // the stored rows of the run's and seed records
 	fresh   []*Stored                    // the run's new and changed records
-	set     map[crmkit.SourceKey]*Stored // the records to recompute
+	pulled  map[crmkit.SourceKey]*Stored // the stored records in the set that are not the run's
 	keys    *keyTable                    // the block keys of the records read, numbered
 	delta   []int32                      // by key number: how the run changes the count of each block key
 	changes []bool                       // by key number: a key of the run's new and changed records, or one they lost (delta holds its change)
@@ -203,15 +209,40 @@ func skOf(r *crmkit.Record) crmkit.SourceKey { return crmkit.SourceKey{Source: r
 
 // read sorts the run's records into new, changed and unchanged.
 func (r *resolver) read(records []crmkit.Record, seeds []crmkit.SourceKey) error {
-	last := map[crmkit.SourceKey]int{}
-	for i := range records {
-		sk := skOf(&records[i])
-		if _, ok := last[sk]; !ok {
-			r.order = append(r.order, sk)
-		}
-		last[sk] = i
+	// The records by source key, each key's sightings in the order read:
+	// a key's first sighting gives its place, its last its content.
+	bySK := make([]int32, len(records))
+	for i := range bySK {
+		bySK[i] = int32(i)
 	}
-	stored, err := r.idx.BySourceKeys(r.ctx, append(append([]crmkit.SourceKey(nil), r.order...), seeds...))
+	sort.Slice(bySK, func(a, b int) bool {
+		if c := compareSK(skOf(&records[bySK[a]]), skOf(&records[bySK[b]])); c != 0 {
+			return c < 0
+		}
+		return bySK[a] < bySK[b]
+	})
+	type sighted struct{ first, last int32 }
+	var keys []sighted // in source key order
+	for i, at := range bySK {
+		if i == 0 || compareSK(skOf(&records[bySK[i-1]]), skOf(&records[at])) != 0 {
+			keys = append(keys, sighted{first: at})
+		}
+		keys[len(keys)-1].last = at
+	}
+	order := make([]int32, len(keys)) // keys' indexes, first read first
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(a, b int) bool { return keys[order[a]].first < keys[order[b]].first })
+	r.bySK = bySK[:len(keys)]
+	for n, k := range order {
+		r.bySK[k] = int32(n)
+	}
+	ask := make([]crmkit.SourceKey, 0, len(keys)+len(seeds))
+	for _, k := range order {
+		ask = append(ask, skOf(&records[keys[k].first]))
+	}
+	stored, err := r.idx.BySourceKeys(r.ctx, append(ask, seeds...))
 	if err != nil {
 		return fmt.Errorf("look up stored records: %w", err)
 	}
@@ -219,12 +250,12 @@ func (r *resolver) read(records []crmkit.Record, seeds []crmkit.SourceKey) error
 	for _, s := range stored {
 		r.before[skOf(&s.Record)] = s
 	}
-	r.stats.Records = len(r.order)
-	cur := make([]Stored, len(r.order))
-	for n, sk := range r.order {
-		c := &cur[n]
-		*c = Stored{Record: records[last[sk]], Ord: n + 1}
-		r.current[sk] = c
+	r.stats.Records = len(keys)
+	r.rows = make([]Stored, len(keys))
+	for n, k := range order {
+		c := &r.rows[n]
+		*c = Stored{Record: records[keys[k].last], Ord: n + 1}
+		sk := skOf(&c.Record)
 		old, ok := r.before[sk]
 		switch {
 		case !ok:
@@ -238,7 +269,7 @@ func (r *resolver) read(records []crmkit.Record, seeds []crmkit.SourceKey) error
 			c.Seq, c.PersonalID, c.FirstID, c.Component = old.Seq, old.PersonalID, old.FirstID, old.Component
 		}
 		r.fresh = append(r.fresh, c)
-		r.set[sk] = c
+		c.inSet = true
 	}
 	// The new and changed records are all matched: their block keys are
 	// worked out here at once, on every core.
@@ -295,15 +326,58 @@ func (r *resolver) deltaOf(id uint32) (int, bool) {
 // add puts a stored record into the set, as the run has it now.
 func (r *resolver) add(s Stored) bool {
 	sk := skOf(&s.Record)
-	if _, ok := r.set[sk]; ok {
+	if cur := r.current(sk); cur != nil {
+		if cur.inSet {
+			return false
+		}
+		cur.inSet = true
+		return true
+	}
+	if _, ok := r.pulled[sk]; ok {
 		return false
 	}
-	if cur, ok := r.current[sk]; ok {
-		r.set[sk] = cur
-	} else {
-		r.set[sk] = &s
-	}
+	r.pulled[sk] = &s
 	return true
+}
+
+// current is the run's record of a source key as it is now; nil when the
+// run did not read it.
+func (r *resolver) current(sk crmkit.SourceKey) *Stored {
+	i, found := sort.Find(len(r.bySK), func(i int) int { return compareSK(sk, skOf(&r.rows[r.bySK[i]].Record)) })
+	if !found {
+		return nil
+	}
+	return &r.rows[r.bySK[i]]
+}
+
+// inSet tells whether the record of a source key is in the set.
+func (r *resolver) inSet(sk crmkit.SourceKey) bool {
+	if cur := r.current(sk); cur != nil {
+		return cur.inSet
+	}
+	_, ok := r.pulled[sk]
+	return ok
+}
+
+// setRecords are the records of the set, in no order.
+func (r *resolver) setRecords() []*Stored {
+	var out []*Stored
+	for i := range r.rows {
+		if r.rows[i].inSet {
+			out = append(out, &r.rows[i])
+		}
+	}
+	for _, s := range r.pulled {
+		out = append(out, s)
+	}
+	return out
+}
+
+func compareSK(a, b crmkit.SourceKey) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Key, b.Key)
 }
 
 // count fetches the stored counts of the keys of these records not yet
@@ -427,22 +501,21 @@ func (r *resolver) gather(decisions []crmkit.Decision) error {
 	loaded := map[string]bool{"": true}
 	for {
 		var comps []string
-		for _, s := range r.set {
+		for _, s := range r.setRecords() {
 			if !loaded[s.Component] {
 				loaded[s.Component] = true
 				comps = append(comps, s.Component)
 			}
 		}
 		for sk, old := range r.before { // a changed record's old component
-			if _, ok := r.set[sk]; ok && !loaded[old.Component] {
+			if r.inSet(sk) && !loaded[old.Component] {
 				loaded[old.Component] = true
 				comps = append(comps, old.Component)
 			}
 		}
 		var partners []crmkit.SourceKey
 		for _, d := range decisions {
-			_, a := r.set[d.A]
-			_, b := r.set[d.B]
+			a, b := r.inSet(d.A), r.inSet(d.B)
 			switch {
 			case !d.Same || a == b:
 			case a:
@@ -576,7 +649,7 @@ func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(S
 		return fmt.Errorf("find candidates: %w", err)
 	}
 	for _, s := range got {
-		if _, ok := r.set[skOf(&s.Record)]; !ok {
+		if !r.inSet(skOf(&s.Record)) {
 			each(s)
 		}
 	}
@@ -611,10 +684,7 @@ func (r *resolver) pairs(c *Stored, keys []string, blocks map[string][]*features
 
 // decide clusters the set, names its customers and builds their cards.
 func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
-	set := make([]*Stored, 0, len(r.set))
-	for _, s := range r.set {
-		set = append(set, s)
-	}
+	set := r.setRecords()
 	sort.Slice(set, func(i, j int) bool {
 		a, b := set[i], set[j]
 		if a.Source != b.Source {
@@ -699,19 +769,19 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		s.keys = nil // read for the last time: what the store indexes is in AddKeys
 	}
 	// The run's unchanged records outside the set: another sighting at most.
-	for _, sk := range r.order {
-		cur := r.current[sk]
-		if _, ok := r.set[sk]; ok {
+	for i := range r.rows {
+		cur := &r.rows[i]
+		if cur.inSet {
 			continue
 		}
-		if old := r.before[sk]; old.File != cur.File || old.Row != cur.Row {
+		if old := r.before[skOf(&cur.Record)]; old.File != cur.File || old.Row != cur.Row {
 			plan.Writes = append(plan.Writes, Write{Stored: cur})
 		}
 	}
 	customers := map[string]bool{}
-	plan.read = make([]*Stored, len(r.order))
-	for n, sk := range r.order {
-		cur := r.current[sk]
+	plan.read = make([]*Stored, len(r.rows))
+	for n := range r.rows {
+		cur := &r.rows[n]
 		customers[cur.PersonalID] = true
 		plan.read[n] = cur
 	}
