@@ -980,18 +980,23 @@ func ChooseModel(ctx context.Context, idx Index, stored *Params, recs []crmkit.R
 func Train(recs []crmkit.Record, cfg Config) *Params {
 	cfg = cfg.WithDefaults()
 	// In canonical order, so that the same records give the same model
-	// whatever order they came in (the random pairs are drawn by index).
-	recs = append([]crmkit.Record(nil), recs...)
-	sort.Slice(recs, func(i, j int) bool {
-		if recs[i].Source != recs[j].Source {
-			return recs[i].Source < recs[j].Source
+	// whatever order they came in (the random pairs are drawn by index):
+	// pointers sorted, not a copy of the records (a first import's run
+	// holds them all already; the copy was 28 MB at 130k rows).
+	ptrs := make([]*crmkit.Record, len(recs))
+	for i := range recs {
+		ptrs[i] = &recs[i]
+	}
+	sort.Slice(ptrs, func(i, j int) bool {
+		if ptrs[i].Source != ptrs[j].Source {
+			return ptrs[i].Source < ptrs[j].Source
 		}
-		return recs[i].Key < recs[j].Key
+		return ptrs[i].Key < ptrs[j].Key
 	})
 	share := keyShare{}
 	blocks := map[string][]int{}
-	for i := range recs {
-		for _, k := range BlockKeys(&recs[i]) {
+	for i := range ptrs {
+		for _, k := range BlockKeys(ptrs[i]) {
 			share[k]++
 			blocks[k] = append(blocks[k], i)
 		}
@@ -1008,10 +1013,6 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 		v        Vector
 		families uint8
 	}
-	ptrs := make([]*crmkit.Record, len(recs))
-	for i := range recs {
-		ptrs[i] = &recs[i]
-	}
 	feats := newLazyFeatures(ptrs)
 	seen := map[[2]int]int{} // → index in pairs, or -1 for a vetoed pair
 	var pairs []pair
@@ -1027,7 +1028,7 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 					}
 					continue
 				}
-				if veto(&recs[p[0]], &recs[p[1]], Config{Model: &Params{}}) != "" {
+				if veto(ptrs[p[0]], ptrs[p[1]], Config{Model: &Params{}}) != "" {
 					seen[p] = -1 // never one customer whatever the weights: not part of the mixture
 					continue
 				}
@@ -1120,9 +1121,9 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	}
 	wrong := wrongDates(vectors, lambda, m, u)
 	var sources []string
-	for i := range recs {
-		if len(sources) == 0 || sources[len(sources)-1] != recs[i].Source { // recs are sorted by source
-			sources = append(sources, recs[i].Source)
+	for _, r := range ptrs {
+		if len(sources) == 0 || sources[len(sources)-1] != r.Source { // ptrs are sorted by source
+			sources = append(sources, r.Source)
 		}
 	}
 	return &Params{Lambda: lambda, M: m, U: u, URandom: u, TF: tf, Sources: sources, WrongDates: wrong}
