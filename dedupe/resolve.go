@@ -98,9 +98,23 @@ func (o Options) step(format string, args ...any) {
 type Write struct {
 	*Stored
 	Content bool // new, or its content changed: its data is written anew
-	// The index keys the record gains and loses (IndexKeys): all of a new
-	// record's, and what a changed one's content changes.
-	AddKeys, DropKeys []string
+	// DropKeys are the index keys (IndexKeys) a changed record's content
+	// loses; AddKeys those the record gains.
+	DropKeys []string
+	added    []string  // a changed record's AddKeys, worked out with DropKeys
+	table    *keyTable // a new record's keys are its numbers in the run's table
+}
+
+// AddKeys are the index keys (IndexKeys) the record gains: all of a new
+// record's, what a changed one's content adds. A new record's are named
+// from the run's key table when asked, a write at a time: held for every
+// record of a first import until the store had them all, they were 20 MB
+// at 130,000 rows.
+func (w Write) AddKeys() []string {
+	if w.table == nil {
+		return w.added
+	}
+	return indexKeys(&w.Record, w.table.namesOf(w.keys))
 }
 
 // Plan is what a run changes in the store: every record whose row changes,
@@ -758,15 +772,17 @@ func (r *resolver) decide(decisions []crmkit.Decision) (*Plan, error) {
 		}
 		if content || moved {
 			wr := Write{Stored: s, Content: content}
-			if content {
-				wr.AddKeys = indexKeys(&s.Record, r.keys.namesOf(s.blockKeys(r.keys)))
-				if stored {
-					wr.AddKeys, wr.DropKeys = keyDiff(wr.AddKeys, IndexKeys(&old.Record))
-				}
+			switch {
+			case content && stored:
+				wr.added, wr.DropKeys = keyDiff(indexKeys(&s.Record, r.keys.namesOf(s.blockKeys(r.keys))), IndexKeys(&old.Record))
+			case content:
+				wr.table = r.keys // its numbers stay, for AddKeys
 			}
 			plan.Writes = append(plan.Writes, wr)
 		}
-		s.keys = nil // read for the last time: what the store indexes is in AddKeys
+		if !content || stored {
+			s.keys = nil // read for the last time
+		}
 	}
 	// The run's unchanged records outside the set: another sighting at most.
 	for i := range r.rows {

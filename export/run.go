@@ -199,7 +199,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	}
 	keys := func(yield func([]any) bool) {
 		for i, w := range p.Writes {
-			for _, k := range w.AddKeys {
+			for _, k := range w.AddKeys() {
 				if !yield([]any{i, KeyHash(k), 1}) {
 					return
 				}
