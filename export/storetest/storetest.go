@@ -197,6 +197,23 @@ func dump(t *testing.T, s export.Store) string {
 // (dedupe.IndexKeys), and nothing else.
 func keysOfRecords(t *testing.T, s export.Store, dump []string) {
 	t.Helper()
+	want := storedKeys(t, s)
+	var got []string
+	for _, l := range dump {
+		if k, ok := strings.CutPrefix(l, "record_keys: "); ok {
+			got = append(got, k)
+		}
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("record_keys, against the hashes of the stored records' keys:\n%s", diffLines(strings.Join(want, "\n"), strings.Join(got, "\n")))
+	}
+}
+
+// storedKeys are the rows record_keys must hold ("hash|seq", sorted): the
+// hash of each key of each stored record (dedupe.IndexKeys).
+func storedKeys(t *testing.T, s export.Store) []string {
+	t.Helper()
 	ctx := context.Background()
 	tx, err := s.Begin(ctx)
 	if err != nil {
@@ -207,22 +224,14 @@ func keysOfRecords(t *testing.T, s export.Store, dump []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want, got []string
+	var want []string
 	for _, r := range recs {
 		for _, k := range dedupe.IndexKeys(&r.Record) {
 			want = append(want, fmt.Sprintf("%d|%d", export.KeyHash(k), r.Seq))
 		}
 	}
-	for _, l := range dump {
-		if k, ok := strings.CutPrefix(l, "record_keys: "); ok {
-			got = append(got, k)
-		}
-	}
 	slices.Sort(want)
-	slices.Sort(got)
-	if !slices.Equal(got, want) {
-		t.Errorf("record_keys, against the hashes of the stored records' keys:\n%s", diffLines(strings.Join(want, "\n"), strings.Join(got, "\n")))
-	}
+	return want
 }
 
 // partition is the store's customers as sets of source keys, in a form
