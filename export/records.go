@@ -265,17 +265,14 @@ func (x Index) ByIndexKeys(ctx context.Context, keys []string) ([]dedupe.Stored,
 		if err := rows.Scan(&list); err != nil {
 			return err
 		}
-		for _, v := range strings.Split(list, ",") {
-			seq, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return fmt.Errorf("holders of a key: %w", err)
-			}
+		held, err := seqList(strings.Split(list, ","))
+		for _, seq := range held {
 			if !seen[seq] {
 				seen[seq] = true
 				seqs = append(seqs, seq)
 			}
 		}
-		return nil
+		return err
 	})
 	if err != nil || len(seqs) == 0 {
 		return nil, err
@@ -359,15 +356,24 @@ func (x Index) Holders(ctx context.Context, keys []string, limit int) (map[strin
 		if counts[k] = len(list); len(list) > limit {
 			continue
 		}
-		for _, q := range list {
-			seq, err := strconv.ParseInt(q, 10, 64)
-			if err != nil {
-				return nil, nil, fmt.Errorf("holders of a key: %w", err)
-			}
-			holders[k] = append(holders[k], seq)
+		if holders[k], err = seqList(list); err != nil {
+			return nil, nil, err
 		}
 	}
 	return counts, holders, rows.Err()
+}
+
+// seqList parses the seqs of a key's holders, as string_agg listed them.
+func seqList(list []string) ([]int64, error) {
+	out := make([]int64, len(list))
+	for i, v := range list {
+		seq, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("holders of a key: %w", err)
+		}
+		out[i] = seq
+	}
+	return out, nil
 }
 
 // BySeqs implements dedupe.Index.
