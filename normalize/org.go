@@ -67,8 +67,7 @@ var legalForms = []struct {
 }
 
 var (
-	legalFormRe     []*regexp.Regexp // one per legalForms entry
-	legalFormNeedle [][]string       // lower-case words one of which must occur for the regexp to be worth running
+	legalFormRe []screened // one per legalForms entry, with the lower-case words one of which it needs
 	// Every kind of quote real files use, straight and typographic.
 	quoteChars = "\"'«»„“”‘’‚‹›`"
 )
@@ -82,12 +81,11 @@ func init() {
 			alts = append(alts, strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`))
 		}
 		sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
-		legalFormRe = append(legalFormRe, regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])(`+strings.Join(alts, "|")+`)($|[^\p{L}\p{N}])`))
 		needles := []string{strings.ToLower(f.abbr)}
 		for _, sp := range f.spelled {
 			needles = append(needles, strings.Fields(strings.ToLower(sp))[0])
 		}
-		legalFormNeedle = append(legalFormNeedle, needles)
+		legalFormRe = append(legalFormRe, screened{regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])(` + strings.Join(alts, "|") + `)($|[^\p{L}\p{N}])`), needles})
 	}
 }
 
@@ -115,11 +113,11 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 	var o Org
 	outside := unquoted(s)
 	lower := strings.ToLower(outside)
-	for i, re := range legalFormRe {
-		if !containsAny(lower, legalFormNeedle[i]) {
+	for i, x := range legalFormRe {
+		if !x.may(lower) {
 			continue // the backtracking regexps are the costly part of cleansing a name
 		}
-		loc := re.FindStringSubmatchIndex(outside)
+		loc := x.re.FindStringSubmatchIndex(outside)
 		if loc == nil {
 			continue
 		}
@@ -131,11 +129,11 @@ func OrgName(raw string) (Org, []crmkit.Problem) {
 	if o.LegalForm == "" {
 		// A legal form alone in quotes ("«АО»") is still only a legal form.
 		lowerCore := strings.ToLower(o.Core)
-		for i, re := range legalFormRe {
-			if !containsAny(lowerCore, legalFormNeedle[i]) {
+		for i, x := range legalFormRe {
+			if !x.may(lowerCore) {
 				continue
 			}
-			if loc := re.FindStringSubmatchIndex(o.Core); loc != nil && strings.TrimSpace(o.Core[:loc[4]]+o.Core[loc[5]:]) == "" {
+			if loc := x.re.FindStringSubmatchIndex(o.Core); loc != nil && strings.TrimSpace(o.Core[:loc[4]]+o.Core[loc[5]:]) == "" {
 				o.LegalForm, o.Core = legalForms[i].abbr, ""
 				break
 			}

@@ -48,16 +48,13 @@ type screened struct {
 	needles []string
 }
 
+// may tells whether the expression may match a value whose lower case
+// (strings.ToLower) is lower.
+func (x screened) may(lower string) bool { return containsAny(lower, x.needles) }
+
 // MatchString tells whether the expression matches s; lower is s in lower
-// case (strings.ToLower).
-func (x screened) MatchString(s, lower string) bool {
-	for _, n := range x.needles {
-		if strings.Contains(lower, n) {
-			return x.re.MatchString(s)
-		}
-	}
-	return false
-}
+// case.
+func (x screened) MatchString(s, lower string) bool { return x.may(lower) && x.re.MatchString(s) }
 
 // Record cleans one record: every field trimmed, phones to E.164, e-mails
 // checked, INN/KPP validated, the kind inferred, the source key made when

@@ -48,23 +48,31 @@ func TestCollapseSpaces(t *testing.T) {
 	}
 }
 
-// A screened expression answers as the expression itself: its needles
-// never keep it from a value it matches. Values are random runs of the
-// words, letters and separators the expressions look for, in any case.
+// A screened expression (a kind's, a legal form's) answers as the
+// expression itself: its needles never keep it from a value it matches.
+// Values are random runs of the words, letters and separators the
+// expressions look for, in any case.
 func TestScreenedExpressions(t *testing.T) {
 	tokens := []string{"ип", "ИП", "Ип", "иП", "ооо", "ООО", "оАо", "ао", "АО", "гуп", "ФГУП", "муп", "ано", "нко", "тсж", "кфх", "снт",
 		"llc", "LLC", "Ltd", "Inc", "GmbH", "вич", "ВИЧ", "вна", "ична", "ИЧНА", "оглы", "КЫЗЫ", "Иванов", "Петрович", "Сергеевна",
 		"И.", "П.", "и", "п", "а", "о", "в", "ч", "индивидуальный", "Индивидуальный", "предприниматель", "ПРЕДПРИНИМАТЕЛЬ",
 		"общество", "с", "ограниченной", "Акционерное", "ОБЩЕСТВО", "товарищество", "Товарищество",
 		" ", " ", " ", "\t", "«", "»", "\"", "'", "(", ")", ",", ".", "-", "\u00a0"}
+	exprs := map[string]screened{"orgForm": orgForm, "patronymic": patronymic, "withInitials": withInitials, "soleTrader": soleTrader}
+	for i, f := range legalForms { // and the legal forms OrgName finds, in every case they are written
+		exprs["legal form "+f.abbr] = legalFormRe[i]
+		for _, w := range append([]string{f.abbr}, f.spelled...) {
+			tokens = append(tokens, w, strings.ToUpper(w), strings.ToLower(w))
+		}
+	}
 	rnd := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 200_000; i++ {
+	for i := 0; i < 40_000; i++ {
 		var b strings.Builder
 		for n := 1 + rnd.IntN(6); n > 0; n-- {
 			b.WriteString(tokens[rnd.IntN(len(tokens))])
 		}
 		s := b.String()
-		for name, x := range map[string]screened{"orgForm": orgForm, "patronymic": patronymic, "withInitials": withInitials, "soleTrader": soleTrader} {
+		for name, x := range exprs {
 			if got, want := x.MatchString(s, strings.ToLower(s)), x.re.MatchString(s); got != want {
 				t.Fatalf("%s on %q: screened %v, expression %v", name, s, got, want)
 			}
