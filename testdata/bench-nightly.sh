@@ -86,18 +86,19 @@ elif [ -f "$cache.time.txt" ]; then # the figures of the run that built it
   setup_secs=$(awk '/Elapsed \(wall clock\)/ {n = split($NF, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s*60 + p[i]; print s}' "$cache.time.txt")
   setup_rss=$(awk '/Maximum resident set size/ {printf "%.0f", $6/1024}' "$cache.time.txt")
 fi
-rm -f bench/nightly-full.db* bench/nightly-empty.db*
-cp "$cache" bench/nightly-full.db
-[ ! -f "$cache-wal" ] || cp "$cache-wal" bench/nightly-full.db-wal
-sync # the copy's pages written out: a night starts with the store on disk, not gigabytes being flushed
+# copy_base FULL EMPTY: the stores FULL.db, a copy of the base store, and EMPTY.db, none yet.
+copy_base() {
+  rm -f "$1".db* "$2".db*
+  cp "$cache" "$1.db"
+  [ ! -f "$cache-wal" ] || cp "$cache-wal" "$1.db-wal"
+  sync # the copy's pages written out: a night starts with the store on disk, not gigabytes being flushed
+}
+copy_base bench/nightly-full bench/nightly-empty
 run bench/nightly-sqlite-full "$night" bench/nightly-full.db
 full_secs=$secs full_rss=$rss
 run bench/nightly-sqlite-empty "$night" bench/nightly-empty.db
 empty_secs=$secs empty_rss=$rss
-rm -f bench/nightly-other.db* bench/nightly-fresh.db*
-cp "$cache" bench/nightly-other.db
-[ ! -f "$cache-wal" ] || cp "$cache-wal" bench/nightly-other.db-wal
-sync
+copy_base bench/nightly-other bench/nightly-fresh
 run bench/nightly-sqlite-other "$others" bench/nightly-other.db
 other_secs=$secs other_rss=$rss
 run bench/nightly-sqlite-fresh "$others" bench/nightly-fresh.db
