@@ -188,7 +188,27 @@ func dump(t *testing.T, s export.Store) string {
 		t.Fatalf("dump: %v", err)
 	}
 	keysOfRecords(t, s, lines)
+	references(t, s)
 	return strings.Join(lines, "\n")
+}
+
+// references: no row refers to a run or a card the store does not hold
+// (the references no engine checks, export.Tables.Dangling).
+func references(t *testing.T, s export.Store) {
+	t.Helper()
+	d, ok := s.(interface {
+		Dangling(context.Context) ([]string, error)
+	})
+	if !ok {
+		t.Fatalf("%T has no Dangling", s)
+	}
+	bad, err := d.Dangling(context.Background())
+	if err != nil {
+		t.Fatalf("dangling references: %v", err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("%d rows refer to a run or card the store does not hold:\n%s", len(bad), strings.Join(bad, "\n"))
+	}
 }
 
 // keysOfRecords: record_keys is an index crmkit keeps of its records, with
