@@ -271,7 +271,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	n.ranking = ranked > 0
 	// A run that brings at least as many records as the store holds (a
 	// first import) writes its records and keys faster without their
-	// indexes by customer, component, file and record, built again after
+	// indexes by customer, component and record, built again after
 	// them in one sorted pass (bulkIndexes): kept, every row would be an
 	// insert at a random place in each. An engine says it can, with the
 	// statements it needs around it (PostgreSQL checks its deferred foreign
@@ -338,7 +338,7 @@ var bulkIndexes = []struct {
 }{
 	// Personal IDs and components are random UUIDs: a first import of a
 	// million records inserted two million entries at random places.
-	{"INSERT INTO records (", []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)", "records_file ON records (file, row_num)"}},
+	{"INSERT INTO records (", []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)"}},
 	{"INSERT INTO record_keys", []string{"record_keys_seq ON record_keys (seq)"}},
 }
 
