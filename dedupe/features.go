@@ -40,8 +40,8 @@ func prepare(r *crmkit.Record) *features {
 		f.words = nameWords(k)
 		f.sortedLatin = []rune(sortedTokens(f.latin))
 	}
-	f.address = addressTokensOf(r)
 	f.city = cityKey(r.Fields[crmkit.FieldCity])
+	f.address = addressTokensIn(r, f.city)
 	f.first = foldWord(r.Fields[crmkit.FieldFirstName])
 	f.middle = foldWord(r.Fields[crmkit.FieldMiddleName])
 	f.last = foldWord(r.Fields[crmkit.FieldLastName])

@@ -37,53 +37,97 @@ func BlockKeys(r *crmkit.Record) []string {
 // blockKeyList are BlockKeys each in a string of its own (or the record's
 // match key), for a table that keeps each distinct key once.
 func blockKeyList(r *crmkit.Record) []string {
-	return blockKeys(r, addressTokensOf(r), cityKey(r.Fields[crmkit.FieldCity]))
+	city := cityKey(r.Fields[crmkit.FieldCity])
+	return blockKeys(r, addressTokensIn(r, city), city)
 }
 
 // blockKeys are blockKeyList of a record whose address words and city key
 // are known (features have them).
 func blockKeys(r *crmkit.Record, addressWords []string, city string) []string {
-	keys := append([]string(nil), r.MatchKeys...)
+	var keys []string
+	var kb keyBuilder
+	kb.each(r, addressWords, city, func(k []byte, held string) {
+		if held == "" {
+			held = string(k)
+		}
+		keys = append(keys, held)
+	})
+	return uniqueSorted(keys)
+}
+
+// keyBuilder writes a record's block keys one at a time into buffers it
+// reuses, so that a caller that only looks keys up (Train numbering a
+// million records' keys) makes no string of a key it has seen.
+type keyBuilder struct {
+	buf     []byte
+	address []string
+}
+
+// each calls emit with every block key of a record whose address words
+// and city key are known, in no particular order and perhaps repeated. k
+// is valid only during the call; held is the key as a string the record
+// holds (a match key), or "".
+func (kb *keyBuilder) each(r *crmkit.Record, addressWords []string, city string, emit func(k []byte, held string)) {
+	key := func(parts ...string) {
+		kb.buf = kb.buf[:0]
+		for _, p := range parts {
+			kb.buf = append(kb.buf, p...)
+		}
+		emit(kb.buf, "")
+	}
+	for _, k := range r.MatchKeys {
+		kb.buf = append(kb.buf[:0], k...)
+		emit(kb.buf, k)
+	}
 	for _, e := range r.Emails {
-		keys = append(keys, "email:"+e)
+		key("email:", e)
 	}
 	for _, p := range r.Phones {
-		keys = append(keys, "phone:"+p.E164)
+		key("phone:", p.E164)
 	}
 	if r.NameKey != "" {
-		keys = append(keys, keyName+r.NameKey, keyTokens+sortedTokens(r.NameKey), keyTranslit+translit(r.NameKey))
+		key(keyName, r.NameKey)
+		key(keyTokens, sortedTokens(r.NameKey))
+		key(keyTranslit, translit(r.NameKey))
 	}
 	if r.InitialsKey != "" {
-		keys = append(keys, keyInitials+r.InitialsKey)
+		key(keyInitials, r.InitialsKey)
 	}
-	address := slices.Clone(addressWords) // sorted below
+	address := append(kb.address[:0], addressWords...) // sorted below
+	kb.address = address
 	if c := city; c != "" {
 		if i := slices.IndexFunc(address, isNumber); i >= 0 {
-			keys = append(keys, keyHouse+c+"|"+address[i])
+			key(keyHouse, c, "|", address[i])
 		}
 		orgWord := ""
 		if isOrgLike(r) {
 			orgWord, _, _ = strings.Cut(r.NameKey, " ")
 		}
-		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), orgWord} {
+		for _, v := range [...]string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), orgWord} {
 			if v != "" {
-				keys = append(keys, keyCity+c+"|"+v)
+				key(keyCity, c, "|", v)
 			}
 		}
 	}
 	if len(address) >= 2 {
 		sort.Strings(address)
-		keys = append(keys, keyAddress+strings.Join(address, " "))
+		kb.buf = append(kb.buf[:0], keyAddress...)
+		for i, w := range address {
+			if i > 0 {
+				kb.buf = append(kb.buf, ' ')
+			}
+			kb.buf = append(kb.buf, w...)
+		}
+		emit(kb.buf, "")
 	}
 	if d := r.Fields[crmkit.FieldBirthDate]; d != "" {
-		keys = append(keys, keyBirth+d)
-		for _, v := range []string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + city} {
+		key(keyBirth, d)
+		for _, v := range [...]string{foldWord(r.Fields[crmkit.FieldLastName]), foldWord(r.Fields[crmkit.FieldFirstName]), "@" + city} {
 			if v != "" && v != "@" {
-				keys = append(keys, keyBirth+d+"|"+v)
+				key(keyBirth, d, "|", v)
 			}
 		}
 	}
-	return uniqueSorted(keys)
 }
 
 // packKeys copies a record's keys into one string and a list of its own

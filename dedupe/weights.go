@@ -34,8 +34,12 @@ type comparator struct {
 	// compare returns the level, and for a level whose weight depends on
 	// how common the value is (term frequency), the value.
 	compare func(a, b *features) (level int, value string)
-	tf      int       // the level that term frequency adjusts (exact), or -1
-	m0      []float64 // m before any data: how often one customer's two records agree at each level
+	// level is compare's level alone, for a comparator whose value costs
+	// more than its level (shared phones joined): training reads levels
+	// only. Nil: compare's.
+	level func(a, b *features) int
+	tf    int       // the level that term frequency adjusts (exact), or -1
+	m0    []float64 // m before any data: how often one customer's two records agree at each level
 }
 
 // label is how explanations name the field.
@@ -68,12 +72,26 @@ var comparators = []comparator{
 	{name: "address", levels: []string{"exact", "close", "partly", "different"}, compare: compareAddresses, tf: -1, m0: []float64{0.5, 0.2, 0.15, 0.15}},
 	{name: "city", levels: []string{"exact", "close", "different"}, compare: compareCities, tf: 0, m0: []float64{0.85, 0.05, 0.1}},
 	{name: "inn", levels: []string{"exact", "different"}, compare: compareField(crmkit.FieldINN), tf: -1, m0: []float64{0.99, 0.01}},
-	{name: "phone", levels: []string{"shared", "different"}, compare: comparePhones, tf: 0, m0: []float64{0.8, 0.2}},
-	{name: "email", levels: []string{"shared", "one mistyped", "different"}, compare: compareEmails, tf: 0, m0: []float64{0.7, 0.1, 0.2}},
+	{name: "phone", levels: []string{"shared", "different"}, compare: comparePhones, level: phoneLevel, tf: 0, m0: []float64{0.8, 0.2}},
+	{name: "email", levels: []string{"shared", "one mistyped", "different"}, compare: compareEmails, level: emailLevel, tf: 0, m0: []float64{0.7, 0.1, 0.2}},
 }
 
 // Vector is a pair's comparison levels, one per comparator (Null: missing).
 type Vector []int8
+
+// compareLevels writes the comparison vector of a pair into v (one level
+// per comparator), without the values compareAll adds.
+func compareLevels(a, b *features, v Vector) {
+	for i := range comparators {
+		c := &comparators[i]
+		if c.level != nil {
+			v[i] = int8(c.level(a, b))
+			continue
+		}
+		l, _ := c.compare(a, b)
+		v[i] = int8(l)
+	}
+}
 
 // compareAll is the comparison vector of a pair, with the values whose
 // term frequency adjusts their weight.
@@ -346,8 +364,13 @@ func addressTokens(s string) []string {
 // addressTokensOf is a record's address words without those of its own
 // city ("г. Москва, ул. Ленина, 5" is "Ленина, 5" in Москва).
 func addressTokensOf(r *crmkit.Record) []string {
+	return addressTokensIn(r, cityKey(r.Fields[crmkit.FieldCity]))
+}
+
+// addressTokensIn is addressTokensOf a record whose city key is known.
+func addressTokensIn(r *crmkit.Record, cityKey string) []string {
 	t := addressTokens(r.Fields[crmkit.FieldAddress])
-	city := strings.Fields(cityKey(r.Fields[crmkit.FieldCity]))
+	city := strings.Fields(cityKey)
 	if len(city) == 0 {
 		return t
 	}
@@ -453,8 +476,8 @@ func compareField(f string) func(a, b *features) (int, string) {
 // comparePhones: a phone both have (the rarest such phone, for its term
 // frequency), or none. Several shared values are joined by newlines.
 func comparePhones(a, b *features) (int, string) {
-	if len(a.Phones) == 0 || len(b.Phones) == 0 {
-		return Null, ""
+	if l := phoneLevel(a, b); l != 0 {
+		return l, ""
 	}
 	var shared []string
 	for _, p := range a.Phones {
@@ -464,16 +487,28 @@ func comparePhones(a, b *features) (int, string) {
 			}
 		}
 	}
-	if len(shared) == 0 {
-		return 1, ""
-	}
 	sort.Strings(shared)
 	return 0, strings.Join(shared, "\n")
 }
 
+// phoneLevel is comparePhones' level.
+func phoneLevel(a, b *features) int {
+	if len(a.Phones) == 0 || len(b.Phones) == 0 {
+		return Null
+	}
+	for _, p := range a.Phones {
+		for _, q := range b.Phones {
+			if p.E164 == q.E164 && (p.Extension == "" || q.Extension == "" || p.Extension == q.Extension) {
+				return 0
+			}
+		}
+	}
+	return 1
+}
+
 func compareEmails(a, b *features) (int, string) {
-	if len(a.Emails) == 0 || len(b.Emails) == 0 {
-		return Null, ""
+	if l := emailLevel(a, b); l != 0 {
+		return l, ""
 	}
 	var shared []string
 	for _, e := range a.Emails {
@@ -483,18 +518,28 @@ func compareEmails(a, b *features) (int, string) {
 			}
 		}
 	}
-	if len(shared) > 0 {
-		sort.Strings(shared)
-		return 0, strings.Join(shared, "\n")
+	sort.Strings(shared)
+	return 0, strings.Join(shared, "\n")
+}
+
+// emailLevel is compareEmails' level.
+func emailLevel(a, b *features) int {
+	if len(a.Emails) == 0 || len(b.Emails) == 0 {
+		return Null
+	}
+	for _, e := range a.Emails {
+		if slices.Contains(b.Emails, e) {
+			return 0
+		}
 	}
 	for _, e := range a.Emails {
 		for _, f := range b.Emails {
 			if ratioAtLeast(e, f, 0.8) {
-				return 1, ""
+				return 1
 			}
 		}
 	}
-	return 2, ""
+	return 2
 }
 
 // cityKey is a city's name as it is compared: folded, without the word
@@ -638,21 +683,26 @@ func EstimateU(recs []*crmkit.Record, pairs int, seed uint64) (map[string][]floa
 }
 
 func estimateU(f *lazyFeatures, pairs int, seed uint64) (map[string][]float64, map[string]map[string]float64) {
+	return randomU(f, pairs, seed), termFrequencies(f.recs)
+}
+
+// randomU is EstimateU's u.
+func randomU(f *lazyFeatures, pairs int, seed uint64) map[string][]float64 {
 	recs := f.recs
 	u := map[string][]float64{}
 	counts := make([][]float64, len(comparators))
 	for i, c := range comparators {
 		counts[i] = make([]float64, len(c.levels))
 	}
-	tf := termFrequencies(recs)
 	if len(recs) >= 2 {
 		rnd := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+		v := make(Vector, len(comparators))
 		for range pairs {
 			i, j := rnd.IntN(len(recs)), rnd.IntN(len(recs)-1)
 			if j >= i {
 				j++
 			}
-			v, _ := compareAll(f.get(i), f.get(j))
+			compareLevels(f.get(i), f.get(j), v)
 			for f, l := range v {
 				if l != Null {
 					counts[f][l]++
@@ -671,7 +721,7 @@ func estimateU(f *lazyFeatures, pairs int, seed uint64) (map[string][]float64, m
 		}
 		u[c.name] = normalise(counts[i], len(c.levels), false)
 	}
-	return u, tf
+	return u
 }
 
 // uPairs is how many random pairs u is estimated from: 200,000, and for a
@@ -772,21 +822,50 @@ func EM(vectors []Vector, u0 map[string][]float64) (lambda float64, m, u map[str
 // em is EM; with fixU, u stays u0 and only λ and m are estimated.
 func em(vectors []Vector, u0 map[string][]float64, fixU bool) (lambda float64, m, u map[string][]float64) {
 	// Identical vectors are counted once.
-	type group struct {
-		v Vector
-		n float64
-	}
-	idx := map[string]int{}
-	var groups []group
+	var g vectorGroups
 	for _, v := range vectors {
-		k := string(toBytes(v))
-		if i, ok := idx[k]; ok {
-			groups[i].n++
-			continue
-		}
-		idx[k] = len(groups)
-		groups = append(groups, group{v, 1})
+		g.add(v, 1)
 	}
+	return emGroups(g.groups, u0, fixU)
+}
+
+// group is a comparison vector and how many pairs have it.
+type group struct {
+	v Vector
+	n float64
+}
+
+// vectorGroups counts identical comparison vectors once, in the order
+// they were first added.
+type vectorGroups struct {
+	idx    map[string]int
+	groups []group
+	key    []byte
+}
+
+// add counts n pairs of vector v and tells its group; v is copied when
+// new.
+func (g *vectorGroups) add(v Vector, n float64) int {
+	if g.idx == nil {
+		g.idx = map[string]int{}
+	}
+	g.key = g.key[:0]
+	for _, l := range v {
+		g.key = append(g.key, byte(l))
+	}
+	if i, ok := g.idx[string(g.key)]; ok {
+		g.groups[i].n += n
+		return i
+	}
+	i := len(g.groups)
+	g.idx[string(g.key)] = i
+	g.groups = append(g.groups, group{slices.Clone(v), n})
+	return i
+}
+
+// emGroups is em of groups of identical vectors, in the order the vectors
+// were first seen.
+func emGroups(groups []group, u0 map[string][]float64, fixU bool) (lambda float64, m, u map[string][]float64) {
 	m, u = map[string][]float64{}, map[string][]float64{}
 	for _, c := range comparators {
 		m[c.name] = append([]float64(nil), c.m0...)
@@ -886,14 +965,6 @@ func sum(xs []float64) float64 {
 	return t
 }
 
-func toBytes(v Vector) []byte {
-	b := make([]byte, len(v))
-	for i, l := range v {
-		b[i] = byte(l)
-	}
-	return b
-}
-
 // MinTrainRecords is how many records a model is estimated from at least:
 // fewer say too little about how a source's duplicates differ, and runs
 // score with the hand-set weights.
@@ -965,170 +1036,6 @@ func ChooseModel(ctx context.Context, idx Index, stored *Params, recs []crmkit.R
 	return c, nil
 }
 
-// Train estimates a model from records, as Splink does: u from random
-// pairs (which are almost all pairs of two customers); m by EM over the
-// candidate pairs each family of block keys makes (names, phones, e-mails,
-// INNs, birth dates), leaving out the fields that family forces to agree —
-// among the pairs one phone brings together, the names of those that are
-// not one customer are as random as anyone's (a husband and wife, the
-// staff behind one switchboard), so u from random pairs holds for them;
-// each field's m is the average over the families that could estimate it;
-// λ is the share of all pairs that are one customer. Keys shared by more
-// records than max_key_share and pairs a veto keeps apart are left out.
-// Term frequencies are kept for values held by at least five records. The
-// same records give the same model, in any order.
-func Train(recs []crmkit.Record, cfg Config) *Params {
-	cfg = cfg.WithDefaults()
-	// In canonical order, so that the same records give the same model
-	// whatever order they came in (the random pairs are drawn by index):
-	// pointers sorted, not a copy of the records (a first import's run
-	// holds them all already; the copy was 28 MB at 130k rows).
-	ptrs := make([]*crmkit.Record, len(recs))
-	for i := range recs {
-		ptrs[i] = &recs[i]
-	}
-	sort.Slice(ptrs, func(i, j int) bool {
-		if ptrs[i].Source != ptrs[j].Source {
-			return ptrs[i].Source < ptrs[j].Source
-		}
-		return ptrs[i].Key < ptrs[j].Key
-	})
-	share := keyShare{}
-	blocks := map[string][]int{}
-	for i := range ptrs {
-		for _, k := range BlockKeys(ptrs[i]) {
-			share[k]++
-			blocks[k] = append(blocks[k], i)
-		}
-	}
-	keys := make([]string, 0, len(blocks))
-	for k, m := range blocks {
-		if len(m) > 1 && keyClass(k, share[k], cfg) == classPaired && keyFamily(k) >= 0 {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	const maxPairs = 2_000_000
-	type pair struct {
-		v        Vector
-		families uint8
-	}
-	feats := newLazyFeatures(ptrs)
-	seen := map[[2]int]int{} // → index in pairs, or -1 for a vetoed pair
-	var pairs []pair
-	for _, k := range keys {
-		fam := keyFamily(k)
-		m := blocks[k]
-		for x := range m {
-			for y := x + 1; y < len(m) && len(pairs) < maxPairs; y++ {
-				p := [2]int{min(m[x], m[y]), max(m[x], m[y])}
-				if i, ok := seen[p]; ok {
-					if i >= 0 {
-						pairs[i].families |= 1 << fam
-					}
-					continue
-				}
-				if veto(ptrs[p[0]], ptrs[p[1]], Config{Model: &Params{}}) != "" {
-					seen[p] = -1 // never one customer whatever the weights: not part of the mixture
-					continue
-				}
-				seen[p] = len(pairs)
-				v, _ := compareAll(feats.get(p[0]), feats.get(p[1]))
-				pairs = append(pairs, pair{v, 1 << fam})
-			}
-		}
-	}
-	u, tf := estimateU(feats, uPairs(len(recs)), 1)
-	for comp, vals := range tf {
-		for v, f := range vals {
-			if f*float64(len(recs)) < 5 {
-				delete(vals, v)
-			}
-		}
-		if len(vals) == 0 {
-			delete(tf, comp)
-		}
-	}
-
-	// m: per family, with the fields it forces left out.
-	sums := map[string][]float64{}
-	weights := map[string]float64{}
-	for fam, forced := range keyFamilies {
-		var vecs []Vector
-		observed := make([]float64, len(comparators))
-		for _, p := range pairs {
-			if p.families&(1<<fam) == 0 {
-				continue
-			}
-			v := append(Vector(nil), p.v...)
-			for _, c := range forced {
-				v[c] = Null
-			}
-			for i, l := range v {
-				if l != Null {
-					observed[i]++
-				}
-			}
-			vecs = append(vecs, v)
-		}
-		if len(vecs) == 0 {
-			continue
-		}
-		_, mf, _ := em(vecs, u, true)
-		for i, c := range comparators {
-			if observed[i] == 0 {
-				continue
-			}
-			if sums[c.name] == nil {
-				sums[c.name] = make([]float64, len(c.levels))
-			}
-			for l := range c.levels {
-				sums[c.name][l] += observed[i] * mf[c.name][l]
-			}
-			weights[c.name] += observed[i]
-		}
-	}
-	m := map[string][]float64{}
-	for _, c := range comparators {
-		m[c.name] = append([]float64(nil), c.m0...)
-		if w := weights[c.name]; w > 0 {
-			for l := range c.levels {
-				m[c.name][l] = sums[c.name][l] / w
-			}
-		}
-	}
-
-	// λ: the share of all pairs that are one customer, assuming pairs that
-	// share no key are not; by EM over the candidates with m and u fixed.
-	n := float64(len(recs))
-	all := max(n*(n-1)/2, 1)
-	lambda := min(max(float64(len(pairs))/all/2, floor), 0.5)
-	for range 200 {
-		expected := 0.0
-		for _, p := range pairs {
-			expected += posterior(p.v, lambda, m, u)
-		}
-		next := min(max(expected/all, floor*floor), 0.5)
-		if math.Abs(next-lambda) <= 1e-9*next {
-			lambda = next
-			break
-		}
-		lambda = next
-	}
-	vectors := make([]Vector, len(pairs))
-	for i := range pairs {
-		vectors[i] = pairs[i].v
-	}
-	wrong := wrongDates(vectors, lambda, m, u)
-	var sources []string
-	for _, r := range ptrs {
-		if len(sources) == 0 || sources[len(sources)-1] != r.Source { // ptrs are sorted by source
-			sources = append(sources, r.Source)
-		}
-	}
-	return &Params{Lambda: lambda, M: m, U: u, URandom: u, TF: tf, Sources: sources, WrongDates: wrong}
-}
-
 // Key families and the comparators each forces to agree.
 var keyFamilies = [][]int{
 	{0, 1},    // names: person and organisation names
@@ -1171,17 +1078,19 @@ func keyFamily(k string) int {
 	return -1
 }
 
-// wrongDates is the share of candidate pairs that every field but the
-// birth date makes one customer (match probability 0.99 or more without
-// it), both dated, whose dates differ as no typo does (neither equal,
-// swapped nor one digit off) — 0 when fewer than 5 pairs do. Pairs a
-// generation apart are not among vectors (the veto keeps them out of
-// training), so what it counts is dates written wrong, not relatives.
-func wrongDates(vectors []Vector, lambda float64, m, u map[string][]float64) float64 {
+// wrongDates is the share of candidate pairs (groups of identical
+// comparison vectors) that every field but the birth date makes one
+// customer (match probability 0.99 or more without it), both dated, whose
+// dates differ as no typo does (neither equal, swapped nor one digit off)
+// — 0 when fewer than 5 pairs do. Pairs a generation apart are not among
+// them (the veto keeps them out of training), so what it counts is dates
+// written wrong, not relatives.
+func wrongDates(groups []group, lambda float64, m, u map[string][]float64) float64 {
 	date := slices.IndexFunc(comparators, func(c comparator) bool { return c.name == "birth_date" })
 	matched, wrong := 0, 0
 	without := make(Vector, len(comparators))
-	for _, v := range vectors {
+	for _, g := range groups {
+		v := g.v
 		if v[date] == Null {
 			continue
 		}
@@ -1190,9 +1099,9 @@ func wrongDates(vectors []Vector, lambda float64, m, u map[string][]float64) flo
 		if posterior(without, lambda, m, u) < 0.99 {
 			continue
 		}
-		matched++
+		matched += int(g.n)
 		if v[date] >= 3 { // the same year, or different
-			wrong++
+			wrong += int(g.n)
 		}
 	}
 	if wrong < 5 {

@@ -1,0 +1,352 @@
+package dedupe
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/crmkit/crmkit"
+)
+
+// Train estimates a model from records, as Splink does: u from random
+// pairs (which are almost all pairs of two customers); m by EM over the
+// candidate pairs each family of block keys makes (names, phones, e-mails,
+// INNs, birth dates), leaving out the fields that family forces to agree —
+// among the pairs one phone brings together, the names of those that are
+// not one customer are as random as anyone's (a husband and wife, the
+// staff behind one switchboard), so u from random pairs holds for them;
+// each field's m is the average over the families that could estimate it;
+// λ is the share of all pairs that are one customer. Keys shared by more
+// records than max_key_share and pairs a veto keeps apart are left out.
+// Term frequencies are kept for values held by at least five records. The
+// same records give the same model, in any order.
+//
+// A first import of a million records trains on all of them, so Train
+// holds no string per record's key nor a map of blocks: keys are numbered
+// as they are made, blocks are lists of record numbers, and the candidate
+// pairs are counted by comparison vector (a few thousand distinct) rather
+// than kept each with its own.
+func Train(recs []crmkit.Record, cfg Config) *Params {
+	cfg = cfg.WithDefaults()
+	// In canonical order, so that the same records give the same model
+	// whatever order they came in (the random pairs are drawn by index):
+	// pointers sorted, not a copy of the records (a first import's run
+	// holds them all already; the copy was 28 MB at 130k rows).
+	ptrs := make([]*crmkit.Record, len(recs))
+	for i := range recs {
+		ptrs[i] = &recs[i]
+	}
+	sort.Slice(ptrs, func(i, j int) bool {
+		if ptrs[i].Source != ptrs[j].Source {
+			return ptrs[i].Source < ptrs[j].Source
+		}
+		return ptrs[i].Key < ptrs[j].Key
+	})
+	keys := numberKeys(ptrs)
+	tf := keys.termFrequencies(len(recs))
+	blocks := keys.blocks(cfg)
+	keys = nil
+	feats := newLazyFeatures(ptrs)
+	pairs := candidatePairs(ptrs, feats, blocks)
+	u := randomU(feats, uPairs(len(recs)), 1)
+	feats = nil
+	groups := pairs.vectors.groups
+
+	// m: per family, with the fields it forces left out.
+	sums := map[string][]float64{}
+	weights := map[string]float64{}
+	local := make([]int, len(groups)) // a vector's group among the family's, or -1
+	masked := make(Vector, len(comparators))
+	for fam, forced := range keyFamilies {
+		// A uint8 holds the bits of families 0–7 only: 8 and 9 (the city
+		// with a name, with a house number) bring pairs, yet estimate no
+		// m. Kept so, for now: a model must not change with Train's speed.
+		bit := uint8(1) << fam
+		for i := range local {
+			local[i] = -1
+		}
+		var fg vectorGroups
+		for p, g := range pairs.group {
+			if pairs.families[p]&bit == 0 {
+				continue
+			}
+			if local[g] < 0 {
+				copy(masked, groups[g].v)
+				for _, c := range forced {
+					masked[c] = Null
+				}
+				local[g] = fg.add(masked, 0)
+			}
+			fg.groups[local[g]].n++
+		}
+		if len(fg.groups) == 0 {
+			continue
+		}
+		observed := make([]float64, len(comparators))
+		for _, g := range fg.groups {
+			for i, l := range g.v {
+				if l != Null {
+					observed[i] += g.n
+				}
+			}
+		}
+		_, mf, _ := emGroups(fg.groups, u, true)
+		for i, c := range comparators {
+			if observed[i] == 0 {
+				continue
+			}
+			if sums[c.name] == nil {
+				sums[c.name] = make([]float64, len(c.levels))
+			}
+			for l := range c.levels {
+				sums[c.name][l] += observed[i] * mf[c.name][l]
+			}
+			weights[c.name] += observed[i]
+		}
+	}
+	m := map[string][]float64{}
+	for _, c := range comparators {
+		m[c.name] = append([]float64(nil), c.m0...)
+		if w := weights[c.name]; w > 0 {
+			for l := range c.levels {
+				m[c.name][l] = sums[c.name][l] / w
+			}
+		}
+	}
+
+	// λ: the share of all pairs that are one customer, assuming pairs that
+	// share no key are not; by EM over the candidates with m and u fixed.
+	// A pair's posterior is its vector's, summed in the pairs' order.
+	n := float64(len(recs))
+	all := max(n*(n-1)/2, 1)
+	lambda := min(max(float64(len(pairs.group))/all/2, floor), 0.5)
+	post := make([]float64, len(groups))
+	for range 200 {
+		for g := range groups {
+			post[g] = posterior(groups[g].v, lambda, m, u)
+		}
+		expected := 0.0
+		for _, g := range pairs.group {
+			expected += post[g]
+		}
+		next := min(max(expected/all, floor*floor), 0.5)
+		if math.Abs(next-lambda) <= 1e-9*next {
+			lambda = next
+			break
+		}
+		lambda = next
+	}
+	wrong := wrongDates(groups, lambda, m, u)
+	var sources []string
+	for _, r := range ptrs {
+		if len(sources) == 0 || sources[len(sources)-1] != r.Source { // ptrs are sorted by source
+			sources = append(sources, r.Source)
+		}
+	}
+	return &Params{Lambda: lambda, M: m, U: u, URandom: u, TF: tf, Sources: sources, WrongDates: wrong}
+}
+
+// trainKeys are the block keys of the records Train is given, numbered in
+// the order they were first made, and what term frequencies count.
+type trainKeys struct {
+	names []string // the key numbered i
+	share []int32  // how many records hold key i
+	// A record's keys, without repeats: keys[off[r]:off[r+1]].
+	off  []int
+	keys []uint32
+	// Term frequencies: how many phones, e-mails and people's names (of
+	// person-like records) are key i ("phone:…", "email:…", "name:…"),
+	// how many organisations' names (org-like records) are, and how many
+	// records are in each city.
+	tf, tfOrg []int32
+	cities    map[string]int32
+	// How many records count towards each comparator's term frequencies.
+	people, orgs, inCity, withPhone, withEmail float64
+}
+
+// numberKeys numbers the block keys of records (Train's, in canonical
+// order) and counts their term frequencies as termFrequencies does.
+func numberKeys(recs []*crmkit.Record) *trainKeys {
+	t := &trainKeys{off: make([]int, 1, len(recs)+1), cities: map[string]int32{}}
+	ids := map[string]uint32{}
+	intern := func(k []byte, held string) uint32 {
+		if id, ok := ids[string(k)]; ok {
+			return id
+		}
+		if held == "" {
+			held = string(k)
+		}
+		id := uint32(len(t.names))
+		ids[held] = id
+		t.names = append(t.names, held)
+		t.share = append(t.share, 0)
+		t.tf = append(t.tf, 0)
+		t.tfOrg = append(t.tfOrg, 0)
+		return id
+	}
+	var kb keyBuilder
+	var own []uint32
+	emit := func(k []byte, held string) { own = append(own, intern(k, held)) }
+	var buf []byte
+	key := func(prefix, v string) uint32 {
+		buf = append(append(buf[:0], prefix...), v...)
+		return intern(buf, "")
+	}
+	for _, r := range recs {
+		city := cityKey(r.Fields[crmkit.FieldCity])
+		own = own[:0]
+		kb.each(r, addressTokensIn(r, city), city, emit)
+		slices.Sort(own)
+		own = slices.Compact(own)
+		for _, id := range own {
+			t.share[id]++
+		}
+		t.keys = append(t.keys, own...)
+		t.off = append(t.off, len(t.keys))
+
+		switch {
+		case r.NameKey == "":
+		case isPersonLike(r):
+			t.tf[key(keyName, r.NameKey)]++
+			t.people++
+		case isOrgLike(r):
+			t.tfOrg[key(keyName, r.NameKey)]++
+			t.orgs++
+		}
+		if city != "" {
+			t.cities[city]++
+			t.inCity++
+		}
+		if len(r.Phones) > 0 {
+			t.withPhone++
+		}
+		for _, p := range r.Phones {
+			t.tf[key("phone:", p.E164)]++
+		}
+		if len(r.Emails) > 0 {
+			t.withEmail++
+		}
+		for _, e := range r.Emails {
+			t.tf[key("email:", e)]++
+		}
+	}
+	return t
+}
+
+// termFrequencies are termFrequencies of the records, kept only for values
+// held by at least five of them (as Train keeps them).
+func (t *trainKeys) termFrequencies(records int) map[string]map[string]float64 {
+	tf := map[string]map[string]float64{}
+	keep := func(comp, v string, c int32, n float64) {
+		f := float64(c) / n
+		if c == 0 || f*float64(records) < 5 {
+			return
+		}
+		if tf[comp] == nil {
+			tf[comp] = map[string]float64{}
+		}
+		tf[comp][v] = f
+	}
+	for id, k := range t.names {
+		switch {
+		case strings.HasPrefix(k, "phone:"):
+			keep("phone", k, t.tf[id], t.withPhone)
+		case strings.HasPrefix(k, "email:"):
+			keep("email", k, t.tf[id], t.withEmail)
+		case strings.HasPrefix(k, keyName):
+			keep("person_name", k[len(keyName):], t.tf[id], t.people)
+			keep("org_name", k[len(keyName):], t.tfOrg[id], t.orgs)
+		}
+	}
+	for c, n := range t.cities {
+		keep("city", c, n, t.inCity)
+	}
+	return tf
+}
+
+// trainBlocks are the keys that pair records, in the order of their text,
+// with the records (their numbers, ascending) holding each.
+type trainBlocks struct {
+	family []int // key i's family
+	off    []int // key i's records are recs[off[i]:off[i+1]]
+	recs   []int32
+}
+
+// blocks are the keys held by two records or more that pair them (not too
+// common, of a family).
+func (t *trainKeys) blocks(cfg Config) trainBlocks {
+	var keys []uint32
+	for id, n := range t.share {
+		if k := t.names[id]; n > 1 && keyClass(k, int(n), cfg) == classPaired && keyFamily(k) >= 0 {
+			keys = append(keys, uint32(id))
+		}
+	}
+	slices.SortFunc(keys, func(a, b uint32) int { return strings.Compare(t.names[a], t.names[b]) })
+	rank := make([]int32, len(t.names))
+	for i := range rank {
+		rank[i] = -1
+	}
+	b := trainBlocks{family: make([]int, len(keys)), off: make([]int, len(keys)+1)}
+	for i, id := range keys {
+		rank[id] = int32(i)
+		b.family[i] = keyFamily(t.names[id])
+		b.off[i+1] = b.off[i] + int(t.share[id])
+	}
+	b.recs = make([]int32, b.off[len(keys)])
+	next := slices.Clone(b.off[:len(keys)])
+	for r := range len(t.off) - 1 {
+		for _, id := range t.keys[t.off[r]:t.off[r+1]] {
+			if i := rank[id]; i >= 0 {
+				b.recs[next[i]] = int32(r)
+				next[i]++
+			}
+		}
+	}
+	return b
+}
+
+// maxPairs is how many candidate pairs Train estimates m and λ from at
+// most: the first found, key by key in the order of their text.
+const maxPairs = 2_000_000
+
+// trainPairs are the candidate pairs, in the order found, each as its
+// comparison vector's group and the families of the keys that pair it.
+type trainPairs struct {
+	group    []int32
+	families []uint8 // bits: 1<<family
+	vectors  vectorGroups
+}
+
+// candidatePairs are the pairs of records the blocks bring together, each
+// once, but those a veto keeps apart: never one customer whatever the
+// weights, they are no part of the mixture.
+func candidatePairs(recs []*crmkit.Record, feats *lazyFeatures, b trainBlocks) *trainPairs {
+	p := &trainPairs{}
+	vetoCfg := Config{Model: &Params{}}
+	seen := map[uint64]int32{} // → index in pairs, or -1 for a vetoed pair
+	v := make(Vector, len(comparators))
+	for k, fam := range b.family {
+		m := b.recs[b.off[k]:b.off[k+1]]
+		for x := range m {
+			for y := x + 1; y < len(m) && len(p.group) < maxPairs; y++ {
+				key := uint64(m[x])<<32 | uint64(m[y]) // m ascends
+				if i, ok := seen[key]; ok {
+					if i >= 0 {
+						p.families[i] |= 1 << fam
+					}
+					continue
+				}
+				if veto(recs[m[x]], recs[m[y]], vetoCfg) != "" {
+					seen[key] = -1
+					continue
+				}
+				seen[key] = int32(len(p.group))
+				compareLevels(feats.get(int(m[x])), feats.get(int(m[y])), v)
+				p.group = append(p.group, int32(p.vectors.add(v, 1)))
+				p.families = append(p.families, 1<<fam)
+			}
+		}
+	}
+	return p
+}
