@@ -85,6 +85,9 @@ func Forget(ctx context.Context, c Conn, target, reason string, th ABCThresholds
 	if err != nil {
 		return f, fmt.Errorf("forget %s: %w", id, err)
 	}
+	if err := recordKeys(ctx, c, true, "r.seq IN (SELECT seq FROM forget_records)"); err != nil {
+		return f, fmt.Errorf("forget %s: %w", id, err)
+	}
 	now := StoreTime(time.Now())
 	for _, q := range forgetSQL {
 		if err := c.Exec(ctx, q, id, runID, now, reason); err != nil {
@@ -202,7 +205,6 @@ var forgetSQL = []string{
 		OR (f.source = decisions.b_source AND f.source_key = decisions.b_key))`,
 	`DELETE FROM decision_versions WHERE EXISTS (SELECT 1 FROM forget_records f WHERE (f.source = decision_versions.a_source AND f.source_key = decision_versions.a_key)
 		OR (f.source = decision_versions.b_source AND f.source_key = decision_versions.b_key))`,
-	"DELETE FROM record_keys WHERE seq IN (SELECT seq FROM forget_records)",
 	"DELETE FROM record_versions WHERE seq IN (SELECT seq FROM forget_records)",
 	"DELETE FROM alias_versions WHERE alias_id IN (SELECT id FROM forget_ids) OR personal_id IN (SELECT id FROM forget_ids)",
 	"DELETE FROM aliases WHERE alias_id IN (SELECT id FROM forget_ids) OR personal_id IN (SELECT id FROM forget_ids)",

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -296,9 +297,6 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		if len(p.Aliases) == 0 && q == relinkOrgsSQL {
 			continue // no customer became an alias: nobody's organisation is one (saves a scan of the cards)
 		}
-		if d, ok := c.(KeysDropper); ok && q == dropKeysSQL {
-			q = d.DropKeysSQL()
-		}
 		var before, after []string
 		for _, b := range bulkIndexes {
 			if bulk && strings.HasPrefix(q, b.insert) {
@@ -339,21 +337,11 @@ var bulkIndexes = []struct {
 	// Personal IDs and components are random UUIDs: a first import of a
 	// million records inserted two million entries at random places.
 	{"INSERT INTO records (", []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)"}},
-	{"INSERT INTO record_keys", []string{"record_keys_seq ON record_keys (seq)"}},
 }
 
 // dropKeysSQL deletes the keys the run's changed records lost, each by its
-// (key, seq), through the primary key: PostgreSQL found them by the record
-// before, and read every key of each record from its heap (0.85 s a night
-// into a store of a million; 0.35 s now). An engine may have its own way
-// (KeysDropper).
+// (key, seq), through the primary key: record_keys has no index by record.
 const dropKeysSQL = "DELETE FROM record_keys WHERE (key, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)"
-
-// KeysDropper is an engine whose planner deletes the keys a run drops
-// faster another way: the statement it returns replaces dropKeysSQL.
-type KeysDropper interface {
-	DropKeysSQL() string
-}
 
 // BulkRecords is how many new records a run needs at least to write its
 // records and keys without their secondary indexes (see writePlan).
@@ -583,7 +571,8 @@ func Migrate(ctx context.Context, c Conn, fsys fs.FS, dir string) error {
 
 // reindexKeys writes every record's keys anew when the store's were made
 // by another version of dedupe.IndexKeys: a store that was links before
-// records were kept (0005), or one whose records gained keys since.
+// records were kept (0005), one whose keys a migration dropped (0017), or
+// one whose records gained keys since.
 func reindexKeys(ctx context.Context, c Conn) error {
 	have, err := readState(ctx, c, "keys_version")
 	if err != nil {
@@ -596,7 +585,7 @@ func reindexKeys(ctx context.Context, c Conn) error {
 	if err := c.Exec(ctx, "DELETE FROM record_keys"); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	if err := reindex(ctx, c); err != nil {
+	if err := recordKeys(ctx, c, false, "1 = 1"); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	if err := writeState(ctx, c, "keys_version", want); err != nil {
@@ -623,13 +612,24 @@ func writeState(ctx context.Context, c Conn, name, value string) error {
 	return c.Exec(ctx, "INSERT INTO store_state (name, value) VALUES ($1, $2)", name, value)
 }
 
-// reindex writes the keys of records that have none: those an older store
-// held as links, those whose keys a migration dropped, those an undo put
-// back. A thousand records at a time, in bounded memory.
-func reindex(ctx context.Context, c Conn) error {
+// recordKeys writes the keys (dedupe.IndexKeys) of the records that meet
+// cond (a condition on records r; its arguments are $2 onward), or with
+// drop deletes them, a thousand records at a time, in bounded memory.
+// record_keys has no index by record: its rows are found by (key, seq),
+// worked out again from the records themselves, which is what record_keys
+// holds of each (the contract tests check that after every run, undo and
+// forget). Keys are dropped before their records change or go.
+func recordKeys(ctx context.Context, c Conn, drop bool, cond string, args ...any) error {
+	if drop {
+		for _, q := range []string{"CREATE TEMP TABLE IF NOT EXISTS gone_keys AS SELECT key, seq FROM record_keys WHERE 1 = 0", "DELETE FROM gone_keys"} {
+			if err := c.Exec(ctx, q); err != nil {
+				return err
+			}
+		}
+	}
 	var after int64
 	for {
-		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.seq = r.seq) ORDER BY r.seq LIMIT 1000", after)
+		rows, done, err := c.Query(ctx, "SELECT "+recordCols+" FROM records r WHERE r.seq > $1 AND "+cond+" ORDER BY r.seq LIMIT 1000", append([]any{after}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -639,15 +639,27 @@ func reindex(ctx context.Context, c Conn) error {
 			return err
 		}
 		if len(recs) == 0 {
-			return nil
+			break
 		}
 		after = recs[len(recs)-1].Seq
-		err = c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
-			for _, s := range recs {
-				for _, k := range dedupe.IndexKeys(&s.Record) {
-					if !yield([]any{KeyHash(k), s.Seq}) {
-						return
-					}
+		type row struct{ key, seq int64 }
+		var keys []row
+		for _, s := range recs {
+			for _, k := range dedupe.IndexKeys(&s.Record) {
+				keys = append(keys, row{KeyHash(k), s.Seq})
+			}
+		}
+		// In the order of the index: one key after another goes to the
+		// same or the next pages.
+		slices.SortFunc(keys, func(a, b row) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq)) })
+		table := "record_keys"
+		if drop {
+			table = "gone_keys"
+		}
+		err = c.Load(ctx, table, []string{"key", "seq"}, func(yield func([]any) bool) {
+			for _, k := range keys {
+				if !yield([]any{k.key, k.seq}) {
+					return
 				}
 			}
 		})
@@ -655,6 +667,13 @@ func reindex(ctx context.Context, c Conn) error {
 			return err
 		}
 	}
+	if !drop {
+		return nil
+	}
+	if err := c.Exec(ctx, "DELETE FROM record_keys WHERE (key, seq) IN (SELECT key, seq FROM gone_keys)"); err != nil {
+		return err
+	}
+	return c.Exec(ctx, "DROP TABLE gone_keys")
 }
 
 // Model reads the store's match model; nil when it has none yet.

@@ -86,12 +86,17 @@ func Undo(ctx context.Context, c Conn, id int64, force bool) (Undone, error) {
 		}
 		u.Restored += restored
 		u.Removed += removed
+		// The keys of the records the run wrote go with them; those of the
+		// records it replaced come back with them.
+		if err := recordKeys(ctx, c, true, "r.seq IN (SELECT seq FROM record_versions WHERE run_id = $2)", run); err != nil {
+			return u, fmt.Errorf("undo run %d: %w", run, err)
+		}
 		for _, q := range undoRunSQL {
 			if err := c.Exec(ctx, q, run); err != nil {
 				return u, fmt.Errorf("undo run %d: %w", run, err)
 			}
 		}
-		if err := reindex(ctx, c); err != nil {
+		if err := recordKeys(ctx, c, false, "r.seq IN (SELECT seq FROM record_versions WHERE run_id = $2 AND existed = TRUE)", run); err != nil {
 			return u, fmt.Errorf("undo run %d: %w", run, err)
 		}
 		for _, q := range dropVersionsSQL {
@@ -224,7 +229,6 @@ var undoRunSQL = []string{
 		UNION SELECT r.component FROM records r JOIN decision_versions d ON d.a_source = r.source AND d.a_key = r.source_key WHERE d.run_id = $1
 		UNION SELECT r.component FROM records r JOIN decision_versions d ON d.b_source = r.source AND d.b_key = r.source_key WHERE d.run_id = $1`,
 
-	"DELETE FROM record_keys WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1)",
 	"DELETE FROM records WHERE seq IN (SELECT seq FROM record_versions WHERE run_id = $1 AND existed = FALSE)",
 	`UPDATE records SET source = v.source, source_key = v.source_key, personal_id = v.personal_id, first_id = v.first_id,
 		component = v.component, file = v.file, row_num = v.row_num, data = v.data, run_id = v.data_run, ord = v.ord, first_run = v.first_run

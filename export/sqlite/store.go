@@ -207,16 +207,6 @@ func orRollback(q string) string {
 // build it again after its rows; SQLite needs nothing around it.
 func (c conn) BulkIndexes() (before, after []string) { return nil, nil }
 
-// DropKeysSQL finds the keys a run drops by their records' seqs first
-// (export.KeysDropper): SQLite then walks the index by record in order,
-// where probing the index by key for each went to random pages (0.7 s
-// against 0.4 s a night into a store of a million). key + 0 keeps it off
-// the index by key.
-func (c conn) DropKeysSQL() string {
-	return "DELETE FROM record_keys WHERE seq IN (SELECT s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)" +
-		" AND (key + 0, seq) IN (SELECT k.key, s.seq FROM stage_keys k JOIN stage_records s ON s.rec = k.rec WHERE k.add_key = 0)"
-}
-
 // Load inserts rows with prepared statements of many rows each: a
 // statement costs more than the rows it carries.
 func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
