@@ -642,9 +642,18 @@ func (r *resolver) pair(holders map[string][]int64, keys []string) error {
 }
 
 // bySeqs reads the stored records holding these keys, each once, that are
-// not in the set yet.
+// not in the set yet: those that are (the run's changed records, most of
+// all, hold their own keys) are not read again.
 func (r *resolver) bySeqs(holders map[string][]int64, keys []string, each func(Stored)) error {
 	seen := map[int64]bool{}
+	for i := range r.rows {
+		if c := &r.rows[i]; c.inSet && c.Seq != 0 {
+			seen[c.Seq] = true
+		}
+	}
+	for _, s := range r.pulled {
+		seen[s.Seq] = true
+	}
 	var seqs []int64
 	for _, k := range keys {
 		for _, q := range holders[k] {

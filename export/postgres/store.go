@@ -132,6 +132,7 @@ func (c conn) BulkIndexes() (before, after []string) {
 // as pgx would only after failing to encode the text as binary (eight
 // times slower for a uuid, and a run copies several per record).
 func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {
+	defer export.TraceSQL(time.Now(), "COPY "+table)
 	parse, err := c.parsers(ctx, table, cols)
 	if err != nil {
 		return fmt.Errorf("describe %s: %w", table, err)

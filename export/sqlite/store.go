@@ -213,6 +213,7 @@ func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.S
 	if err := c.check(); err != nil {
 		return err
 	}
+	defer export.TraceSQL(time.Now(), "load "+table)
 	return c.fail(c.load(ctx, table, cols, rows))
 }
 
