@@ -64,9 +64,11 @@ type keyBuilder struct {
 }
 
 // each calls emit with every block key of a record whose address words
-// and city key are known, in no particular order and perhaps repeated. k
-// is valid only during the call; held is the key as a string the record
-// holds (a match key), or "".
+// and city key are known, perhaps repeated: first its match keys, then
+// the key of each e-mail, of each phone, and its name key (Train counts
+// term frequencies by these places), then the rest. k is valid only
+// during the call; held is the key as a string the record holds (a match
+// key), or "".
 func (kb *keyBuilder) each(r *crmkit.Record, addressWords []string, city string, emit func(k []byte, held string)) {
 	key := func(parts ...string) {
 		kb.buf = kb.buf[:0]

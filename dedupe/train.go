@@ -1,10 +1,14 @@
 package dedupe
 
 import (
+	"iter"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/crmkit/crmkit"
 )
@@ -47,10 +51,12 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	tf := keys.termFrequencies(len(recs))
 	blocks := keys.blocks(cfg)
 	keys = nil
-	feats := newLazyFeatures(ptrs)
-	pairs := candidatePairs(ptrs, feats, blocks)
-	u := randomU(feats, uPairs(len(recs)), 1)
-	feats = nil
+	pairs := candidatePairs(ptrs, blocks)
+	random := randomPairs(len(recs), uPairs(len(recs)), 1)
+	feats := prepareFor(ptrs, pairs.pairs, random)
+	pairs.compare(feats)
+	u := uOfCounts(countRandom(feats, random))
+	feats, random = nil, nil
 	groups := pairs.vectors.groups
 
 	// m: per family, with the fields it forces left out.
@@ -166,72 +172,156 @@ type trainKeys struct {
 }
 
 // numberKeys numbers the block keys of records (Train's, in canonical
-// order) and counts their term frequencies as termFrequencies does.
+// order) and counts their term frequencies as termFrequencies does. The
+// keys are written on all cores, a piece of the records at a time, and
+// numbered here in the records' order.
 func numberKeys(recs []*crmkit.Record) *trainKeys {
 	t := &trainKeys{off: make([]int, 1, len(recs)+1), cities: map[string]int32{}}
 	ids := map[string]uint32{}
-	intern := func(k []byte, held string) uint32 {
+	intern := func(k []byte) uint32 {
 		if id, ok := ids[string(k)]; ok {
 			return id
 		}
-		if held == "" {
-			held = string(k)
-		}
 		id := uint32(len(t.names))
-		ids[held] = id
-		t.names = append(t.names, held)
+		name := string(k)
+		ids[name] = id
+		t.names = append(t.names, name)
 		t.share = append(t.share, 0)
 		t.tf = append(t.tf, 0)
 		t.tfOrg = append(t.tfOrg, 0)
 		return id
 	}
-	var kb keyBuilder
 	var own []uint32
-	emit := func(k []byte, held string) { own = append(own, intern(k, held)) }
-	var buf []byte
-	key := func(prefix, v string) uint32 {
-		buf = append(append(buf[:0], prefix...), v...)
-		return intern(buf, "")
-	}
-	for _, r := range recs {
-		city := cityKey(r.Fields[crmkit.FieldCity])
-		own = own[:0]
-		kb.each(r, addressTokensIn(r, city), city, emit)
-		slices.Sort(own)
-		own = slices.Compact(own)
-		for _, id := range own {
-			t.share[id]++
-		}
-		t.keys = append(t.keys, own...)
-		t.off = append(t.off, len(t.keys))
+	for piece := range writeKeys(recs) {
+		for j, r := range piece.recs {
+			first, last := piece.recKeys[j], piece.recKeys[j+1]
+			own = own[:0]
+			for k := first; k < last; k++ {
+				own = append(own, intern(piece.text[piece.ends[k]:piece.ends[k+1]]))
+			}
+			// Term frequencies: each() writes a record's match keys,
+			// then a key per e-mail, per phone, and the name's.
+			at := len(r.MatchKeys)
+			for range r.Emails {
+				t.tf[own[at]]++
+				at++
+			}
+			for range r.Phones {
+				t.tf[own[at]]++
+				at++
+			}
+			switch {
+			case r.NameKey == "":
+			case isPersonLike(r):
+				t.tf[own[at]]++
+				t.people++
+			case isOrgLike(r):
+				t.tfOrg[own[at]]++
+				t.orgs++
+			}
+			if len(r.Emails) > 0 {
+				t.withEmail++
+			}
+			if len(r.Phones) > 0 {
+				t.withPhone++
+			}
+			if city := piece.cities[j]; city != "" {
+				t.cities[city]++
+				t.inCity++
+			}
 
-		switch {
-		case r.NameKey == "":
-		case isPersonLike(r):
-			t.tf[key(keyName, r.NameKey)]++
-			t.people++
-		case isOrgLike(r):
-			t.tfOrg[key(keyName, r.NameKey)]++
-			t.orgs++
-		}
-		if city != "" {
-			t.cities[city]++
-			t.inCity++
-		}
-		if len(r.Phones) > 0 {
-			t.withPhone++
-		}
-		for _, p := range r.Phones {
-			t.tf[key("phone:", p.E164)]++
-		}
-		if len(r.Emails) > 0 {
-			t.withEmail++
-		}
-		for _, e := range r.Emails {
-			t.tf[key("email:", e)]++
+			slices.Sort(own)
+			own = slices.Compact(own)
+			for _, id := range own {
+				t.share[id]++
+			}
+			t.keys = append(t.keys, own...)
+			t.off = append(t.off, len(t.keys))
 		}
 	}
 	return t
+}
+
+// keyPiece is the block keys of some records, written one after another:
+// record j's are keys recKeys[j] to recKeys[j+1]-1, key k is
+// text[ends[k]:ends[k+1]].
+type keyPiece struct {
+	recs    []*crmkit.Record
+	cities  []string // each record's city key
+	recKeys []int32
+	ends    []int32
+	text    []byte
+}
+
+// writeKeys writes the block keys of records on all cores and yields them
+// a piece at a time, in the records' order; a few pieces are written ahead
+// at most, and a piece is written over once yielded.
+func writeKeys(recs []*crmkit.Record) iter.Seq[*keyPiece] {
+	return func(yield func(*keyPiece) bool) {
+		const size = 2048
+		pieces := (len(recs) + size - 1) / size
+		workers := max(1, min(runtime.GOMAXPROCS(0), pieces))
+		ready := make([]chan *keyPiece, pieces)
+		for i := range ready {
+			ready[i] = make(chan *keyPiece, 1)
+		}
+		// A worker takes a token before it takes a piece, and the token
+		// comes back when its piece is read: the least piece not read
+		// always has one.
+		tokens := make(chan struct{}, 2*workers)
+		free := make(chan *keyPiece, 2*workers+1)
+		var next atomic.Int64
+		stop := make(chan struct{})
+		defer close(stop)
+		for range workers {
+			go func() {
+				var kb keyBuilder
+				for {
+					select {
+					case tokens <- struct{}{}:
+					case <-stop:
+						return
+					}
+					i := int(next.Add(1)) - 1
+					if i >= pieces {
+						return
+					}
+					var p *keyPiece
+					select {
+					case p = <-free:
+					default:
+						p = &keyPiece{}
+					}
+					p.write(&kb, recs[i*size:min((i+1)*size, len(recs))])
+					ready[i] <- p
+				}
+			}()
+		}
+		for i := range pieces {
+			piece := <-ready[i]
+			<-tokens
+			if !yield(piece) {
+				return
+			}
+			free <- piece
+		}
+	}
+}
+
+// write writes the block keys of some records over the piece's.
+func (p *keyPiece) write(kb *keyBuilder, recs []*crmkit.Record) {
+	p.recs, p.cities = recs, p.cities[:0]
+	p.recKeys, p.ends, p.text = append(p.recKeys[:0], 0), append(p.ends[:0], 0), p.text[:0]
+	emit := func(k []byte, _ string) {
+		p.text = append(p.text, k...)
+		p.ends = append(p.ends, int32(len(p.text)))
+	}
+	for _, r := range recs {
+		city := cityKey(r.Fields[crmkit.FieldCity])
+		p.cities = append(p.cities, city)
+		kb.each(r, addressTokensIn(r, city), city, emit)
+		p.recKeys = append(p.recKeys, int32(len(p.ends)-1))
+	}
 }
 
 // termFrequencies are termFrequencies of the records, kept only for values
@@ -310,26 +400,27 @@ func (t *trainKeys) blocks(cfg Config) trainBlocks {
 // most: the first found, key by key in the order of their text.
 const maxPairs = 2_000_000
 
-// trainPairs are the candidate pairs, in the order found, each as its
-// comparison vector's group and the families of the keys that pair it.
+// trainPairs are the candidate pairs, in the order found: the records of
+// each, the families of the keys that pair it, and once compared, its
+// comparison vector's group.
 type trainPairs struct {
-	group    []int32
+	pairs    [][2]int32
 	families []uint8 // bits: 1<<family
+	group    []int32
 	vectors  vectorGroups
 }
 
 // candidatePairs are the pairs of records the blocks bring together, each
 // once, but those a veto keeps apart: never one customer whatever the
 // weights, they are no part of the mixture.
-func candidatePairs(recs []*crmkit.Record, feats *lazyFeatures, b trainBlocks) *trainPairs {
+func candidatePairs(recs []*crmkit.Record, b trainBlocks) *trainPairs {
 	p := &trainPairs{}
 	vetoCfg := Config{Model: &Params{}}
 	seen := map[uint64]int32{} // → index in pairs, or -1 for a vetoed pair
-	v := make(Vector, len(comparators))
 	for k, fam := range b.family {
 		m := b.recs[b.off[k]:b.off[k+1]]
 		for x := range m {
-			for y := x + 1; y < len(m) && len(p.group) < maxPairs; y++ {
+			for y := x + 1; y < len(m) && len(p.pairs) < maxPairs; y++ {
 				key := uint64(m[x])<<32 | uint64(m[y]) // m ascends
 				if i, ok := seen[key]; ok {
 					if i >= 0 {
@@ -341,12 +432,100 @@ func candidatePairs(recs []*crmkit.Record, feats *lazyFeatures, b trainBlocks) *
 					seen[key] = -1
 					continue
 				}
-				seen[key] = int32(len(p.group))
-				compareLevels(feats.get(int(m[x])), feats.get(int(m[y])), v)
-				p.group = append(p.group, int32(p.vectors.add(v, 1)))
+				seen[key] = int32(len(p.pairs))
+				p.pairs = append(p.pairs, [2]int32{m[x], m[y]})
 				p.families = append(p.families, 1<<fam)
 			}
 		}
 	}
 	return p
+}
+
+// compare works out the pairs' comparison vectors, on all cores, and
+// groups them in the pairs' order.
+func (p *trainPairs) compare(feats []*features) {
+	n := len(comparators)
+	vecs := make([]int8, n*len(p.pairs))
+	parallel(len(p.pairs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			compareLevels(feats[p.pairs[i][0]], feats[p.pairs[i][1]], vecs[i*n:(i+1)*n])
+		}
+	})
+	p.group = make([]int32, len(p.pairs))
+	for i := range p.pairs {
+		p.group[i] = int32(p.vectors.add(vecs[i*n:(i+1)*n], 1))
+	}
+}
+
+// countRandom counts the levels of random pairs' vectors, on all cores.
+func countRandom(feats []*features, pairs [][2]int32) [][]float64 {
+	var mu sync.Mutex
+	counts := levelCounts()
+	parallel(len(pairs), func(lo, hi int) {
+		mine := levelCounts()
+		v := make(Vector, len(comparators))
+		for _, p := range pairs[lo:hi] {
+			compareLevels(feats[p[0]], feats[p[1]], v)
+			countLevels(mine, v)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for f := range counts {
+			for l := range counts[f] {
+				counts[f][l] += mine[f][l] // whole numbers: the sum is exact in any order
+			}
+		}
+	})
+	return counts
+}
+
+// prepareFor works out the features of the records of these pairs, on all
+// cores; the others' are nil.
+func prepareFor(recs []*crmkit.Record, pairs ...[][2]int32) []*features {
+	needed := make([]bool, len(recs))
+	var list []int32
+	for _, ps := range pairs {
+		for _, p := range ps {
+			for _, i := range p {
+				if !needed[i] {
+					needed[i] = true
+					list = append(list, i)
+				}
+			}
+		}
+	}
+	feats := make([]*features, len(recs))
+	parallel(len(list), func(lo, hi int) {
+		for _, i := range list[lo:hi] {
+			feats[i] = prepare(recs[i])
+		}
+	})
+	return feats
+}
+
+// parallel calls f on pieces [lo, hi) of [0, n) on all cores, and returns
+// when all are done.
+func parallel(n int, f func(lo, hi int)) {
+	const piece = 4096
+	workers := min(runtime.GOMAXPROCS(0), (n+piece-1)/piece)
+	if workers <= 1 {
+		if n > 0 {
+			f(0, n)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(piece)) - piece
+				if lo >= n {
+					return
+				}
+				f(lo, min(lo+piece, n))
+			}
+		})
+	}
+	wg.Wait()
 }

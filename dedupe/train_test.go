@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"testing"
+	"time"
 
 	"github.com/crmkit/crmkit"
 	"github.com/crmkit/crmkit/importers"
@@ -103,14 +105,38 @@ func trainRecords(tb testing.TB) []crmkit.Record {
 }
 
 // BenchmarkTrain trains on $CRMKIT_TRAIN_CSV and logs the model's hash.
+// live-MB is the most the heap held live (as the last collection marked
+// it, sampled every 20 ms) while training beyond what it held before.
 func BenchmarkTrain(b *testing.B) {
 	recs := trainRecords(b)
 	runtime.GC()
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	base := sample[0].Value.Uint64()
+	peak := base
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				metrics.Read(sample)
+				peak = max(peak, sample[0].Value.Uint64())
+			}
+		}
+	}()
 	b.ResetTimer()
 	var p *Params
 	for range b.N {
 		p = Train(recs, Config{})
 	}
 	b.StopTimer()
+	close(done)
+	<-stopped
+	b.ReportMetric(float64(peak-base)/(1<<20), "live-MB")
 	b.Logf("%d records: model %s", len(recs), modelHash(p))
 }

@@ -688,28 +688,54 @@ func estimateU(f *lazyFeatures, pairs int, seed uint64) (map[string][]float64, m
 
 // randomU is EstimateU's u.
 func randomU(f *lazyFeatures, pairs int, seed uint64) map[string][]float64 {
-	recs := f.recs
-	u := map[string][]float64{}
+	counts := levelCounts()
+	v := make(Vector, len(comparators))
+	for _, p := range randomPairs(len(f.recs), pairs, seed) {
+		compareLevels(f.get(int(p[0])), f.get(int(p[1])), v)
+		countLevels(counts, v)
+	}
+	return uOfCounts(counts)
+}
+
+// randomPairs draws pairs of two different records of n at random (none
+// when n < 2).
+func randomPairs(n, pairs int, seed uint64) [][2]int32 {
+	if n < 2 {
+		return nil
+	}
+	out := make([][2]int32, pairs)
+	rnd := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+	for k := range out {
+		i, j := rnd.IntN(n), rnd.IntN(n-1)
+		if j >= i {
+			j++
+		}
+		out[k] = [2]int32{int32(i), int32(j)}
+	}
+	return out
+}
+
+// levelCounts are counts of pairs at each level of each comparator, all 0.
+func levelCounts() [][]float64 {
 	counts := make([][]float64, len(comparators))
 	for i, c := range comparators {
 		counts[i] = make([]float64, len(c.levels))
 	}
-	if len(recs) >= 2 {
-		rnd := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
-		v := make(Vector, len(comparators))
-		for range pairs {
-			i, j := rnd.IntN(len(recs)), rnd.IntN(len(recs)-1)
-			if j >= i {
-				j++
-			}
-			compareLevels(f.get(i), f.get(j), v)
-			for f, l := range v {
-				if l != Null {
-					counts[f][l]++
-				}
-			}
+	return counts
+}
+
+// countLevels counts a pair's comparison vector.
+func countLevels(counts [][]float64, v Vector) {
+	for f, l := range v {
+		if l != Null {
+			counts[f][l]++
 		}
 	}
+}
+
+// uOfCounts is u of the levels' counts among random pairs.
+func uOfCounts(counts [][]float64) map[string][]float64 {
+	u := map[string][]float64{}
 	for i, c := range comparators {
 		// A level no random pair reached is rare, not impossible: half a
 		// pair, so that a small sample does not make agreeing on it
