@@ -14,33 +14,52 @@ import (
 // name each time was half of the cost of scoring.
 type features struct {
 	*crmkit.Record
+	nameFeatures
+	address       []string // addressTokensOf
+	city          string   // cityKey
+	first, middle string   // folded first name and patronymic
+	last          string   // folded surname
+	firstLower    string   // the first name as firstNamesDiffer compares it
+	firstFull     bool     // the first name written out, not an initial
+}
+
+// nameFeatures are the features of a record's name key: records of one
+// name may share them (nothing changes them once worked out).
+type nameFeatures struct {
 	name, nameLatin []rune // the name key, and in Latin letters
 	sorted, latin   string // the name key's words sorted, and in Latin letters
 	sortedLatin     []rune // the words sorted, in Latin letters
 	words           []string
-	address         []string // addressTokensOf
-	city            string   // cityKey
-	first, middle   string   // folded first name and patronymic
-	last            string   // folded surname
-	firstLower      string   // the first name as firstNamesDiffer compares it
-	firstFull       bool     // the first name written out, not an initial
+}
+
+// nameFeaturesOf works out the features of a name key.
+func nameFeaturesOf(k string) nameFeatures {
+	var f nameFeatures
+	if k == "" {
+		return f
+	}
+	f.latin = translit(k)
+	f.sorted = sortedTokens(k)
+	f.name = []rune(k)
+	f.nameLatin = f.name
+	if f.latin != k {
+		f.nameLatin = []rune(f.latin)
+	}
+	f.words = nameWords(k)
+	f.sortedLatin = []rune(sortedTokens(f.latin))
+	return f
 }
 
 // prepare works out a record's features.
 func prepare(r *crmkit.Record) *features {
-	f := &features{Record: r}
-	if k := r.NameKey; k != "" {
-		f.latin = translit(k)
-		f.sorted = sortedTokens(k)
-		f.name = []rune(k)
-		f.nameLatin = f.name
-		if f.latin != k {
-			f.nameLatin = []rune(f.latin)
-		}
-		f.words = nameWords(k)
-		f.sortedLatin = []rune(sortedTokens(f.latin))
-	}
-	f.city = cityKey(r.Fields[crmkit.FieldCity])
+	return prepareWith(r, cityKey(r.Fields[crmkit.FieldCity]), nameFeaturesOf(r.NameKey))
+}
+
+// prepareWith is prepare of a record whose city key and name's features
+// are known.
+func prepareWith(r *crmkit.Record, city string, name nameFeatures) *features {
+	f := &features{Record: r, nameFeatures: name}
+	f.city = city
 	f.address = addressTokensIn(r, f.city)
 	f.first = foldWord(r.Fields[crmkit.FieldFirstName])
 	f.middle = foldWord(r.Fields[crmkit.FieldMiddleName])

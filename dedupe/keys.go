@@ -61,6 +61,42 @@ func blockKeys(r *crmkit.Record, addressWords []string, city string) []string {
 type keyBuilder struct {
 	buf     []byte
 	address []string
+	// names, when not nil, keeps the words sorted and the Latin letters
+	// of the name keys met last: many records share a name.
+	names  map[string][2]string
+	cities map[string]string // likewise, city keys by the city as written
+}
+
+// cityKey is cityKey(s), kept when the builder keeps names.
+func (kb *keyBuilder) cityKey(s string) string {
+	if kb.names == nil {
+		return cityKey(s)
+	}
+	if kb.cities == nil || len(kb.cities) >= 1<<16 {
+		kb.cities = map[string]string{}
+	}
+	c, ok := kb.cities[s]
+	if !ok {
+		c = cityKey(s)
+		kb.cities[s] = c
+	}
+	return c
+}
+
+// nameForms are a name key's words sorted and its Latin letters.
+func (kb *keyBuilder) nameForms(k string) (sorted, latin string) {
+	if kb.names == nil {
+		return sortedTokens(k), translit(k)
+	}
+	if f, ok := kb.names[k]; ok {
+		return f[0], f[1]
+	}
+	if len(kb.names) >= 1<<16 {
+		clear(kb.names)
+	}
+	sorted, latin = sortedTokens(k), translit(k)
+	kb.names[k] = [2]string{sorted, latin}
+	return sorted, latin
 }
 
 // each calls emit with every block key of a record whose address words
@@ -88,9 +124,10 @@ func (kb *keyBuilder) each(r *crmkit.Record, addressWords []string, city string,
 		key("phone:", p.E164)
 	}
 	if r.NameKey != "" {
+		sorted, latin := kb.nameForms(r.NameKey)
 		key(keyName, r.NameKey)
-		key(keyTokens, sortedTokens(r.NameKey))
-		key(keyTranslit, translit(r.NameKey))
+		key(keyTokens, sorted)
+		key(keyTranslit, latin)
 	}
 	if r.InitialsKey != "" {
 		key(keyInitials, r.InitialsKey)

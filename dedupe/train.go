@@ -50,10 +50,10 @@ func Train(recs []crmkit.Record, cfg Config) *Params {
 	keys := numberKeys(ptrs)
 	tf := keys.termFrequencies(len(recs))
 	blocks := keys.blocks(cfg)
-	keys = nil
 	pairs := candidatePairs(ptrs, blocks)
 	random := randomPairs(len(recs), uPairs(len(recs)), 1)
-	feats := prepareFor(ptrs, pairs.pairs, random)
+	feats := keys.prepareFor(ptrs, pairs.pairs, random)
+	keys = nil
 	pairs.compare(feats)
 	u := uOfCounts(countRandom(feats, random))
 	feats, random = nil, nil
@@ -166,7 +166,10 @@ type trainKeys struct {
 	// how many organisations' names (org-like records) are, and how many
 	// records are in each city.
 	tf, tfOrg []int32
-	cities    map[string]int32
+	cities    map[string]int32 // city key → its number
+	cityNames []string         // the city numbered i
+	cityCount []int32          // how many records are in city i
+	cityOf    []int32          // each record's city, or -1
 	// How many records count towards each comparator's term frequencies.
 	people, orgs, inCity, withPhone, withEmail float64
 }
@@ -176,7 +179,7 @@ type trainKeys struct {
 // keys are written on all cores, a piece of the records at a time, and
 // numbered here in the records' order.
 func numberKeys(recs []*crmkit.Record) *trainKeys {
-	t := &trainKeys{off: make([]int, 1, len(recs)+1), cities: map[string]int32{}}
+	t := &trainKeys{off: make([]int, 1, len(recs)+1), cities: map[string]int32{}, cityOf: make([]int32, 0, len(recs))}
 	ids := map[string]uint32{}
 	intern := func(k []byte) uint32 {
 		if id, ok := ids[string(k)]; ok {
@@ -225,8 +228,17 @@ func numberKeys(recs []*crmkit.Record) *trainKeys {
 			if len(r.Phones) > 0 {
 				t.withPhone++
 			}
+			t.cityOf = append(t.cityOf, -1)
 			if city := piece.cities[j]; city != "" {
-				t.cities[city]++
+				c, ok := t.cities[city]
+				if !ok {
+					c = int32(len(t.cityNames))
+					t.cities[city] = c
+					t.cityNames = append(t.cityNames, city)
+					t.cityCount = append(t.cityCount, 0)
+				}
+				t.cityCount[c]++
+				t.cityOf[len(t.cityOf)-1] = c
 				t.inCity++
 			}
 
@@ -275,7 +287,7 @@ func writeKeys(recs []*crmkit.Record) iter.Seq[*keyPiece] {
 		defer close(stop)
 		for range workers {
 			go func() {
-				var kb keyBuilder
+				kb := keyBuilder{names: map[string][2]string{}}
 				for {
 					select {
 					case tokens <- struct{}{}:
@@ -317,7 +329,7 @@ func (p *keyPiece) write(kb *keyBuilder, recs []*crmkit.Record) {
 		p.ends = append(p.ends, int32(len(p.text)))
 	}
 	for _, r := range recs {
-		city := cityKey(r.Fields[crmkit.FieldCity])
+		city := kb.cityKey(r.Fields[crmkit.FieldCity])
 		p.cities = append(p.cities, city)
 		kb.each(r, addressTokensIn(r, city), city, emit)
 		p.recKeys = append(p.recKeys, int32(len(p.ends)-1))
@@ -349,8 +361,8 @@ func (t *trainKeys) termFrequencies(records int) map[string]map[string]float64 {
 			keep("org_name", k[len(keyName):], t.tfOrg[id], t.orgs)
 		}
 	}
-	for c, n := range t.cities {
-		keep("city", c, n, t.inCity)
+	for c, n := range t.cityCount {
+		keep("city", t.cityNames[c], n, t.inCity)
 	}
 	return tf
 }
@@ -480,8 +492,10 @@ func countRandom(feats []*features, pairs [][2]int32) [][]float64 {
 }
 
 // prepareFor works out the features of the records of these pairs, on all
-// cores; the others' are nil.
-func prepareFor(recs []*crmkit.Record, pairs ...[][2]int32) []*features {
+// cores; the others' are nil. The city keys are those numberKeys worked
+// out, and records of one name key share its features (a worker keeps
+// those of the names it met last).
+func (t *trainKeys) prepareFor(recs []*crmkit.Record, pairs ...[][2]int32) []*features {
 	needed := make([]bool, len(recs))
 	var list []int32
 	for _, ps := range pairs {
@@ -495,10 +509,26 @@ func prepareFor(recs []*crmkit.Record, pairs ...[][2]int32) []*features {
 		}
 	}
 	feats := make([]*features, len(recs))
+	var names sync.Pool
 	parallel(len(list), func(lo, hi int) {
-		for _, i := range list[lo:hi] {
-			feats[i] = prepare(recs[i])
+		memo, _ := names.Get().(map[string]nameFeatures)
+		if memo == nil || len(memo) > 1<<16 {
+			memo = map[string]nameFeatures{}
 		}
+		for _, i := range list[lo:hi] {
+			r := recs[i]
+			name, ok := memo[r.NameKey]
+			if !ok {
+				name = nameFeaturesOf(r.NameKey)
+				memo[r.NameKey] = name
+			}
+			city := ""
+			if c := t.cityOf[i]; c >= 0 {
+				city = t.cityNames[c]
+			}
+			feats[i] = prepareWith(r, city, name)
+		}
+		names.Put(memo)
 	})
 	return feats
 }
