@@ -164,6 +164,10 @@ var stageIndexes = []string{
 
 func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts, error) {
 	var n counts
+	fresh, err := freshStore(ctx, c, p)
+	if err != nil {
+		return n, err
+	}
 	for _, st := range stageTables {
 		for _, q := range []string{"DROP TABLE IF EXISTS " + st.name, "CREATE TEMP TABLE " + st.name + " AS SELECT " + st.cols + " FROM " + st.from + " WHERE 1 = 0"} {
 			if err := c.Exec(ctx, q); err != nil {
@@ -244,6 +248,9 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	}
 	for i, rows := range []iter.Seq[[]any]{records, keys, aliases, revived, cards, contacts} {
 		st := stageTables[i]
+		if fresh != nil && (st.name == "stage_records" || st.name == "stage_keys") {
+			continue // written straight into records and record_keys (writeFresh)
+		}
 		if err := c.Load(ctx, st.name, stageColumns(st.cols), rows); err != nil {
 			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(st.name, "stage_"), err)
 		}
@@ -314,7 +321,13 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 				return n, fmt.Errorf("write run: %w", err)
 			}
 		}
-		if err := c.Exec(ctx, q, runID); err != nil {
+		if fresh != nil && strings.HasPrefix(q, insertRecords) {
+			// The statements on stage_records and stage_keys that follow find
+			// them empty.
+			if err := writeFresh(ctx, c, runID, p, fresh.RecordSeqsSQL()); err != nil {
+				return n, fmt.Errorf("write run: %w", err)
+			}
+		} else if err := c.Exec(ctx, q, runID); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
 		}
 		for _, b := range after {
@@ -336,7 +349,111 @@ var bulkIndexes = []struct {
 }{
 	// Personal IDs and components are random UUIDs: a first import of a
 	// million records inserted two million entries at random places.
-	{"INSERT INTO records (", []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)"}},
+	{insertRecords, []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)"}},
+}
+
+// insertRecords starts the statement that inserts a run's new records.
+const insertRecords = "INSERT INTO records ("
+
+// SeqAllocator is an engine that can hand out the seqs of records a run
+// writes straight into records (writeFresh): RecordSeqsSQL, given $1 new
+// records, returns the first of as many seqs, as INSERT would number them,
+// and takes them all.
+type SeqAllocator interface {
+	RecordSeqsSQL() string
+}
+
+// freshStore tells whether the run writes its records, their versions and
+// keys straight into their tables (writeFresh) rather than staging them
+// first and copying them over with INSERT … SELECT: when it brings at
+// least BulkRecords records to a store that holds none (a first import),
+// all of them new. Staged, a first import of 200,000 records wrote each
+// record and each of its ten keys twice (8 of its 30 s on SQLite). Nil
+// when not, or when the engine cannot.
+func freshStore(ctx context.Context, c Conn, p *dedupe.Plan) (SeqAllocator, error) {
+	a, ok := c.(SeqAllocator)
+	if !ok || len(p.Writes) < BulkRecords {
+		return nil, nil
+	}
+	for _, w := range p.Writes {
+		if w.Seq != 0 {
+			return nil, nil
+		}
+	}
+	var n int
+	if err := queryOne(ctx, c, "SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1) r", nil, &n); err != nil {
+		return nil, fmt.Errorf("count records: %w", err)
+	}
+	if n > 0 {
+		return nil, nil
+	}
+	return a, nil
+}
+
+// writeFresh writes a first import's records, their versions (each an
+// addition) and keys straight into their tables, as the staged statements
+// would: seqs in the order the records were first read, keys in the order
+// of record_keys' primary key.
+func writeFresh(ctx context.Context, c Conn, runID int64, p *dedupe.Plan, seqsSQL string) error {
+	order := make([]int32, len(p.Writes))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(p.Writes[a].Ord, p.Writes[b].Ord) })
+	var first int64
+	if err := queryOne(ctx, c, seqsSQL, []any{len(order)}, &first); err != nil {
+		return fmt.Errorf("number records: %w", err)
+	}
+	var encodeErr error
+	err := c.Load(ctx, "records", []string{"seq", "source", "source_key", "personal_id", "first_id", "component", "file", "row_num", "data", "run_id", "ord", "first_run"},
+		func(yield func([]any) bool) {
+			for i, at := range order {
+				w := &p.Writes[at]
+				data, err := EncodeRecord(&w.Record)
+				if err != nil {
+					encodeErr = err
+					return
+				}
+				if !yield([]any{first + int64(i), w.Source, w.Key, w.PersonalID, w.FirstID, w.Component, w.File, w.Row, data, runID, w.Ord, runID}) {
+					return
+				}
+			}
+		})
+	if err == nil {
+		err = encodeErr
+	}
+	if err != nil {
+		return fmt.Errorf("records: %w", err)
+	}
+	err = c.Load(ctx, "record_versions", []string{"run_id", "seq", "existed"}, func(yield func([]any) bool) {
+		for i := range order {
+			if !yield([]any{runID, first + int64(i), false}) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("record versions: %w", err)
+	}
+	type key struct{ hash, seq int64 }
+	var keys []key
+	for i, at := range order {
+		for _, k := range p.Writes[at].AddKeys() {
+			keys = append(keys, key{KeyHash(k), first + int64(i)})
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.seq, b.seq)) })
+	err = c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
+		for _, k := range keys {
+			if !yield([]any{k.hash, k.seq}) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("record keys: %w", err)
+	}
+	return nil
 }
 
 // dropKeysSQL deletes the keys the run's changed records lost, each by its
@@ -410,7 +527,7 @@ func writePlanSQL() []string {
 		`UPDATE records SET personal_id = s.personal_id, first_id = s.first_id, component = s.component
 			FROM stage_records s WHERE records.seq = s.seq AND s.existed = 1
 			AND (records.personal_id <> s.personal_id OR records.first_id <> s.first_id OR records.component <> s.component)`,
-		`INSERT INTO records (source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
+		insertRecords + `source, source_key, personal_id, first_id, component, file, row_num, data, run_id, ord, first_run)
 			SELECT s.source, s.source_key, s.personal_id, s.first_id, s.component, s.file, s.row_num, s.data, $1, s.ord, $1
 			FROM stage_records s WHERE s.existed = 0 ORDER BY s.ord`,
 		`UPDATE stage_records SET seq = (SELECT r.seq FROM records r WHERE r.source = stage_records.source AND r.source_key = stage_records.source_key)

@@ -127,6 +127,12 @@ func (c conn) BulkIndexes() (before, after []string) {
 	return []string{"SET CONSTRAINTS ALL IMMEDIATE"}, []string{"SET CONSTRAINTS ALL DEFERRED"}
 }
 
+// RecordSeqsSQL takes $1 numbers of records' identity at once
+// (export.SeqAllocator), and returns the first.
+func (c conn) RecordSeqsSQL() string {
+	return "SELECT setval(pg_get_serial_sequence('records', 'seq'), nextval(pg_get_serial_sequence('records', 'seq')) + $1 - 1) - $1 + 1"
+}
+
 // Load copies rows in with COPY. The shared code hands over personal IDs
 // and amounts as text: for a uuid or numeric column they are parsed here,
 // as pgx would only after failing to encode the text as binary (eight

@@ -207,6 +207,12 @@ func orRollback(q string) string {
 // build it again after its rows; SQLite needs nothing around it.
 func (c conn) BulkIndexes() (before, after []string) { return nil, nil }
 
+// RecordSeqsSQL: a record's seq is its rowid, one more than the last
+// (export.SeqAllocator; $1, the count, takes nothing).
+func (c conn) RecordSeqsSQL() string {
+	return "SELECT COALESCE(max(seq), 0) + 1 FROM records WHERE $1 > 0"
+}
+
 // Load inserts rows with prepared statements of many rows each: a
 // statement costs more than the rows it carries.
 func (c conn) Load(ctx context.Context, table string, cols []string, rows iter.Seq[[]any]) error {

@@ -518,6 +518,32 @@ func testBulkImport(t *testing.T, open func(t *testing.T) Opener) {
 	if p, q := partition(t, bulk), partition(t, parts); strings.Join(p, "\n") != strings.Join(q, "\n") {
 		t.Errorf("customers after one bulk run and after runs of 3,000 differ")
 	}
+	// A first import writes its records straight into the store
+	// (export.writeFresh): numbered, and each with its content, as runs
+	// that stage them number and write them; each an addition of the run.
+	records := func(s export.Store) (recs []string, additions int) {
+		for _, l := range strings.Split(dump(t, s), "\n") {
+			if r, ok := strings.CutPrefix(l, "records: "); ok {
+				f := strings.Split(r, "|") // seq, source, source_key, personal_id, first_id, component, file, row_num, data…, run_id, ord, first_run
+				recs = append(recs, strings.Join(append(f[:3:3], f[6], f[7], strings.Join(f[8:len(f)-3], "|")), "|"))
+			}
+			if v, ok := strings.CutPrefix(l, "record_versions: "); ok {
+				if f := strings.Split(v, "|"); f[2] == "0" || f[2] == "false" { // run_id, seq, existed, …
+					additions++
+				}
+			}
+		}
+		slices.Sort(recs)
+		return recs, additions
+	}
+	ra, na := records(bulk)
+	rb, nb := records(parts)
+	if strings.Join(ra, "\n") != strings.Join(rb, "\n") {
+		t.Errorf("records after one bulk run and after runs of 3,000 differ:\n%s", diffLines(strings.Join(rb, "\n"), strings.Join(ra, "\n")))
+	}
+	if na != len(ra) || nb != len(rb) {
+		t.Errorf("record versions that are additions: %d after one bulk run, %d after runs of 3,000, want %d", na, nb, len(ra))
+	}
 	// A later run drops the old phone's key and adds the new one.
 	first := c.records[0]
 	fields := []string{"phone=+7 495 000-00-01"}
