@@ -1023,43 +1023,73 @@ type Choice struct {
 	Recompute  []crmkit.SourceKey // stored records to recompute with it: all of them when estimated anew
 }
 
-// ChooseModel is ModelFor, and more: when the stored model was not
-// estimated from a source the run brings (the CRM imported first, the web
-// site's leads the next night, with typos the CRM could not teach), the
-// model is estimated anew from every stored record and the run's, and every
-// stored record is recomputed with it — as crmkit train would after the run
-// — so that a base imported a source at a time ends as one run over all of
-// it would. An idx that cannot list its records (files only) gives the
-// run's alone.
+// ChooseModel is ModelFor, and more, so that a base imported in parts ends
+// as one run over all of it would:
+//   - a store with no model yet (its runs so far brought fewer than
+//     MinTrainRecords) estimates one as soon as its records and the run's
+//     are that many together, from all of them, not from the run's alone;
+//   - when the stored model was not estimated from a source the run brings
+//     (the CRM imported first, the web site's leads the next night, with
+//     typos the CRM could not teach), it is estimated anew from every
+//     stored record and the run's.
+//
+// Either way every stored record is recomputed with it — as crmkit train
+// would after the run. An idx that cannot list its records (files only)
+// gives the run's alone.
 func ChooseModel(ctx context.Context, idx Index, stored *Params, recs []crmkit.Record, cfg Config) (Choice, error) {
-	model, trained := ModelFor(stored, recs, cfg)
-	c := Choice{Model: model, Trained: trained, Records: len(recs)}
-	unseen := model.Unseen(recs)
-	if trained || len(unseen) == 0 {
+	c := Choice{Records: len(recs)}
+	if !cfg.Learned() {
 		return c, nil
 	}
-	all := append([]crmkit.Record(nil), recs...)
-	if lister, ok := idx.(interface {
-		Records(context.Context) ([]Stored, error)
-	}); ok {
-		storedRecs, err := lister.Records(ctx)
-		if err != nil {
-			return c, fmt.Errorf("read stored records: %w", err)
-		}
-		fresh := make(map[crmkit.SourceKey]bool, len(recs))
-		for i := range recs {
-			fresh[skOf(&recs[i])] = true
-		}
-		for i := range storedRecs {
-			k := skOf(&storedRecs[i].Record)
-			c.Recompute = append(c.Recompute, k)
-			if !fresh[k] {
-				all = append(all, storedRecs[i].Record)
-			}
+	var unseen []string
+	if stored != nil {
+		if unseen = stored.Unseen(recs); len(unseen) == 0 {
+			c.Model = stored
+			return c, nil
 		}
 	}
-	c.Model, c.Trained, c.Records, c.NewSources = Train(all, cfg), true, len(all), unseen
+	all, recompute, err := withStored(ctx, idx, recs)
+	if err != nil {
+		return c, err
+	}
+	if stored == nil && len(all) < MinTrainRecords {
+		return c, nil // the hand-set weights, until the store and the run are enough
+	}
+	c.Model, c.Trained, c.Records, c.NewSources, c.Recompute = Train(all, cfg), true, len(all), unseen, recompute
 	return c, nil
+}
+
+// withStored are the run's records and every stored record the run does
+// not bring again, and the stored ones' source keys; the run's alone when
+// idx cannot list its records (files only).
+func withStored(ctx context.Context, idx Index, recs []crmkit.Record) ([]crmkit.Record, []crmkit.SourceKey, error) {
+	lister, ok := idx.(interface {
+		Records(context.Context) ([]Stored, error)
+	})
+	if !ok {
+		return recs, nil, nil
+	}
+	storedRecs, err := lister.Records(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read stored records: %w", err)
+	}
+	if len(storedRecs) == 0 {
+		return recs, nil, nil
+	}
+	all := append([]crmkit.Record(nil), recs...)
+	fresh := make(map[crmkit.SourceKey]bool, len(recs))
+	for i := range recs {
+		fresh[skOf(&recs[i])] = true
+	}
+	var recompute []crmkit.SourceKey
+	for i := range storedRecs {
+		k := skOf(&storedRecs[i].Record)
+		recompute = append(recompute, k)
+		if !fresh[k] {
+			all = append(all, storedRecs[i].Record)
+		}
+	}
+	return all, recompute, nil
 }
 
 // Key families and the comparators each forces to agree.

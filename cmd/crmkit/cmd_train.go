@@ -18,10 +18,12 @@ func newTrainCmd(ios *IOStreams, g *globalOptions) *cobra.Command {
 		Long: `train estimates the match model (learned weights, see Matching in the
 README) from all the records the store holds, stores it, and recomputes every
 match component with it in the same run, so that the customers are what one
-run over all records with the new weights would make. Import runs never
-re-estimate the model on their own: the first run with enough records
-estimates it and later runs keep it. Run train after a migration in parts, or
-on a store written by a crmkit without learned weights. Personal IDs survive
+run over all records with the new weights would make. An import estimates
+the model only when the store has none yet (from every stored record and its
+own, once they are 1,000 together) or when it brings a source the model has not
+seen; other runs keep it. Run train after a migration in parts (the model may
+come from the first parts only), or on a store written by a crmkit without
+learned weights. Personal IDs survive
 as in any run: a customer keeps the oldest ID it holds. "runs undo" takes a
 train run back, as any other.` + "\n" + exitCodesHelp,
 		Example: `  crmkit train --store postgres://crm@db/crm`,
