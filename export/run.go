@@ -248,8 +248,8 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 	}
 	for i, rows := range []iter.Seq[[]any]{records, keys, aliases, revived, cards, contacts} {
 		st := stageTables[i]
-		if fresh != nil && (st.name == "stage_records" || st.name == "stage_keys") {
-			continue // written straight into records and record_keys (writeFresh)
+		if fresh != nil && (st.name == "stage_records" || st.name == "stage_keys" || st.name == "stage_contacts") {
+			continue // written straight into records, record_keys and contact_points (writeFresh, insertContacts)
 		}
 		if err := c.Load(ctx, st.name, stageColumns(st.cols), rows); err != nil {
 			return n, fmt.Errorf("stage %s: %w", strings.TrimPrefix(st.name, "stage_"), err)
@@ -327,6 +327,12 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 			if err := writeFresh(ctx, c, runID, p, fresh.RecordSeqsSQL()); err != nil {
 				return n, fmt.Errorf("write run: %w", err)
 			}
+		} else if fresh != nil && strings.HasPrefix(q, insertContacts) {
+			// Into a store with no cards: every staged card is new, and so is
+			// each of its contact points.
+			if err := c.Load(ctx, "contact_points", stageColumns(stageTables[5].cols), contacts); err != nil {
+				return n, fmt.Errorf("write run: contact points: %w", err)
+			}
 		} else if err := c.Exec(ctx, q, runID); err != nil {
 			return n, fmt.Errorf("write run: %w", err)
 		}
@@ -352,8 +358,12 @@ var bulkIndexes = []struct {
 	{insertRecords, []string{"records_personal_id ON records (personal_id)", "records_component ON records (component)"}},
 }
 
-// insertRecords starts the statement that inserts a run's new records.
-const insertRecords = "INSERT INTO records ("
+// insertRecords and insertContacts start the statements that insert a
+// run's new records and contact points.
+const (
+	insertRecords  = "INSERT INTO records ("
+	insertContacts = "INSERT INTO contact_points ("
+)
 
 // SeqAllocator is an engine that can hand out the seqs of records a run
 // writes straight into records (writeFresh): RecordSeqsSQL, given $1 new
@@ -364,10 +374,10 @@ type SeqAllocator interface {
 }
 
 // freshStore tells whether the run writes its records, their versions and
-// keys straight into their tables (writeFresh) rather than staging them
-// first and copying them over with INSERT … SELECT: when it brings at
-// least BulkRecords records to a store that holds none (a first import),
-// all of them new. Staged, a first import of 200,000 records wrote each
+// keys, and its contact points, straight into their tables (writeFresh)
+// rather than staging them first and copying them over with INSERT …
+// SELECT: when it brings at least BulkRecords records to a store that holds
+// none, nor any card (a first import), all of them new. Staged, a first import of 200,000 records wrote each
 // record and each of its ten keys twice (8 of its 30 s on SQLite). Nil
 // when not, or when the engine cannot.
 func freshStore(ctx context.Context, c Conn, p *dedupe.Plan) (SeqAllocator, error) {
@@ -381,7 +391,7 @@ func freshStore(ctx context.Context, c Conn, p *dedupe.Plan) (SeqAllocator, erro
 		}
 	}
 	var n int
-	if err := queryOne(ctx, c, "SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1) r", nil, &n); err != nil {
+	if err := queryOne(ctx, c, "SELECT (SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1) r) + (SELECT count(*) FROM (SELECT 1 FROM cards LIMIT 1) c)", nil, &n); err != nil {
 		return nil, fmt.Errorf("count records: %w", err)
 	}
 	if n > 0 {
@@ -552,7 +562,7 @@ func writePlanSQL() []string {
 			strings.Join(set, ", ") + " WHERE " + cardDiffers("cards", "excluded"),
 		`DELETE FROM contact_points WHERE personal_id IN (SELECT personal_id FROM stage_cards)
 			AND NOT EXISTS (SELECT 1 FROM stage_contacts x WHERE ` + strings.ReplaceAll(sameContact, "p.", "contact_points.") + `)`,
-		`INSERT INTO contact_points (personal_id, ord, type, value, extension, source) SELECT personal_id, ord, type, value, extension, source
+		insertContacts + `personal_id, ord, type, value, extension, source) SELECT personal_id, ord, type, value, extension, source
 			FROM stage_contacts x WHERE NOT EXISTS (SELECT 1 FROM contact_points p WHERE p.personal_id = x.personal_id AND p.ord = x.ord)`,
 		relinkOrgsSQL,
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -540,6 +541,22 @@ func testBulkImport(t *testing.T, open func(t *testing.T) Opener) {
 	rb, nb := records(parts)
 	if strings.Join(ra, "\n") != strings.Join(rb, "\n") {
 		t.Errorf("records after one bulk run and after runs of 3,000 differ:\n%s", diffLines(strings.Join(rb, "\n"), strings.Join(ra, "\n")))
+	}
+	// And its cards' contact points straight into contact_points: the
+	// customers read the same, but for their IDs.
+	customers := func(s export.Store) []string {
+		var out []string
+		for c, err := range s.Customers(context.Background()) {
+			if err != nil {
+				t.Fatalf("customers: %v", err)
+			}
+			out = append(out, strings.Join([]string{c.Kind, c.Name, c.Organization, c.Phones, c.Emails, strconv.Itoa(c.SourceRecords)}, "|"))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if ca, cb := customers(bulk), customers(parts); strings.Join(ca, "\n") != strings.Join(cb, "\n") {
+		t.Errorf("customers after one bulk run and after runs of 3,000 differ:\n%s", diffLines(strings.Join(cb, "\n"), strings.Join(ca, "\n")))
 	}
 	if na != len(ra) || nb != len(rb) {
 		t.Errorf("record versions that are additions: %d after one bulk run, %d after runs of 3,000, want %d", na, nb, len(ra))
