@@ -2,6 +2,7 @@ package export
 
 import (
 	"cmp"
+	"context"
 	"hash/fnv"
 	"slices"
 )
@@ -38,4 +39,21 @@ func hashedKeys(keys []string) [][]any {
 		out[i] = []any{x.h, x.k}
 	}
 	return out
+}
+
+// keyRow is a row of record_keys: a key's hash and its record.
+type keyRow struct{ Key, Seq int64 }
+
+// loadKeys loads key rows into table (record_keys, or a list of keys to
+// delete from it) in the order of record_keys' primary key: one key after
+// another goes to the same or the next pages.
+func loadKeys(ctx context.Context, c Conn, table string, keys []keyRow) error {
+	slices.SortFunc(keys, func(a, b keyRow) int { return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Seq, b.Seq)) })
+	return c.Load(ctx, table, []string{"key", "seq"}, func(yield func([]any) bool) {
+		for _, k := range keys {
+			if !yield([]any{k.Key, k.Seq}) {
+				return
+			}
+		}
+	})
 }

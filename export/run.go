@@ -445,22 +445,13 @@ func writeFresh(ctx context.Context, c Conn, runID int64, p *dedupe.Plan, seqsSQ
 	if err != nil {
 		return fmt.Errorf("record versions: %w", err)
 	}
-	type key struct{ hash, seq int64 }
-	var keys []key
+	var keys []keyRow
 	for i, at := range order {
 		for _, k := range p.Writes[at].AddKeys() {
-			keys = append(keys, key{KeyHash(k), first + int64(i)})
+			keys = append(keys, keyRow{KeyHash(k), first + int64(i)})
 		}
 	}
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.seq, b.seq)) })
-	err = c.Load(ctx, "record_keys", []string{"key", "seq"}, func(yield func([]any) bool) {
-		for _, k := range keys {
-			if !yield([]any{k.hash, k.seq}) {
-				return
-			}
-		}
-	})
-	if err != nil {
+	if err := loadKeys(ctx, c, "record_keys", keys); err != nil {
 		return fmt.Errorf("record keys: %w", err)
 	}
 	return nil
@@ -769,27 +760,17 @@ func recordKeys(ctx context.Context, c Conn, drop bool, cond string, args ...any
 			break
 		}
 		after = recs[len(recs)-1].Seq
-		type row struct{ key, seq int64 }
-		var keys []row
+		var keys []keyRow
 		for _, s := range recs {
 			for _, k := range dedupe.IndexKeys(&s.Record) {
-				keys = append(keys, row{KeyHash(k), s.Seq})
+				keys = append(keys, keyRow{KeyHash(k), s.Seq})
 			}
 		}
-		// In the order of the index: one key after another goes to the
-		// same or the next pages.
-		slices.SortFunc(keys, func(a, b row) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.seq, b.seq)) })
 		table := "record_keys"
 		if drop {
 			table = "gone_keys"
 		}
-		err = c.Load(ctx, table, []string{"key", "seq"}, func(yield func([]any) bool) {
-			for _, k := range keys {
-				if !yield([]any{k.key, k.seq}) {
-					return
-				}
-			}
-		})
+		err = loadKeys(ctx, c, table, keys)
 		if err != nil {
 			return err
 		}
