@@ -482,13 +482,18 @@ func comparePhones(a, b *features) (int, string) {
 	var shared []string
 	for _, p := range a.Phones {
 		for _, q := range b.Phones {
-			if p.E164 == q.E164 && (p.Extension == "" || q.Extension == "" || p.Extension == q.Extension) {
+			if samePhone(p, q) {
 				shared = append(shared, "phone:"+p.E164)
 			}
 		}
 	}
 	sort.Strings(shared)
 	return 0, strings.Join(shared, "\n")
+}
+
+// samePhone: one number, and the same extension unless either has none.
+func samePhone(p, q crmkit.Phone) bool {
+	return p.E164 == q.E164 && (p.Extension == "" || q.Extension == "" || p.Extension == q.Extension)
 }
 
 // phoneLevel is comparePhones' level.
@@ -498,7 +503,7 @@ func phoneLevel(a, b *features) int {
 	}
 	for _, p := range a.Phones {
 		for _, q := range b.Phones {
-			if p.E164 == q.E164 && (p.Extension == "" || q.Extension == "" || p.Extension == q.Extension) {
+			if samePhone(p, q) {
 				return 0
 			}
 		}
