@@ -139,7 +139,7 @@ var stageTables = []struct{ name, cols, from string }{
 	{"stage_aliases", "alias_id, personal_id", "aliases"},
 	{"stage_revived", "alias_id", "aliases"},
 	{"stage_cards", "personal_id, " + strings.Join(CardFields, ", "), "cards"},
-	{"stage_contacts", "personal_id, ord, type, value, extension, source", "contact_points"},
+	{"stage_contacts", contactCols, "contact_points"},
 }
 
 // stageColumns names the columns of a stage table, in its order.
@@ -288,7 +288,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		BulkIndexes() (before, after []string)
 	})
 	bulk := dropsIndexes && n.links >= BulkRecords
-	if bulk {
+	if bulk && fresh == nil { // a fresh store holds none
 		// Counted only as far as the run's own: not a walk of a million.
 		var stored int
 		if err := queryOne(ctx, c, "SELECT count(*) FROM (SELECT 1 FROM records LIMIT $1) r", []any{n.links + 1}, &stored); err != nil {
@@ -330,7 +330,7 @@ func writePlan(ctx context.Context, c Conn, runID int64, p *dedupe.Plan) (counts
 		} else if fresh != nil && strings.HasPrefix(q, insertContacts) {
 			// Into a store with no cards: every staged card is new, and so is
 			// each of its contact points.
-			if err := c.Load(ctx, "contact_points", stageColumns(stageTables[5].cols), contacts); err != nil {
+			if err := c.Load(ctx, "contact_points", strings.Split(contactCols, ", "), contacts); err != nil {
 				return n, fmt.Errorf("write run: contact points: %w", err)
 			}
 		} else if err := c.Exec(ctx, q, runID); err != nil {
@@ -359,8 +359,10 @@ var bulkIndexes = []struct {
 }
 
 // insertRecords and insertContacts start the statements that insert a
-// run's new records and contact points.
+// run's new records and contact points; contactCols are contact_points'
+// columns, as a run stages and writes them.
 const (
+	contactCols    = "personal_id, ord, type, value, extension, source"
 	insertRecords  = "INSERT INTO records ("
 	insertContacts = "INSERT INTO contact_points ("
 )
@@ -376,10 +378,11 @@ type SeqAllocator interface {
 // freshStore tells whether the run writes its records, their versions and
 // keys, and its contact points, straight into their tables (writeFresh)
 // rather than staging them first and copying them over with INSERT …
-// SELECT: when it brings at least BulkRecords records to a store that holds
-// none, nor any card (a first import), all of them new. Staged, a first import of 200,000 records wrote each
-// record and each of its ten keys twice (8 of its 30 s on SQLite). Nil
-// when not, or when the engine cannot.
+// SELECT: when it brings at least BulkRecords records to a store that
+// holds none, nor any card (a first import), all of them new. Staged, a
+// first import of 200,000 records wrote each record and each of its ten
+// keys twice (8 of its 30 s on SQLite). Nil when not, or when the engine
+// cannot.
 func freshStore(ctx context.Context, c Conn, p *dedupe.Plan) (SeqAllocator, error) {
 	a, ok := c.(SeqAllocator)
 	if !ok || len(p.Writes) < BulkRecords {
@@ -553,7 +556,7 @@ func writePlanSQL() []string {
 			strings.Join(set, ", ") + " WHERE " + cardDiffers("cards", "excluded"),
 		`DELETE FROM contact_points WHERE personal_id IN (SELECT personal_id FROM stage_cards)
 			AND NOT EXISTS (SELECT 1 FROM stage_contacts x WHERE ` + strings.ReplaceAll(sameContact, "p.", "contact_points.") + `)`,
-		insertContacts + `personal_id, ord, type, value, extension, source) SELECT personal_id, ord, type, value, extension, source
+		insertContacts + contactCols + ") SELECT " + contactCols + `
 			FROM stage_contacts x WHERE NOT EXISTS (SELECT 1 FROM contact_points p WHERE p.personal_id = x.personal_id AND p.ord = x.ord)`,
 		relinkOrgsSQL,
 	}
