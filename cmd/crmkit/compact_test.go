@@ -3,7 +3,9 @@ package main
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/crmkit/crmkit"
 )
@@ -11,7 +13,8 @@ import (
 // compact moves what it keeps into new memory: every kept value must come
 // out as it went in, and what no later stage reads must be gone.
 func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
-	row := "Иванов Иван Иванович;+7 916 123-45-67;ivan@example.ru;Самара;00042;звонить вечером"
+	row := "Иванов Иван Иванович;+79161234567;ivan@example.ru;Самара;00042;звонить вечером"
+	cell := row[strings.Index(row, "+7") : strings.Index(row, "+7")+12] // read as it is: its own E.164
 	in := crmkit.Record{
 		Source: "crm", File: "a.xlsx", Row: 7, Key: row[len(row)-len("00042;звонить вечером") : len(row)-len(";звонить вечером")],
 		Kind: crmkit.KindPerson,
@@ -23,7 +26,7 @@ func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
 			crmkit.FieldContactPerson: "Пётр",
 		},
 		Extra:     map[string]string{"Менеджер": "Сидоров"},
-		Phones:    []crmkit.Phone{{E164: "+79161234567", Raw: "+7 916 123-45-67", Type: "mobile", Label: "mobile", Comment: "Иван", Problem: "x"}},
+		Phones:    []crmkit.Phone{{E164: cell, Extension: cell[2:5], Raw: cell, Type: "mobile", Label: "mobile", Comment: "Иван", Problem: "x"}},
 		Emails:    []string{"ivan@example.ru", "second@example.ru"},
 		MatchKeys: []string{"phone:+79161234567", "email:ivan@example.ru"},
 		NameKey:   "иванов иван иванович", InitialsKey: "иванов и", OrgKey: "ромашка",
@@ -36,7 +39,7 @@ func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
 			want.Fields[k] = v
 		}
 	}
-	want.Phones = []crmkit.Phone{{E164: "+79161234567", Type: "mobile", Label: "mobile"}}
+	want.Phones = []crmkit.Phone{{E164: "+79161234567", Extension: "916", Type: "mobile", Label: "mobile"}}
 	want.Emails = slices.Clone(in.Emails)
 
 	got := compact(in)
@@ -51,6 +54,17 @@ func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
 		!slices.Equal(got.MatchKeys, want.MatchKeys) {
 		t.Errorf("compact(%+v) = %+v", in, got)
 	}
+	// Nothing kept may be a piece of the row's text: it would keep the
+	// whole row alive.
+	kept := []string{got.Key, got.Phones[0].E164, got.Phones[0].Extension}
+	for _, v := range got.Fields {
+		kept = append(kept, v)
+	}
+	for _, s := range kept {
+		if within(s, row) {
+			t.Errorf("%q is still a piece of the row it was read from", s)
+		}
+	}
 	if cap(got.MatchKeys) != len(got.MatchKeys) {
 		t.Errorf("match keys in a list of capacity %d for %d keys", cap(got.MatchKeys), len(got.MatchKeys))
 	}
@@ -60,4 +74,13 @@ func TestCompactKeepsWhatLaterStagesRead(t *testing.T) {
 	if nothing := compact(crmkit.Record{Key: "k"}); nothing.Fields != nil || nothing.Key != "k" || nothing.MatchKeys != nil {
 		t.Errorf("a record without fields: %+v", nothing)
 	}
+}
+
+// within tells whether s is a piece of the memory of text.
+func within(s, text string) bool {
+	if s == "" {
+		return false
+	}
+	p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(text)))
+	return p >= start && p < start+uintptr(len(text))
 }
